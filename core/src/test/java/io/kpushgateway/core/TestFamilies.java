@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Protobuf fixtures for core tests. Labels are given as {@code "name", "value", ...} in the
- * order the series should carry them (not sorted for you: sanitation is under test).
+ * Protobuf fixtures for core tests. Labels are given as {@code "name", "value", ...} in the order
+ * the series should carry them (not sorted for you: sanitation is under test).
  */
 public final class TestFamilies {
 
@@ -125,9 +125,9 @@ public final class TestFamilies {
   }
 
   /**
-   * A compact, line-per-series rendering for whole-output assertions, close to the text format
-   * but not it (that is core.format's job): {@code # name TYPE help} then {@code
-   * name{a="1"} <payload>} in the stored order.
+   * A compact, line-per-series rendering for whole-output assertions, close to the text format but
+   * not it (that is core.format's job): {@code # name TYPE help} then {@code name{a="1"} <payload>}
+   * in the stored order.
    */
   public static String render(List<MetricFamily> families) {
     StringBuilder sb = new StringBuilder();
@@ -145,7 +145,11 @@ public final class TestFamilies {
     return sb.toString();
   }
 
+  /** {@code {a="1",b="2"}}, or nothing for no labels. */
   public static String labels(List<LabelPair> pairs) {
+    if (pairs.isEmpty()) {
+      return "";
+    }
     return pairs.stream()
         .map(p -> p.getName() + "=\"" + p.getValue() + "\"")
         .collect(Collectors.joining(",", "{", "}"));

@@ -19,9 +19,9 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * Identifies one group: {@code job} plus the URL labels. Its {@link #toBytes() canonical bytes}
- * are the Kafka record key, so every push of a group lands in one partition, in order; its
- * {@link #compareTo order} (those bytes, unsigned) is the group order everywhere.
+ * Identifies one group: {@code job} plus the URL labels. Its {@link #toBytes() canonical bytes} are
+ * the Kafka record key, so every push of a group lands in one partition, in order; its {@link
+ * #compareTo order} (those bytes, unsigned) is the group order everywhere.
  *
  * @param labels label name to value, {@link Utf8Order} sorted, unmodifiable, always with a
  *     non-empty {@code job}
@@ -58,8 +58,8 @@ public record GroupingKey(SortedMap<String, String> labels) implements Comparabl
   }
 
   /**
-   * @throws IllegalArgumentException if {@code job} is missing or empty, a name is not a valid
-   *     user label name, or a value is not well-formed UTF-16
+   * @throws IllegalArgumentException if {@code job} is missing or empty, a name is not a valid user
+   *     label name, or a value is not well-formed UTF-16
    */
   public static GroupingKey of(Map<String, String> labels) {
     return new GroupingKey(new TreeMap<>(labels));
@@ -159,8 +159,8 @@ public record GroupingKey(SortedMap<String, String> labels) implements Comparabl
   }
 
   /**
-   * Compares {@code x} and {@code y} as UTF-8 bytes each followed by a separator (0xFF, above
-   * every UTF-8 byte) or by the end of its key (below every byte).
+   * Compares {@code x} and {@code y} as UTF-8 bytes each followed by a separator (0xFF, above every
+   * UTF-8 byte) or by the end of its key (below every byte).
    */
   private static int compareToken(String x, boolean sepAfterX, String y, boolean sepAfterY) {
     int i = 0;

@@ -3,8 +3,8 @@ package io.kpushgateway.core.model;
 import java.util.Comparator;
 
 /**
- * Orders strings as their UTF-8 bytes compare (unsigned), which is Go's string order and so
- * the Pushgateway's. Equal to code point order; {@link String#compareTo} differs from it for
+ * Orders strings as their UTF-8 bytes compare (unsigned), which is Go's string order and so the
+ * Pushgateway's. Equal to code point order; {@link String#compareTo} differs from it for
  * supplementary characters versus U+E000..U+FFFF. Compares without encoding.
  */
 public final class Utf8Order {

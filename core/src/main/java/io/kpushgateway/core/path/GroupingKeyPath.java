@@ -26,9 +26,9 @@ public final class GroupingKeyPath {
   /**
    * Parses the percent-decoded path after {@code /metrics/}, e.g. {@code job/foo/instance/bar}.
    *
-   * @throws PushRejectedException {@link Reason#NOT_A_PUSH_PATH} when the path does not start
-   *     with a {@code job} component and a non-empty job value (the routes would not match),
-   *     {@link Reason#MALFORMED} for every other defect
+   * @throws PushRejectedException {@link Reason#NOT_A_PUSH_PATH} when the path does not start with
+   *     a {@code job} component and a non-empty job value (the routes would not match), {@link
+   *     Reason#MALFORMED} for every other defect
    */
   public static GroupingKey parse(String suffix) {
     int jobEnd = suffix.indexOf('/');
@@ -108,7 +108,8 @@ public final class GroupingKeyPath {
     try {
       bytes = UrlBase64.decode(raw);
     } catch (UrlBase64.IllegalBase64Exception e) {
-      throw PushRejectedException.malformed("invalid base64 encoding " + what + ": " + e.getMessage());
+      throw PushRejectedException.malformed(
+          "invalid base64 encoding " + what + ": " + e.getMessage());
     }
     try {
       return StandardCharsets.UTF_8

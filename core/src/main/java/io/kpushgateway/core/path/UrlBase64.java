@@ -5,11 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The Pushgateway's {@code @base64} value codec: RFC 4648 URL-safe alphabet, every trailing
- * {@code '='} stripped before decoding (padding optional, excess padding tolerated, {@code "="}
- * alone is the empty string). Decoding follows Go's raw decoder so that error positions match:
- * CR and LF are skipped, trailing bits are not checked, and a lone final character is illegal.
- * {@link java.util.Base64} can do neither the positions nor the CR/LF leniency.
+ * The Pushgateway's {@code @base64} value codec: RFC 4648 URL-safe alphabet, every trailing {@code
+ * '='} stripped before decoding (padding optional, excess padding tolerated, {@code "="} alone is
+ * the empty string). Decoding follows Go's raw decoder so that error positions match: CR and LF are
+ * skipped, trailing bits are not checked, and a lone final character is illegal. {@link
+ * java.util.Base64} can do neither the positions nor the CR/LF leniency.
  */
 final class UrlBase64 {
 
@@ -61,7 +61,11 @@ final class UrlBase64 {
       if (n == 0) {
         break; // only CR/LF were left
       }
-      int bits = quantum[0] << 18 | quantum[1] << 12 | (n > 2 ? quantum[2] << 6 : 0) | (n > 3 ? quantum[3] : 0);
+      int bits =
+          quantum[0] << 18
+              | quantum[1] << 12
+              | (n > 2 ? quantum[2] << 6 : 0)
+              | (n > 3 ? quantum[3] : 0);
       out.write(bits >> 16);
       if (n > 2) {
         out.write(bits >> 8);

@@ -1,9 +1,9 @@
 package io.kpushgateway.core.validate;
 
 /**
- * The Prometheus (legacy, pre-UTF-8) name rules the Pushgateway applies without
- * {@code --push.enable-utf8-names}. Hand-written loops rather than regexes: they run for every
- * label of every pushed series.
+ * The Prometheus (legacy, pre-UTF-8) name rules the Pushgateway applies without {@code
+ * --push.enable-utf8-names}. Hand-written loops rather than regexes: they run for every label of
+ * every pushed series.
  */
 public final class NameRules {
 

@@ -79,7 +79,8 @@ class GroupingKeyTest {
 
   @Test
   void canonicalBytesSeparateWith0xFfWithoutTrailingSeparator() {
-    assertThat(key("a", "x", "y").toBytes()).isEqualTo(bytes("job", 0xFF, "a", 0xFF, "x", 0xFF, "y"));
+    assertThat(key("a", "x", "y").toBytes())
+        .isEqualTo(bytes("job", 0xFF, "a", 0xFF, "x", 0xFF, "y"));
     // the names sort, so job need not come first; an empty last value ends on a separator
     assertThat(key("é", "a", "").toBytes()).isEqualTo(bytes("a", 0xFF, 0xFF, "job", 0xFF, "é"));
     assertThat(key("j", "z", "").toBytes()).isEqualTo(bytes("job", 0xFF, "j", 0xFF, "z", 0xFF));

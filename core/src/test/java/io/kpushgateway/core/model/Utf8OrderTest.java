@@ -12,7 +12,20 @@ class Utf8OrderTest {
   @Test
   void agreesWithUnsignedUtf8Bytes() {
     List<String> samples =
-        List.of("", "a", "ab", "b", "A", "_", ":", "é", "\uE000", "\uFFFD", "\uD83D\uDE00", "a\uD83D\uDE00", "a\uFFFF");
+        List.of(
+            "",
+            "a",
+            "ab",
+            "b",
+            "A",
+            "_",
+            ":",
+            "é",
+            "\uE000",
+            "\uFFFD",
+            "\uD83D\uDE00",
+            "a\uD83D\uDE00",
+            "a\uFFFF");
     for (String a : samples) {
       for (String b : samples) {
         int bytes =

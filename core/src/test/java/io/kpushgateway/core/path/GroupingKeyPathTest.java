@@ -19,12 +19,16 @@ class GroupingKeyPathTest {
   static Stream<Arguments> validPaths() {
     return Stream.of(
         arguments("plain job", "job/foo", key("foo")),
-        arguments("job and labels", "job/foo/instance/bar/a/1", key("foo", "instance", "bar", "a", "1")),
+        arguments(
+            "job and labels", "job/foo/instance/bar/a/1", key("foo", "instance", "bar", "a", "1")),
         arguments("label order irrelevant", "job/foo/b/2/a/1", key("foo", "a", "1", "b", "2")),
         arguments("base64 job with slash, unpadded", "job@base64/Zm9vL2Jhcg", key("foo/bar")),
         arguments("base64 job, padded", "job@base64/Zm9vL2Jhcg==", key("foo/bar")),
         arguments("base64 job, excess padding", "job@base64/Zm9vL2Jhcg=====", key("foo/bar")),
-        arguments("base64 value with slash", "job/x/path@base64/L3Zhci9saWI=", key("x", "path", "/var/lib")),
+        arguments(
+            "base64 value with slash",
+            "job/x/path@base64/L3Zhci9saWI=",
+            key("x", "path", "/var/lib")),
         arguments("'=' alone is the empty string", "job/x/e@base64/=", key("x", "e", "")),
         arguments("empty base64 value", "job/x/e@base64/", key("x", "e", "")),
         arguments("trailing slash gives an empty value", "job/x/lbl/", key("x", "lbl", "")),
@@ -63,46 +67,98 @@ class GroupingKeyPathTest {
         arguments("leading slash", "/job/x", none, notFound),
         arguments("base64 '=' job is empty", "job@base64/=", bad, "job name is required"),
         arguments("base64 '===' job is empty", "job@base64/===", bad, "job name is required"),
-        arguments("name without value", "job/x/a", bad,
+        arguments(
+            "name without value",
+            "job/x/a",
+            bad,
             "odd number of components in label string \"/a\""),
-        arguments("three components", "job/x/a/1/b", bad,
+        arguments(
+            "three components",
+            "job/x/a/1/b",
+            bad,
             "odd number of components in label string \"/a/1/b\""),
-        arguments("trailing slash after a pair", "job/x/a/1/", bad,
+        arguments(
+            "trailing slash after a pair",
+            "job/x/a/1/",
+            bad,
             "odd number of components in label string \"/a/1/\""),
-        arguments("name starting with a digit", "job/x/1abc/v", bad, "improper label name \"1abc\""),
+        arguments(
+            "name starting with a digit", "job/x/1abc/v", bad, "improper label name \"1abc\""),
         arguments("name with a dash", "job/x/a-b/v", bad, "improper label name \"a-b\""),
-        arguments("base64 name starting with a digit", "job/x/1x@base64/YQ", bad,
+        arguments(
+            "base64 name starting with a digit",
+            "job/x/1x@base64/YQ",
+            bad,
             "improper label name \"1x\""),
         arguments("reserved name", "job/x/__a/v", bad, "improper label name \"__a\""),
         arguments("empty name", "job/x//v", bad, "improper label name \"\""),
         arguments("empty base64 name", "job/x/@base64/YQ", bad, "improper label name \"\""),
-        arguments("@base64 twice", "job/x/a@base64@base64/YQ", bad,
-            "improper label name \"a@base64\""),
-        arguments("illegal characters", "job/x/a@base64/!!", bad,
+        arguments(
+            "@base64 twice", "job/x/a@base64@base64/YQ", bad, "improper label name \"a@base64\""),
+        arguments(
+            "illegal characters",
+            "job/x/a@base64/!!",
+            bad,
             "invalid base64 encoding for label a=\"!!\": illegal base64 data at input byte 0"),
-        arguments("'=' inside", "job/x/a@base64/YW=J", bad,
+        arguments(
+            "'=' inside",
+            "job/x/a@base64/YW=J",
+            bad,
             "invalid base64 encoding for label a=\"YW=J\": illegal base64 data at input byte 2"),
-        arguments("standard alphabet '+'", "job/x/a@base64/YW+i", bad,
+        arguments(
+            "standard alphabet '+'",
+            "job/x/a@base64/YW+i",
+            bad,
             "invalid base64 encoding for label a=\"YW+i\": illegal base64 data at input byte 2"),
-        arguments("single character", "job/x/a@base64/Y", bad,
+        arguments(
+            "single character",
+            "job/x/a@base64/Y",
+            bad,
             "invalid base64 encoding for label a=\"Y\": illegal base64 data at input byte 0"),
-        arguments("one character after a full quantum", "job/x/a@base64/YWJjZ", bad,
+        arguments(
+            "one character after a full quantum",
+            "job/x/a@base64/YWJjZ",
+            bad,
             "invalid base64 encoding for label a=\"YWJjZ\": illegal base64 data at input byte 4"),
-        arguments("non-ASCII counted in bytes", "job/x/a@base64/YWü", bad,
+        arguments(
+            "non-ASCII counted in bytes",
+            "job/x/a@base64/YWü",
+            bad,
             "invalid base64 encoding for label a=\"YWü\": illegal base64 data at input byte 2"),
-        arguments("bad base64 job", "job@base64/!!", bad,
+        arguments(
+            "bad base64 job",
+            "job@base64/!!",
+            bad,
             "invalid base64 encoding in job name \"!!\": illegal base64 data at input byte 0"),
-        arguments("bad base64 job wins over odd labels", "job@base64/!!/a", bad,
+        arguments(
+            "bad base64 job wins over odd labels",
+            "job@base64/!!/a",
+            bad,
             "invalid base64 encoding in job name \"!!\": illegal base64 data at input byte 0"),
-        arguments("odd labels win over the empty job", "job@base64/=/a", bad,
+        arguments(
+            "odd labels win over the empty job",
+            "job@base64/=/a",
+            bad,
             "odd number of components in label string \"/a\""),
-        arguments("quote in raw value is escaped", "job/x/a@base64/\"", bad,
+        arguments(
+            "quote in raw value is escaped",
+            "job/x/a@base64/\"",
+            bad,
             "invalid base64 encoding for label a=\"\\\"\": illegal base64 data at input byte 0"),
-        arguments("decoded value not UTF-8", "job/x/a@base64/_w", bad,
+        arguments(
+            "decoded value not UTF-8",
+            "job/x/a@base64/_w",
+            bad,
             "invalid UTF-8 after base64 decoding for label a=\"_w\""),
-        arguments("decoded job not UTF-8", "job@base64/_w", bad,
+        arguments(
+            "decoded job not UTF-8",
+            "job@base64/_w",
+            bad,
             "invalid UTF-8 after base64 decoding in job name \"_w\""),
-        arguments("lone surrogate in a plain value", "job/x/a/\uD800", bad,
+        arguments(
+            "lone surrogate in a plain value",
+            "job/x/a/\uD800",
+            bad,
             "label a has an ill-formed value"));
   }
 
@@ -120,7 +176,9 @@ class GroupingKeyPathTest {
         arguments("job only", key("foo")),
         arguments("slashes everywhere", key("a/b", "path", "/var/lib/", "x", "/")),
         arguments("empty values", key("j", "e", "", "instance", "")),
-        arguments("unicode and padding lengths", key("jöb€", "u", "😀", "p1", "a", "p2", "ab", "p3", "abc")),
+        arguments(
+            "unicode and padding lengths",
+            key("jöb€", "u", "😀", "p1", "a", "p2", "ab", "p3", "abc")),
         arguments("characters that mean something in a URL", key("?#%&= +", "q", "a@base64")));
   }
 
