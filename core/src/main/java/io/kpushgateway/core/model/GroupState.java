@@ -1,0 +1,118 @@
+package io.kpushgateway.core.model;
+
+import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PushRecord;
+import io.kpushgateway.proto.StoredFamily;
+import io.prometheus.client.Metrics;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.MetricFamily;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What one push does to one group: the Pushgateway's {@code processWriteRequest} as a pure function
+ * over our Kafka records. Time comes only from {@link PushRecord#getReceivedAtUnixNanos}, so
+ * replaying the push log rebuilds the same state, and applying a record twice changes nothing the
+ * second time (at-least-once delivery is safe).
+ */
+public final class GroupState {
+
+  public static final String PUSH_TIME = "push_time_seconds";
+  public static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
+
+  static final String PUSH_TIME_HELP =
+      "Last Unix time when changing this group in the Pushgateway succeeded.";
+  static final String PUSH_FAILURE_TIME_HELP =
+      "Last Unix time when changing this group in the Pushgateway failed.";
+
+  private GroupState() {}
+
+  /**
+   * Applies {@code push} to the group's current state.
+   *
+   * <ul>
+   *   <li>a rejected push (non-empty {@code rejection}) only sets the failure time, creating the
+   *       group without families if absent, as upstream does; checked first, so a rejected record
+   *       never changes or deletes anything else;
+   *   <li>DELETE removes the group;
+   *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
+   *       and stamp the families they write. The pushed families are trusted to be sanitized and
+   *       valid (ingest did that).
+   * </ul>
+   *
+   * @param current the group's state, or {@code null} if the group does not exist
+   * @return the new state, or {@code null} if the group is deleted
+   * @throws IllegalArgumentException for a method other than PUT, POST or DELETE
+   */
+  public static GroupRecord apply(GroupRecord current, PushRecord push) {
+    long receivedAt = push.getReceivedAtUnixNanos();
+    if (!push.getRejection().isEmpty()) {
+      GroupRecord.Builder failed =
+          current != null ? current.toBuilder() : newGroup(push.getGroupingList());
+      return failed.setPushFailureTimeUnixNanos(receivedAt).build();
+    }
+    Method method = push.getMethod();
+    if (method == Method.DELETE) {
+      return null;
+    }
+    if (method != Method.PUT && method != Method.POST) {
+      throw new IllegalArgumentException("push record without a known method: " + method);
+    }
+    SortedMap<String, StoredFamily> families = new TreeMap<>(Utf8Order.COMPARATOR);
+    GroupRecord.Builder next;
+    if (current == null) {
+      next = newGroup(push.getGroupingList());
+    } else {
+      next = current.toBuilder().clearFamilies();
+      if (method == Method.POST) {
+        for (StoredFamily kept : current.getFamiliesList()) {
+          families.put(kept.getFamily().getName(), kept);
+        }
+      }
+    }
+    for (MetricFamily family : push.getFamiliesList()) {
+      families.put(
+          family.getName(),
+          StoredFamily.newBuilder().setFamily(family).setWrittenAtUnixNanos(receivedAt).build());
+    }
+    return next.addAllFamilies(families.values()).setPushTimeUnixNanos(receivedAt).build();
+  }
+
+  /**
+   * The two timestamp gauges the gateway adds to every group, sorted by name: labelled with the
+   * grouping labels plus {@code instance=""} if absent, valued in Unix seconds (0 = never).
+   */
+  public static List<MetricFamily> metaFamilies(GroupRecord group) {
+    List<LabelPair> labels = new ArrayList<>(group.getGroupingCount() + 1);
+    labels.addAll(group.getGroupingList());
+    if (labels.stream().noneMatch(p -> p.getName().equals(GroupingKey.INSTANCE))) {
+      labels.add(LabelPair.newBuilder().setName(GroupingKey.INSTANCE).setValue("").build());
+    }
+    labels.sort((a, b) -> Utf8Order.compare(a.getName(), b.getName()));
+    return List.of(
+        gauge(
+            PUSH_FAILURE_TIME, PUSH_FAILURE_TIME_HELP, labels, group.getPushFailureTimeUnixNanos()),
+        gauge(PUSH_TIME, PUSH_TIME_HELP, labels, group.getPushTimeUnixNanos()));
+  }
+
+  private static MetricFamily gauge(String name, String help, List<LabelPair> labels, long nanos) {
+    // the same arithmetic as upstream's float64(UnixNano())/1e9, so the same digits
+    double seconds = nanos / 1e9;
+    return MetricFamily.newBuilder()
+        .setName(name)
+        .setHelp(help)
+        .setType(Metrics.MetricType.GAUGE)
+        .addMetric(
+            Metrics.Metric.newBuilder()
+                .addAllLabel(labels)
+                .setGauge(Metrics.Gauge.newBuilder().setValue(seconds)))
+        .build();
+  }
+
+  private static GroupRecord.Builder newGroup(List<LabelPair> grouping) {
+    return GroupRecord.newBuilder().addAllGrouping(grouping);
+  }
+}
