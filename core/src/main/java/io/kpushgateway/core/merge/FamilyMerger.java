@@ -1,0 +1,223 @@
+package io.kpushgateway.core.merge;
+
+import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.core.model.Utf8Order;
+import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.StoredFamily;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.Metric;
+import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Builds one exposition from the gateway's own families and many groups, with the Pushgateway's
+ * rules made deterministic: one family per name, sorted by name; the first contributor (own
+ * metrics, then the groups in the given order) fixes HELP and TYPE; series of another type and
+ * repeated series are dropped, so that inconsistent groups (racing pushes on different partitions)
+ * never make the page invalid.
+ *
+ * <p>Per name the work is {@link #mergeFamily}, which needs only that name's contributions in
+ * precedence order: a streaming k-way merge over name-sorted groups can call it directly.
+ */
+public final class FamilyMerger {
+
+  /**
+   * client_golang's series order (internal/metric.go): fewer labels first, then label values
+   * position by position, names ignored. {@link List#sort} is stable, so ties keep the contribution
+   * order.
+   */
+  public static final Comparator<Metric> SERIES_ORDER =
+      (a, b) -> {
+        if (a.getLabelCount() != b.getLabelCount()) {
+          return Integer.compare(a.getLabelCount(), b.getLabelCount());
+        }
+        for (int i = 0; i < a.getLabelCount(); i++) {
+          int c = Utf8Order.compare(a.getLabel(i).getValue(), b.getLabel(i).getValue());
+          if (c != 0) {
+            return c;
+          }
+        }
+        return 0;
+      };
+
+  private FamilyMerger() {}
+
+  /**
+   * @param own the gateway's self-metrics; they take precedence over pushed families
+   * @param groups the groups in {@code GroupingKey} order; each contributes its stored families and
+   *     its two {@link GroupState#metaFamilies timestamp gauges}
+   * @return one family per name, sorted by name (byte order), none empty
+   */
+  public static List<MetricFamily> merge(List<MetricFamily> own, Iterable<GroupRecord> groups) {
+    SortedMap<String, Contributions> byName = new TreeMap<>(Utf8Order.COMPARATOR);
+    int[] seq = {0};
+    for (MetricFamily family : own) {
+      add(byName, family, seq);
+    }
+    for (GroupRecord group : groups) {
+      for (StoredFamily stored : group.getFamiliesList()) {
+        add(byName, stored.getFamily(), seq);
+      }
+      for (MetricFamily meta : GroupState.metaFamilies(group)) {
+        add(byName, meta, seq);
+      }
+    }
+    Set<String> dropped = suffixCollisions(byName);
+    List<MetricFamily> result = new ArrayList<>(byName.size());
+    byName.forEach(
+        (name, contributions) -> {
+          if (!dropped.contains(name)) {
+            result.add(mergeFamily(contributions.families()));
+          }
+        });
+    return result;
+  }
+
+  /**
+   * Merges the families of one name, given in precedence order, none empty: the first fixes the
+   * header; families of another type are left out; a series whose label set was already taken is
+   * left out. Series' label pairs must be sorted by name (sanitation ensures it).
+   */
+  static MetricFamily mergeFamily(List<MetricFamily> contributions) {
+    MetricFamily first = contributions.get(0);
+    List<Metric> series;
+    if (contributions.size() == 1) {
+      series = first.getMetricList();
+    } else {
+      series = new ArrayList<>();
+      for (MetricFamily family : contributions) {
+        if (family.getType() == first.getType()) {
+          series.addAll(family.getMetricList());
+        }
+      }
+    }
+    List<Metric> merged = sortedDistinct(series);
+    if (merged == first.getMetricList()) {
+      return first; // a lone family already in order: no copy
+    }
+    return first.toBuilder().clearMetric().addAllMetric(merged).build();
+  }
+
+  /**
+   * {@code series} stably sorted by {@link #SERIES_ORDER}, later repeats of a label set removed;
+   * {@code series} itself when that changes nothing. Stored families are sorted at ingest, so the
+   * sort mostly finds a few presorted runs.
+   */
+  private static List<Metric> sortedDistinct(List<Metric> series) {
+    List<Metric> sorted = series;
+    for (int i = 1; i < series.size(); i++) {
+      if (SERIES_ORDER.compare(series.get(i - 1), series.get(i)) > 0) {
+        sorted = new ArrayList<>(series);
+        sorted.sort(SERIES_ORDER);
+        break;
+      }
+    }
+    // a repeated label set compares equal, so it sits in a run of equal neighbours
+    List<Metric> distinct = null;
+    for (int i = 0; i < sorted.size(); ) {
+      int end = i + 1;
+      while (end < sorted.size() && SERIES_ORDER.compare(sorted.get(i), sorted.get(end)) == 0) {
+        end++;
+      }
+      List<Metric> run = sorted.subList(i, end);
+      List<Metric> kept = run.size() == 1 ? run : distinctLabelSets(run);
+      if (distinct == null && kept.size() != run.size()) {
+        distinct = new ArrayList<>(sorted.subList(0, i));
+      }
+      if (distinct != null) {
+        distinct.addAll(kept);
+      }
+      i = end;
+    }
+    return distinct != null ? distinct : sorted;
+  }
+
+  private static List<Metric> distinctLabelSets(List<Metric> run) {
+    Set<List<String>> seen = new HashSet<>();
+    List<Metric> kept = new ArrayList<>(run.size());
+    for (Metric metric : run) {
+      if (seen.add(labelSet(metric))) {
+        kept.add(metric);
+      }
+    }
+    return kept;
+  }
+
+  private static void add(SortedMap<String, Contributions> byName, MetricFamily family, int[] seq) {
+    if (family.getMetricCount() == 0) {
+      return; // must not fix a header for series that never come
+    }
+    byName
+        .computeIfAbsent(family.getName(), n -> new Contributions(seq[0]++, new ArrayList<>()))
+        .families()
+        .add(family);
+  }
+
+  /**
+   * Names to leave out because they would clash in the text format with a histogram or summary of
+   * another name ({@code X} vs {@code X_count}, ...). Decided greedily in precedence order, so the
+   * family that came first stays, as with HELP and TYPE.
+   */
+  private static Set<String> suffixCollisions(SortedMap<String, Contributions> byName) {
+    List<Map.Entry<String, Contributions>> byRank = new ArrayList<>(byName.entrySet());
+    byRank.sort(Comparator.comparingInt(e -> e.getValue().rank()));
+    Map<String, MetricType> kept = new HashMap<>();
+    Set<String> dropped = new HashSet<>();
+    for (Map.Entry<String, Contributions> e : byRank) {
+      String name = e.getKey();
+      MetricType type = e.getValue().families().get(0).getType();
+      if (collides(name, type, kept)) {
+        dropped.add(name);
+      } else {
+        kept.put(name, type);
+      }
+    }
+    return dropped;
+  }
+
+  private static boolean collides(String name, MetricType type, Map<String, MetricType> kept) {
+    for (String suffix : suffixesOf(type)) {
+      if (kept.containsKey(name + suffix)) {
+        return true;
+      }
+    }
+    for (String suffix : List.of("_count", "_sum", "_bucket")) {
+      if (name.endsWith(suffix)) {
+        MetricType baseType = kept.get(name.substring(0, name.length() - suffix.length()));
+        if (baseType != null && suffixesOf(baseType).contains(suffix)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static List<String> suffixesOf(MetricType type) {
+    return switch (type) {
+      case SUMMARY -> List.of("_count", "_sum");
+      case HISTOGRAM, GAUGE_HISTOGRAM -> List.of("_count", "_sum", "_bucket");
+      default -> List.of();
+    };
+  }
+
+  private static List<String> labelSet(Metric metric) {
+    List<String> flat = new ArrayList<>(metric.getLabelCount() * 2);
+    for (LabelPair pair : metric.getLabelList()) {
+      flat.add(pair.getName());
+      flat.add(pair.getValue());
+    }
+    return flat;
+  }
+
+  /** One name's families in precedence order; {@code rank} orders names by first appearance. */
+  private record Contributions(int rank, List<MetricFamily> families) {}
+}
