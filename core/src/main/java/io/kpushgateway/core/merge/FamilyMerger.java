@@ -59,16 +59,15 @@ public final class FamilyMerger {
    */
   public static List<MetricFamily> merge(List<MetricFamily> own, Iterable<GroupRecord> groups) {
     SortedMap<String, Contributions> byName = new TreeMap<>(Utf8Order.COMPARATOR);
-    int[] seq = {0};
     for (MetricFamily family : own) {
-      add(byName, family, seq);
+      add(byName, family);
     }
     for (GroupRecord group : groups) {
       for (StoredFamily stored : group.getFamiliesList()) {
-        add(byName, stored.getFamily(), seq);
+        add(byName, stored.getFamily());
       }
       for (MetricFamily meta : GroupState.metaFamilies(group)) {
-        add(byName, meta, seq);
+        add(byName, meta);
       }
     }
     Set<String> dropped = suffixCollisions(byName);
@@ -152,14 +151,17 @@ public final class FamilyMerger {
     return kept;
   }
 
-  private static void add(SortedMap<String, Contributions> byName, MetricFamily family, int[] seq) {
+  private static void add(SortedMap<String, Contributions> byName, MetricFamily family) {
     if (family.getMetricCount() == 0) {
       return; // must not fix a header for series that never come
     }
-    byName
-        .computeIfAbsent(family.getName(), n -> new Contributions(seq[0]++, new ArrayList<>()))
-        .families()
-        .add(family);
+    Contributions contributions = byName.get(family.getName());
+    if (contributions == null) {
+      // rank = how many names came before: the precedence for suffix collisions
+      contributions = new Contributions(byName.size(), new ArrayList<>());
+      byName.put(family.getName(), contributions);
+    }
+    contributions.families().add(family);
   }
 
   /**

@@ -2,6 +2,7 @@ package io.kpushgateway.core.path;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -16,7 +17,7 @@ final class UrlBase64 {
   private static final byte[] VALUES = new byte[128];
 
   static {
-    java.util.Arrays.fill(VALUES, (byte) -1);
+    Arrays.fill(VALUES, (byte) -1);
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     for (int i = 0; i < alphabet.length(); i++) {
       VALUES[alphabet.charAt(i)] = (byte) i;

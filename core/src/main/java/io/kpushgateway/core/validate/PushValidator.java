@@ -4,7 +4,6 @@ import io.kpushgateway.core.merge.FamilyMerger;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.model.Utf8Order;
-import io.prometheus.client.Metrics;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
@@ -234,7 +233,7 @@ public final class PushValidator {
     StringBuilder sb = new StringBuilder("collected metric \"");
     sb.append(escape(family.getName())).append("\" {");
     for (int i = 0; i < metric.getLabelCount(); i++) {
-      Metrics.LabelPair pair = metric.getLabel(i);
+      LabelPair pair = metric.getLabel(i);
       sb.append(i == 0 ? "" : ",").append(escape(pair.getName()));
       sb.append("=\"").append(escape(pair.getValue())).append('"');
     }
