@@ -4,16 +4,16 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Formats a double exactly like Go's {@code strconv.FormatFloat(f, 'g', -1, 64)}, which is what
- * the Pushgateway writes for sample values and for normalized {@code le}/{@code quantile} labels.
+ * Formats a double exactly like Go's {@code strconv.FormatFloat(f, 'g', -1, 64)}, which is what the
+ * Pushgateway writes for sample values and for normalized {@code le}/{@code quantile} labels.
  *
- * <p>The digits are the shortest decimal that parses back to the same double; when several of
- * that length do, the one nearest to the exact binary value (ties to even). The exponent form is
- * used when the decimal exponent is below -4 or at least 6 (Go fixes the threshold at 6 for
- * shortest formatting), with a sign and at least two exponent digits: {@code 1e+06}, {@code
- * 1.5e-05}, {@code 123456}. {@code Double.toString} is not usable: JDK 17 does not always give
- * the shortest digits, and even the newer JDK algorithm picks two digits over one in some cases
- * ({@code 4.9E-324} where Go prints {@code 5e-324}).
+ * <p>The digits are the shortest decimal that parses back to the same double; when several of that
+ * length do, the one nearest to the exact binary value (ties to even). The exponent form is used
+ * when the decimal exponent is below -4 or at least 6 (Go fixes the threshold at 6 for shortest
+ * formatting), with a sign and at least two exponent digits: {@code 1e+06}, {@code 1.5e-05}, {@code
+ * 123456}. {@code Double.toString} is not usable: JDK 17 does not always give the shortest digits,
+ * and even the newer JDK algorithm picks two digits over one in some cases ({@code 4.9E-324} where
+ * Go prints {@code 5e-324}).
  */
 public final class GoFloat {
 
@@ -80,7 +80,8 @@ public final class GoFloat {
         digits = packed >>> 7;
         exp10 = (int) (packed << 57 >> 57);
       } else {
-        long[] r = Exact.shortest(a, packed == UNDECIDED ? Integer.MIN_VALUE : (int) (packed - FAILED_AT));
+        long[] r =
+            Exact.shortest(a, packed == UNDECIDED ? Integer.MIN_VALUE : (int) (packed - FAILED_AT));
         digits = r[0];
         exp10 = (int) r[1];
       }
@@ -93,12 +94,12 @@ public final class GoFloat {
   }
 
   /**
-   * The common case: a value between 1e-8 and 1e37 whose shortest form has at most 15 digits.
-   * At 15 digits the decimal grid is coarser than the interval of decimals that round to {@code
-   * a}, so at most one grid point qualifies, and a shorter answer is on that grid too. Both the
-   * scaling and the check use one correctly rounded multiply or divide by an exact power of ten,
-   * so the check is exact. Returns {@code digits << 7 | exp10 & 0x7f}; {@code FAILED_AT + p} when
-   * no 15-digit candidate exists at grid exponent p; {@link #UNDECIDED} when out of range.
+   * The common case: a value between 1e-8 and 1e37 whose shortest form has at most 15 digits. At 15
+   * digits the decimal grid is coarser than the interval of decimals that round to {@code a}, so at
+   * most one grid point qualifies, and a shorter answer is on that grid too. Both the scaling and
+   * the check use one correctly rounded multiply or divide by an exact power of ten, so the check
+   * is exact. Returns {@code digits << 7 | exp10 & 0x7f}; {@code FAILED_AT + p} when no 15-digit
+   * candidate exists at grid exponent p; {@link #UNDECIDED} when out of range.
    */
   private static long shortestFast(double a) {
     int e10 = (int) Math.floor(Math.getExponent(a) * LOG10_2);
@@ -205,8 +206,10 @@ public final class GoFloat {
     private static final BigInteger[] TEN_POW = new BigInteger[360];
     private static final long NONE = -1;
     private static final long UNSUPPORTED = -2;
+
     /** 2 × 5^25 still fits a long; that reaches values near 1e-9 at 17 digits. */
     private static final int MAX_POW5 = 25;
+
     private static final long[] POW5 = new long[MAX_POW5 + 1];
 
     static {
@@ -222,8 +225,10 @@ public final class GoFloat {
 
     private final long significand;
     private final int exp2;
+
     /** At a power of two (not the smallest normal) the gap below is half the gap above. */
     private final boolean narrowBelow;
+
     /** Interval ends round to this double only when its significand is even. */
     private final boolean even;
 

@@ -3,10 +3,10 @@ package io.kpushgateway.core.format;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bits of Go's standard library whose exact behaviour shows up in what the Pushgateway
- * accepts and in its error texts: {@code strconv.ParseFloat} as expfmt restricts it, {@code
- * strconv.ParseInt}, {@code %q} quoting and {@code utf8.Valid}. Works on raw bytes because the
- * text format is read byte by byte, as upstream does.
+ * The bits of Go's standard library whose exact behaviour shows up in what the Pushgateway accepts
+ * and in its error texts: {@code strconv.ParseFloat} as expfmt restricts it, {@code
+ * strconv.ParseInt}, {@code %q} quoting and {@code utf8.Valid}. Works on raw bytes because the text
+ * format is read byte by byte, as upstream does.
  */
 final class GoSyntax {
 
@@ -15,10 +15,10 @@ final class GoSyntax {
   private GoSyntax() {}
 
   /**
-   * Parses a float the way expfmt does: decimal notation with optional sign, fraction and
-   * exponent, or {@code Inf}/{@code Infinity} (signed or not) and {@code NaN}, all
-   * case-insensitive. Hex floats and underscores are refused (expfmt rejects {@code p} and
-   * {@code _}), and so is overflow to infinity (Go reports a range error).
+   * Parses a float the way expfmt does: decimal notation with optional sign, fraction and exponent,
+   * or {@code Inf}/{@code Infinity} (signed or not) and {@code NaN}, all case-insensitive. Hex
+   * floats and underscores are refused (expfmt rejects {@code p} and {@code _}), and so is overflow
+   * to infinity (Go reports a range error).
    *
    * @throws NumberFormatException when Go would return an error
    */
@@ -279,27 +279,28 @@ final class GoSyntax {
     }
     return switch (Character.getType(cp)) {
       case Character.UPPERCASE_LETTER,
-          Character.LOWERCASE_LETTER,
-          Character.TITLECASE_LETTER,
-          Character.MODIFIER_LETTER,
-          Character.OTHER_LETTER,
-          Character.NON_SPACING_MARK,
-          Character.ENCLOSING_MARK,
-          Character.COMBINING_SPACING_MARK,
-          Character.DECIMAL_DIGIT_NUMBER,
-          Character.LETTER_NUMBER,
-          Character.OTHER_NUMBER,
-          Character.CONNECTOR_PUNCTUATION,
-          Character.DASH_PUNCTUATION,
-          Character.START_PUNCTUATION,
-          Character.END_PUNCTUATION,
-          Character.INITIAL_QUOTE_PUNCTUATION,
-          Character.FINAL_QUOTE_PUNCTUATION,
-          Character.OTHER_PUNCTUATION,
-          Character.MATH_SYMBOL,
-          Character.CURRENCY_SYMBOL,
-          Character.MODIFIER_SYMBOL,
-          Character.OTHER_SYMBOL -> true;
+              Character.LOWERCASE_LETTER,
+              Character.TITLECASE_LETTER,
+              Character.MODIFIER_LETTER,
+              Character.OTHER_LETTER,
+              Character.NON_SPACING_MARK,
+              Character.ENCLOSING_MARK,
+              Character.COMBINING_SPACING_MARK,
+              Character.DECIMAL_DIGIT_NUMBER,
+              Character.LETTER_NUMBER,
+              Character.OTHER_NUMBER,
+              Character.CONNECTOR_PUNCTUATION,
+              Character.DASH_PUNCTUATION,
+              Character.START_PUNCTUATION,
+              Character.END_PUNCTUATION,
+              Character.INITIAL_QUOTE_PUNCTUATION,
+              Character.FINAL_QUOTE_PUNCTUATION,
+              Character.OTHER_PUNCTUATION,
+              Character.MATH_SYMBOL,
+              Character.CURRENCY_SYMBOL,
+              Character.MODIFIER_SYMBOL,
+              Character.OTHER_SYMBOL ->
+          true;
       default -> false;
     };
   }

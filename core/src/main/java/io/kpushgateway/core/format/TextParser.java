@@ -33,9 +33,9 @@ import java.util.TreeMap;
  *
  * <p>Summaries and histograms are reassembled from their {@code quantile}/{@code _bucket}, {@code
  * _sum} and {@code _count} lines by label set (without {@code quantile}/{@code le}), even when
- * those lines are not adjacent; an absent {@code _sum} or {@code _count} stays unset (reads as
- * 0). A line of such a family that matches none of those roles (no {@code quantile} label, a
- * bucket without {@code le}) creates the metric but contributes no value, exactly like expfmt.
+ * those lines are not adjacent; an absent {@code _sum} or {@code _count} stays unset (reads as 0).
+ * A line of such a family that matches none of those roles (no {@code quantile} label, a bucket
+ * without {@code le}) creates the metric but contributes no value, exactly like expfmt.
  */
 public final class TextParser {
 
@@ -61,6 +61,7 @@ public final class TextParser {
     String help; // null until a HELP line
     MetricType type; // null until a TYPE line or the first sample
     final List<Metric.Builder> metrics = new ArrayList<>();
+
     /** Summary/histogram metrics by their label set without quantile/le. */
     Map<Map<String, String>, Metric.Builder> bySignature;
 
@@ -419,8 +420,8 @@ public final class TextParser {
   }
 
   /**
-   * Finds the family a sample or comment name belongs to: the exact name first, then a summary
-   * or histogram it is the {@code _sum}/{@code _count}/{@code _bucket} of; else a new family.
+   * Finds the family a sample or comment name belongs to: the exact name first, then a summary or
+   * histogram it is the {@code _sum}/{@code _count}/{@code _bucket} of; else a new family.
    */
   private void setOrCreateFamily(String name) {
     isSum = false;

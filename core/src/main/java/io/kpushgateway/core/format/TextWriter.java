@@ -13,8 +13,8 @@ import java.io.OutputStream;
 /**
  * Writes families in the Prometheus text format 0.0.4, byte for byte as the Pushgateway's {@code
  * /metrics} (prometheus/common expfmt) does, in the order given: sorting and merging are the
- * caller's job, as is validation (a family whose metrics lack the value of its type is refused,
- * as upstream refuses it).
+ * caller's job, as is validation (a family whose metrics lack the value of its type is refused, as
+ * upstream refuses it).
  *
  * <p>Per family: {@code # HELP} (only when the help is non-empty), {@code # TYPE}, then one line
  * per sample with the labels in stored order and {@code quantile}/{@code le} last. Values use Go's

@@ -46,7 +46,9 @@ class TextParserTest {
         Arguments.of("empty input", "", List.of()),
         Arguments.of("blank lines, blanks and tabs only", "\n \n\t\n   ", List.of()),
         Arguments.of(
-            "comments only", "# just a comment\n#\n# EOF\n#HELPER x y\n# UNIT a seconds\n", List.of()),
+            "comments only",
+            "# just a comment\n#\n# EOF\n#HELPER x y\n# UNIT a seconds\n",
+            List.of()),
         Arguments.of(
             "HELP and TYPE without samples are dropped",
             "# HELP a Some help.\n# TYPE a counter\n# HELP b\n# TYPE c\n",
@@ -55,7 +57,10 @@ class TextParserTest {
             "untyped sample without labels", "a 12\n", List.of(family("a", UNTYPED, untyped(12)))),
         Arguments.of(
             "counter with HELP and labels",
-            "# HELP rq Total requests.\n# TYPE rq counter\nrq{code=\"200\"} 1027\nrq{code=\"500\"} 3\n",
+            "# HELP rq Total requests.\n"
+                + "# TYPE rq counter\n"
+                + "rq{code=\"200\"} 1027\n"
+                + "rq{code=\"500\"} 3\n",
             List.of(
                 family(
                     "rq",
@@ -132,13 +137,11 @@ class TextParserTest {
         Arguments.of(
             "HELP escapes and HELP after samples",
             "a 1\n# HELP a line1\\nline2 back\\\\slash \"quoted\" ünï\n",
-            List.of(
-                family("a", "line1\nline2 back\\slash \"quoted\" ünï", UNTYPED, untyped(1)))),
+            List.of(family("a", "line1\nline2 back\\slash \"quoted\" ünï", UNTYPED, untyped(1)))),
         Arguments.of(
             "HELP keeps trailing blanks; blank-only HELP sets nothing",
             "# HELP a  text  \na 1\n# HELP b   \nb 2\n",
-            List.of(
-                family("a", "text  ", UNTYPED, untyped(1)), family("b", UNTYPED, untyped(2)))),
+            List.of(family("a", "text  ", UNTYPED, untyped(1)), family("b", UNTYPED, untyped(2)))),
         Arguments.of(
             "TYPE is case-insensitive",
             "# TYPE a COUNTER\na 1\n# TYPE b Gauge\nb 2\n",
@@ -170,9 +173,7 @@ class TextParserTest {
                                 .setSampleCount(1000)),
                     labels("m", "put")
                         .setSummary(
-                            Summary.newBuilder()
-                                .addQuantile(quantile(0.9, 7))
-                                .setSampleCount(2))),
+                            Summary.newBuilder().addQuantile(quantile(0.9, 7)).setSampleCount(2))),
                 family("other", UNTYPED, untyped(1)))),
         Arguments.of(
             "summary label sets compare regardless of order; first line's labels are kept",
@@ -285,81 +286,113 @@ class TextParserTest {
         Arguments.of("value is a word", "a one\n", 1, "expected float as value, got \"one\""),
         Arguments.of("value missing", "a\n", 1, "expected float as value, got \"\""),
         Arguments.of(
-            "label value unquoted", "a{x=1} 1\n", 1,
+            "label value unquoted",
+            "a{x=1} 1\n",
+            1,
             "expected '\"' at start of label value, found '1'"),
         Arguments.of(
-            "label value unterminated", "a{x=\"1} 1\n", 1,
+            "label value unterminated",
+            "a{x=\"1} 1\n",
+            1,
             "label value \"1} 1\" contains unescaped new-line"),
         Arguments.of("metric name starts with a digit", "0a 1\n", 1, "invalid metric name"),
         Arguments.of(
-            "raw newline in label value", "a{x=\"a\nb\"} 1\n", 1,
+            "raw newline in label value",
+            "a{x=\"a\nb\"} 1\n",
+            1,
             "label value \"a\" contains unescaped new-line"),
         Arguments.of(
             "too many tokens", "a{x=\"1\"} 1 2 3\n", 1, "spurious string after timestamp: \" 3\""),
         Arguments.of(
             "blank after timestamp", "a 1 2 \n", 1, "spurious string after timestamp: \" \""),
         Arguments.of(
-            "duplicate label name", "a{x=\"1\",x=\"2\"} 1\n", 1,
+            "duplicate label name",
+            "a{x=\"1\",x=\"2\"} 1\n",
+            1,
             "duplicate label names for metric \"a\""),
         Arguments.of("no final newline", "a 1", 1, "unexpected end of input stream"),
-        Arguments.of("no final newline on line 3", "a 1\n\nb 2", 3, "unexpected end of input stream"),
+        Arguments.of(
+            "no final newline on line 3", "a 1\n\nb 2", 3, "unexpected end of input stream"),
         Arguments.of("comment without final newline", "# hi", 1, "unexpected end of input stream"),
         Arguments.of(
             "unterminated label value at end", "a{x=\"1", 1, "unexpected end of input stream"),
         Arguments.of("CRLF line ending", "a 1\r\n", 1, "expected float as value, got \"1\\r\""),
         Arguments.of(
-            "second HELP", "# HELP a x\n# HELP a y\na 1\n", 2,
+            "second HELP",
+            "# HELP a x\n# HELP a y\na 1\n",
+            2,
             "second HELP line for metric name \"a\""),
         Arguments.of(
-            "second TYPE", "# TYPE a counter\n# TYPE a gauge\n", 2,
+            "second TYPE",
+            "# TYPE a counter\n# TYPE a gauge\n",
+            2,
             "second TYPE line for metric name \"a\", or TYPE reported after samples"),
         Arguments.of(
-            "TYPE after samples", "a 1\n# TYPE a counter\n", 2,
+            "TYPE after samples",
+            "a 1\n# TYPE a counter\n",
+            2,
             "second TYPE line for metric name \"a\", or TYPE reported after samples"),
         Arguments.of(
-            "TYPE of _count after its summary", "# TYPE s summary\n# TYPE s_count counter\n", 2,
+            "TYPE of _count after its summary",
+            "# TYPE s summary\n# TYPE s_count counter\n",
+            2,
             "second TYPE line for metric name \"s\", or TYPE reported after samples"),
         Arguments.of("unknown type", "# TYPE a foo\n", 1, "unknown metric type \"foo\""),
         Arguments.of(
-            "type with trailing blank", "# TYPE a counter \n", 1,
+            "type with trailing blank",
+            "# TYPE a counter \n",
+            1,
             "unknown metric type \"counter \""),
         Arguments.of(
-            "gauge_histogram is not a text type", "# TYPE a gauge_histogram\n", 1,
+            "gauge_histogram is not a text type",
+            "# TYPE a gauge_histogram\n",
+            1,
             "unknown metric type \"gauge_histogram\""),
         Arguments.of(
             "__name__ label", "a{__name__=\"b\"} 1\n", 1, "label name \"__name__\" is reserved"),
         Arguments.of(
-            "unknown escape in label value", "a{x=\"\\t\"} 1\n", 1, "invalid escape sequence '\\t'"),
+            "unknown escape in label value",
+            "a{x=\"\\t\"} 1\n",
+            1,
+            "invalid escape sequence '\\t'"),
         Arguments.of(
             "unknown escape in HELP", "# HELP a x\\\"y\n", 1, "invalid escape sequence '\\\"'"),
         Arguments.of(
-            "label name starts with a digit", "a{1x=\"1\"} 1\n", 1,
+            "label name starts with a digit",
+            "a{1x=\"1\"} 1\n",
+            1,
             "invalid label name for metric \"a\""),
         Arguments.of(
             "quoted label name", "a{\"x\"=\"1\"} 1\n", 1, "invalid label name for metric \"a\""),
         Arguments.of(
-            "bad character in label name", "a{x-y=\"1\"} 1\n", 1,
+            "bad character in label name",
+            "a{x-y=\"1\"} 1\n",
+            1,
             "expected '=' after label name, found '-'"),
         Arguments.of(
-            "label name without value", "a{x=\"1\",y} 1\n", 1,
+            "label name without value",
+            "a{x=\"1\",y} 1\n",
+            1,
             "expected '=' after label name, found '}'"),
         Arguments.of(
             "newline after label name", "a{x\n", 1, "expected '=' after label name, found '\\n'"),
         Arguments.of(
             "junk after label value", "a{x=\"1\"+} 1\n", 1, "unexpected end of label value \"1\""),
         Arguments.of(
-            "missing comma between labels", "a{x=\"1\" y=\"2\"} 1\n", 1,
+            "missing comma between labels",
+            "a{x=\"1\" y=\"2\"} 1\n",
+            1,
             "unexpected end of label value \"1\""),
-        Arguments.of(
-            "unclosed label set", "a{x=\"1\"\n", 1, "unexpected end of label value \"1\""),
+        Arguments.of("unclosed label set", "a{x=\"1\"\n", 1, "unexpected end of label value \"1\""),
         Arguments.of(
             "float timestamp", "a 1 2.5\n", 1, "expected integer as timestamp, got \"2.5\""),
         Arguments.of("blank after value", "a 1 \n", 1, "expected integer as timestamp, got \"\""),
         Arguments.of(
-            "timestamp overflow", "a 1 9223372036854775808\n", 1,
+            "timestamp overflow",
+            "a 1 9223372036854775808\n",
+            1,
             "expected integer as timestamp, got \"9223372036854775808\""),
-        Arguments.of(
-            "value overflows", "a 1e400\n", 1, "expected float as value, got \"1e400\""),
+        Arguments.of("value overflows", "a 1e400\n", 1, "expected float as value, got \"1e400\""),
         Arguments.of("hex float", "a 0x1p3\n", 1, "expected float as value, got \"0x1p3\""),
         Arguments.of(
             "underscore in value", "a 1_000\n", 1, "expected float as value, got \"1_000\""),
@@ -370,15 +403,24 @@ class TextParserTest {
             "bad metric name in HELP", "# HELP a-b x\n", 1, "invalid metric name in comment"),
         Arguments.of("line starting with a brace", "{x=\"1\"} 1\n", 1, "invalid metric name"),
         Arguments.of(
-            "quantile not a float", "# TYPE s summary\ns{quantile=\"x\"} 1\n", 2,
+            "quantile not a float",
+            "# TYPE s summary\ns{quantile=\"x\"} 1\n",
+            2,
             "expected float as value for 'quantile' label, got \"x\""),
         Arguments.of(
-            "le not a float", "# TYPE h histogram\nh_bucket{le=\"one\"} 1\n", 2,
+            "le not a float",
+            "# TYPE h histogram\nh_bucket{le=\"one\"} 1\n",
+            2,
             "expected float as value for 'le' label, got \"one\""),
         Arguments.of(
-            "error line counts blank lines", "\n\n\na b\n", 4, "expected float as value, got \"b\""),
+            "error line counts blank lines",
+            "\n\n\na b\n",
+            4,
+            "expected float as value, got \"b\""),
         Arguments.of(
-            "control byte quoted like Go", "a 1 1\u0000\n", 1,
+            "control byte quoted like Go",
+            "a 1 1\u0000\n",
+            1,
             "expected integer as timestamp, got \"1\\x00\""));
   }
 
@@ -401,11 +443,11 @@ class TextParserTest {
 
   @Test
   void rejectsUtf8EncodedSurrogateInLabelValue() {
-    byte[] body = {'a', '{', 'x', '=', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}', ' ',
-      '1', '\n'};
+    byte[] body = {
+      'a', '{', 'x', '=', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}', ' ', '1', '\n'
+    };
     assertThatThrownBy(() -> parse(body))
-        .hasMessage(
-            "text format parsing error in line 1: invalid label value \"\\xed\\xa0\\x80\"");
+        .hasMessage("text format parsing error in line 1: invalid label value \"\\xed\\xa0\\x80\"");
   }
 
   @Test

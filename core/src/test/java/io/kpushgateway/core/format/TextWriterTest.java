@@ -100,7 +100,8 @@ class TextWriterTest {
                     "e",
                     "line1\nline2 back\\slash \"quoted\" ünï",
                     UNTYPED,
-                    untyped(1, "v", "back\\slash dq\"uote new\nline", "u", "ünï{}=,😀", "empty", ""))),
+                    untyped(
+                        1, "v", "back\\slash dq\"uote new\nline", "u", "ünï{}=,😀", "empty", ""))),
             """
             # HELP e line1\\nline2 back\\\\slash "quoted" ünï
             # TYPE e untyped
