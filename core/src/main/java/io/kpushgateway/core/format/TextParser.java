@@ -1,0 +1,658 @@
+package io.kpushgateway.core.format;
+
+import io.kpushgateway.core.validate.PushRejectedException;
+import io.prometheus.client.Metrics.Bucket;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.Metric;
+import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
+import io.prometheus.client.Metrics.Quantile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Parser for the Prometheus text format 0.0.4, accepting and rejecting what the Pushgateway's
+ * parser (prometheus/common expfmt) does, with the same error texts: {@code text format parsing
+ * error in line N: ...}. Legacy names only: metric names {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, label
+ * names {@code [a-zA-Z_][a-zA-Z0-9_]*}.
+ *
+ * <p>A byte-level state machine, one method per state, reading the stream once through its own
+ * buffer. What it deliberately leaves to the caller, as upstream does: duplicate series, sorting,
+ * and rules about timestamps or reserved {@code __} label names.
+ *
+ * <p>Summaries and histograms are reassembled from their {@code quantile}/{@code _bucket}, {@code
+ * _sum} and {@code _count} lines by label set (without {@code quantile}/{@code le}), even when
+ * those lines are not adjacent; an absent {@code _sum} or {@code _count} stays unset (reads as 0).
+ * A line of such a family that matches none of those roles (no {@code quantile} label, a bucket
+ * without {@code le}) creates the metric but contributes no value, exactly like expfmt.
+ */
+public final class TextParser {
+
+  private static final int EOF = -1;
+
+  private enum State {
+    START_OF_LINE,
+    START_COMMENT,
+    READING_METRIC_NAME,
+    READING_LABELS,
+    START_LABEL_NAME,
+    START_LABEL_VALUE,
+    READING_VALUE,
+    START_TIMESTAMP,
+    READING_HELP,
+    READING_TYPE,
+    DONE
+  }
+
+  /** A family under construction; kept in order of first appearance. */
+  private static final class Family {
+    final String name;
+    String help; // null until a HELP line
+    MetricType type; // null until a TYPE line or the first sample
+    final List<Metric.Builder> metrics = new ArrayList<>();
+
+    /** Summary/histogram metrics by their label set without quantile/le. */
+    Map<Map<String, String>, Metric.Builder> bySignature;
+
+    Family(String name) {
+      this.name = name;
+    }
+
+    boolean isSummary() {
+      return type == MetricType.SUMMARY;
+    }
+
+    boolean isHistogram() {
+      return type == MetricType.HISTOGRAM;
+    }
+  }
+
+  private final InputStream in;
+  private final byte[] buf = new byte[64 * 1024];
+  private int pos;
+  private int limit;
+
+  private int line;
+  private int cur; // the byte most recently read
+
+  private byte[] token = new byte[128];
+  private int tokenLength;
+
+  private final Map<String, Family> families = new LinkedHashMap<>();
+  private Family family;
+  private Metric.Builder metric;
+  private boolean isSum;
+  private boolean isCount;
+
+  // Labels of the current sample, added to the metric at '}'; values set after the name.
+  private final List<String> labelNames = new ArrayList<>();
+  private final List<String> labelValues = new ArrayList<>();
+  private final Set<String> labelNameSet = new HashSet<>();
+  private String labelName;
+  private boolean labelKept;
+  // Summary/histogram only.
+  private Map<String, String> signature;
+  private double quantile;
+  private double bucket;
+
+  private TextParser(InputStream in) {
+    this.in = in;
+  }
+
+  /**
+   * Parses a whole text-format body. Returns the families in order of first appearance, without
+   * those that got HELP or TYPE lines but no sample.
+   *
+   * @throws PushRejectedException (malformed) with upstream's message for any syntax error
+   * @throws IOException if reading the stream fails
+   */
+  public static List<MetricFamily> parse(InputStream in) throws IOException {
+    return new TextParser(in).run();
+  }
+
+  private List<MetricFamily> run() throws IOException {
+    State state = State.START_OF_LINE;
+    while (state != State.DONE) {
+      state =
+          switch (state) {
+            case START_OF_LINE -> startOfLine();
+            case START_COMMENT -> startComment();
+            case READING_METRIC_NAME -> readingMetricName();
+            case READING_LABELS -> readingLabels();
+            case START_LABEL_NAME -> startLabelName();
+            case START_LABEL_VALUE -> startLabelValue();
+            case READING_VALUE -> readingValue();
+            case START_TIMESTAMP -> startTimestamp();
+            case READING_HELP -> readingHelp();
+            case READING_TYPE -> readingType();
+            case DONE -> throw new IllegalStateException();
+          };
+    }
+    List<MetricFamily> out = new ArrayList<>(families.size());
+    for (Family f : families.values()) {
+      if (f.metrics.isEmpty()) {
+        continue;
+      }
+      MetricFamily.Builder b = MetricFamily.newBuilder().setName(f.name).setType(f.type);
+      if (f.help != null) {
+        b.setHelp(f.help);
+      }
+      for (Metric.Builder m : f.metrics) {
+        b.addMetric(m);
+      }
+      out.add(b.build());
+    }
+    return out;
+  }
+
+  // ---- states -------------------------------------------------------------------------------
+
+  private State startOfLine() throws IOException {
+    line++;
+    // The only place where the input may end.
+    do {
+      cur = readByte();
+      if (cur == EOF) {
+        return State.DONE;
+      }
+    } while (isBlankOrTab(cur));
+    return switch (cur) {
+      case '#' -> State.START_COMMENT;
+      case '\n' -> State.START_OF_LINE;
+      default -> State.READING_METRIC_NAME;
+    };
+  }
+
+  private State startComment() throws IOException {
+    skipBlankTab();
+    if (cur == '\n') {
+      return State.START_OF_LINE;
+    }
+    readTokenUntilWhitespace();
+    if (cur == '\n') {
+      return State.START_OF_LINE;
+    }
+    boolean help = tokenEquals("HELP");
+    if (!help && !tokenEquals("TYPE")) {
+      while (cur != '\n') { // any other comment is ignored
+        next();
+      }
+      return State.START_OF_LINE;
+    }
+    skipBlankTab();
+    readTokenAsMetricName();
+    if (cur == '\n') {
+      return State.START_OF_LINE;
+    }
+    if (!isBlankOrTab(cur)) {
+      throw error("invalid metric name in comment");
+    }
+    setOrCreateFamily(tokenAsAscii());
+    skipBlankTab();
+    if (cur == '\n') {
+      return State.START_OF_LINE;
+    }
+    return help ? State.READING_HELP : State.READING_TYPE;
+  }
+
+  private State readingMetricName() throws IOException {
+    readTokenAsMetricName();
+    if (tokenLength == 0) {
+      throw error("invalid metric name");
+    }
+    setOrCreateFamily(tokenAsAscii());
+    if (family.type == null) {
+      family.type = MetricType.UNTYPED;
+    }
+    metric = Metric.newBuilder();
+    clearLabels();
+    if (isBlankOrTab(cur)) {
+      skipBlankTab();
+    }
+    return State.READING_LABELS;
+  }
+
+  private State readingLabels() {
+    if (family.isSummary() || family.isHistogram()) {
+      signature = new TreeMap<>();
+      quantile = Double.NaN;
+      bucket = Double.NaN;
+    }
+    return cur == '{' ? State.START_LABEL_NAME : State.READING_VALUE;
+  }
+
+  private State startLabelName() throws IOException {
+    skipBlankTab();
+    if (cur == '}') {
+      return endOfLabels();
+    }
+    readTokenAsLabelName();
+    if (tokenLength == 0) {
+      throw error("invalid label name for metric " + GoSyntax.quote(family.name));
+    }
+    if (isBlankOrTab(cur)) {
+      skipBlankTab();
+    }
+    if (cur != '=') {
+      throw error("expected '=' after label name, found " + GoSyntax.quoteByte(cur));
+    }
+    labelName = tokenAsAscii();
+    if (labelName.equals("__name__")) {
+      throw error("label name \"__name__\" is reserved");
+    }
+    // quantile and le become Quantile/Bucket fields instead of labels.
+    labelKept =
+        !(family.isSummary() && labelName.equals("quantile"))
+            && !(family.isHistogram() && labelName.equals("le"));
+    if (labelKept) {
+      if (!addLabelName(labelName)) {
+        throw error("duplicate label names for metric " + GoSyntax.quote(family.name));
+      }
+      labelValues.add("");
+    }
+    return State.START_LABEL_VALUE;
+  }
+
+  private State startLabelValue() throws IOException {
+    skipBlankTab();
+    if (cur != '"') {
+      throw error("expected '\"' at start of label value, found " + GoSyntax.quoteByte(cur));
+    }
+    readTokenAsLabelValue();
+    if (!GoSyntax.isValidUtf8(token, 0, tokenLength)) {
+      throw error("invalid label value " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    String value = new String(token, 0, tokenLength, StandardCharsets.UTF_8);
+    if (labelKept) {
+      labelValues.set(labelValues.size() - 1, value);
+    }
+    if (family.isSummary()) {
+      if (labelName.equals("quantile")) {
+        quantile = parseLabelFloat(value, "quantile");
+      } else {
+        signature.put(labelName, value);
+      }
+    }
+    if (family.isHistogram()) {
+      if (labelName.equals("le")) {
+        bucket = parseLabelFloat(value, "le");
+      } else {
+        signature.put(labelName, value);
+      }
+    }
+    skipBlankTab();
+    return switch (cur) {
+      case ',' -> State.START_LABEL_NAME;
+      case '}' -> endOfLabels();
+      default -> throw error("unexpected end of label value " + GoSyntax.quote(value));
+    };
+  }
+
+  private State endOfLabels() throws IOException {
+    for (int i = 0; i < labelNames.size(); i++) {
+      metric.addLabel(
+          LabelPair.newBuilder().setName(labelNames.get(i)).setValue(labelValues.get(i)));
+    }
+    clearLabels();
+    skipBlankTab();
+    return State.READING_VALUE;
+  }
+
+  private State readingValue() throws IOException {
+    if (family.isSummary() || family.isHistogram()) {
+      // Only now, with all labels read, is it known whether this series exists already.
+      if (family.bySignature == null) {
+        family.bySignature = new HashMap<>();
+      }
+      Metric.Builder existing = family.bySignature.putIfAbsent(signature, metric);
+      if (existing != null) {
+        metric = existing;
+      } else {
+        family.metrics.add(metric);
+      }
+    } else {
+      family.metrics.add(metric);
+    }
+    readTokenUntilWhitespace();
+    double value;
+    try {
+      value = GoSyntax.parseFloat(token, 0, tokenLength);
+    } catch (NumberFormatException e) {
+      throw error("expected float as value, got " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    switch (family.type) {
+      case COUNTER -> metric.getCounterBuilder().setValue(value);
+      case GAUGE -> metric.getGaugeBuilder().setValue(value);
+      case UNTYPED -> metric.getUntypedBuilder().setValue(value);
+      case SUMMARY -> {
+        var summary = metric.getSummaryBuilder();
+        if (isCount) {
+          summary.setSampleCount(goUint64(value));
+        } else if (isSum) {
+          summary.setSampleSum(value);
+        } else if (!Double.isNaN(quantile)) {
+          summary.addQuantile(Quantile.newBuilder().setQuantile(quantile).setValue(value));
+        }
+      }
+      case HISTOGRAM -> {
+        var histogram = metric.getHistogramBuilder();
+        if (isCount) {
+          histogram.setSampleCount(goUint64(value));
+        } else if (isSum) {
+          histogram.setSampleSum(value);
+        } else if (!Double.isNaN(bucket)) {
+          histogram.addBucket(
+              Bucket.newBuilder().setUpperBound(bucket).setCumulativeCount(goUint64(value)));
+        }
+      }
+      default -> throw new IllegalStateException("type " + family.type);
+    }
+    return cur == '\n' ? State.START_OF_LINE : State.START_TIMESTAMP;
+  }
+
+  private State startTimestamp() throws IOException {
+    skipBlankTab();
+    readTokenUntilWhitespace();
+    try {
+      metric.setTimestampMs(GoSyntax.parseInt64(token, 0, tokenLength));
+    } catch (NumberFormatException e) {
+      throw error("expected integer as timestamp, got " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    readTokenUntilNewline(false);
+    if (tokenLength > 0) {
+      throw error("spurious string after timestamp: " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    return State.START_OF_LINE;
+  }
+
+  private State readingHelp() throws IOException {
+    if (family.help != null) {
+      throw error("second HELP line for metric name " + GoSyntax.quote(family.name));
+    }
+    readTokenUntilNewline(true);
+    if (!GoSyntax.isValidUtf8(token, 0, tokenLength)) {
+      // Go keeps the raw bytes; a Java String cannot, so refuse rather than alter the text.
+      throw error("invalid UTF-8 in HELP for metric name " + GoSyntax.quote(family.name));
+    }
+    family.help = new String(token, 0, tokenLength, StandardCharsets.UTF_8);
+    return State.START_OF_LINE;
+  }
+
+  private State readingType() throws IOException {
+    if (family.type != null) {
+      throw error(
+          "second TYPE line for metric name "
+              + GoSyntax.quote(family.name)
+              + ", or TYPE reported after samples");
+    }
+    readTokenUntilNewline(false);
+    MetricType type = typeOf(new String(token, 0, tokenLength, StandardCharsets.UTF_8));
+    if (type == null) {
+      throw error("unknown metric type " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    family.type = type;
+    return State.START_OF_LINE;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  /** The five text-format types, case-insensitive like upstream. */
+  private static MetricType typeOf(String word) {
+    return switch (word.toUpperCase(Locale.ROOT)) {
+      case "COUNTER" -> MetricType.COUNTER;
+      case "GAUGE" -> MetricType.GAUGE;
+      case "SUMMARY" -> MetricType.SUMMARY;
+      case "UNTYPED" -> MetricType.UNTYPED;
+      case "HISTOGRAM" -> MetricType.HISTOGRAM;
+      default -> null;
+    };
+  }
+
+  /**
+   * Finds the family a sample or comment name belongs to: the exact name first, then a summary or
+   * histogram it is the {@code _sum}/{@code _count}/{@code _bucket} of; else a new family.
+   */
+  private void setOrCreateFamily(String name) {
+    isSum = false;
+    isCount = false;
+    family = families.get(name);
+    if (family != null) {
+      return;
+    }
+    boolean count = name.length() > 6 && name.endsWith("_count");
+    boolean sum = !count && name.length() > 4 && name.endsWith("_sum");
+    boolean bucketSuffix = !count && !sum && name.length() > 7 && name.endsWith("_bucket");
+    if (count || sum || bucketSuffix) {
+      String base = name.substring(0, name.length() - (count ? 6 : sum ? 4 : 7));
+      Family f = families.get(base);
+      if (f != null && (f.isHistogram() || (f.isSummary() && !bucketSuffix))) {
+        family = f;
+        isCount = count;
+        isSum = sum;
+        return;
+      }
+    }
+    family = new Family(name);
+    families.put(name, family);
+  }
+
+  /** Adds a label name of the current sample; false if it is there already. */
+  private boolean addLabelName(String name) {
+    int n = labelNames.size();
+    if (n < 16) {
+      for (int i = 0; i < n; i++) {
+        if (labelNames.get(i).equals(name)) {
+          return false;
+        }
+      }
+    } else {
+      // Many labels on one line: a set keeps the whole line linear.
+      if (labelNameSet.isEmpty()) {
+        labelNameSet.addAll(labelNames);
+      }
+      if (!labelNameSet.add(name)) {
+        return false;
+      }
+    }
+    labelNames.add(name);
+    return true;
+  }
+
+  private void clearLabels() {
+    labelNames.clear();
+    labelValues.clear();
+    labelNameSet.clear();
+  }
+
+  private double parseLabelFloat(String value, String label) {
+    byte[] b = value.getBytes(StandardCharsets.UTF_8);
+    try {
+      return GoSyntax.parseFloat(b, 0, b.length);
+    } catch (NumberFormatException e) {
+      throw error(
+          "expected float as value for '" + label + "' label, got " + GoSyntax.quote(value));
+    }
+  }
+
+  /**
+   * Go's {@code uint64(f)} on amd64, which upstream uses for counts: truncation toward zero;
+   * negative values wrap; NaN, infinities and values beyond 2^64 give 2^63.
+   */
+  static long goUint64(double v) {
+    if (v < 0x1p63) {
+      return (long) v; // Java saturates below -2^63 to the same 0x8000000000000000
+    }
+    double high = v - 0x1p63;
+    long low = high < 0x1p63 ? (long) high : Long.MIN_VALUE;
+    return low | Long.MIN_VALUE;
+  }
+
+  private PushRejectedException error(String message) {
+    return PushRejectedException.malformed(
+        "text format parsing error in line " + line + ": " + message);
+  }
+
+  // ---- byte input and tokens ----------------------------------------------------------------
+
+  private int readByte() throws IOException {
+    if (pos == limit) {
+      int n;
+      do {
+        n = in.read(buf, 0, buf.length);
+      } while (n == 0);
+      if (n < 0) {
+        return EOF;
+      }
+      pos = 0;
+      limit = n;
+    }
+    return buf[pos++] & 0xff;
+  }
+
+  /** Reads the next byte into {@link #cur}; the input may not end here. */
+  private void next() throws IOException {
+    cur = readByte();
+    if (cur == EOF) {
+      throw error("unexpected end of input stream");
+    }
+  }
+
+  private void skipBlankTab() throws IOException {
+    do {
+      next();
+    } while (isBlankOrTab(cur));
+  }
+
+  private static boolean isBlankOrTab(int b) {
+    return b == ' ' || b == '\t';
+  }
+
+  private void append(int b) {
+    if (tokenLength == token.length) {
+      token = Arrays.copyOf(token, token.length * 2);
+    }
+    token[tokenLength++] = (byte) b;
+  }
+
+  private boolean tokenEquals(String ascii) {
+    if (tokenLength != ascii.length()) {
+      return false;
+    }
+    for (int i = 0; i < tokenLength; i++) {
+      if (token[i] != ascii.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String tokenAsAscii() {
+    return new String(token, 0, tokenLength, StandardCharsets.ISO_8859_1);
+  }
+
+  /** From the current byte up to (not including) a blank, tab or newline. */
+  private void readTokenUntilWhitespace() throws IOException {
+    tokenLength = 0;
+    while (!isBlankOrTab(cur) && cur != '\n') {
+      append(cur);
+      next();
+    }
+  }
+
+  /**
+   * From the current byte up to the newline. With escapes, {@code \\} and {@code \n} are decoded
+   * and any other escape is an error; without, backslashes are dropped, as upstream does.
+   */
+  private void readTokenUntilNewline(boolean escapes) throws IOException {
+    tokenLength = 0;
+    boolean escaped = false;
+    while (true) {
+      if (escapes && escaped) {
+        switch (cur) {
+          case '\\' -> append('\\');
+          case 'n' -> append('\n');
+          default -> throw error("invalid escape sequence '\\" + (char) cur + "'");
+        }
+        escaped = false;
+      } else if (cur == '\n') {
+        return;
+      } else if (cur == '\\') {
+        escaped = true;
+      } else {
+        append(cur);
+      }
+      next();
+    }
+  }
+
+  private void readTokenAsMetricName() throws IOException {
+    tokenLength = 0;
+    if (!isLabelNameStart(cur) && cur != ':') {
+      return;
+    }
+    do {
+      append(cur);
+      next();
+    } while (isLabelNameStart(cur) || isDigit(cur) || cur == ':');
+  }
+
+  private void readTokenAsLabelName() throws IOException {
+    tokenLength = 0;
+    if (!isLabelNameStart(cur)) {
+      return;
+    }
+    do {
+      append(cur);
+      next();
+    } while (isLabelNameStart(cur) || isDigit(cur));
+  }
+
+  /** Starts after the opening quote; leaves the closing quote in {@link #cur}. */
+  private void readTokenAsLabelValue() throws IOException {
+    tokenLength = 0;
+    boolean escaped = false;
+    while (true) {
+      next();
+      if (escaped) {
+        switch (cur) {
+          case '"', '\\' -> append(cur);
+          case 'n' -> append('\n');
+          default -> throw error("invalid escape sequence '\\" + (char) cur + "'");
+        }
+        escaped = false;
+        continue;
+      }
+      switch (cur) {
+        case '"' -> {
+          return;
+        }
+        case '\n' ->
+            throw error(
+                "label value "
+                    + GoSyntax.quote(token, 0, tokenLength)
+                    + " contains unescaped new-line");
+        case '\\' -> escaped = true;
+        default -> append(cur);
+      }
+    }
+  }
+
+  private static boolean isLabelNameStart(int b) {
+    return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_';
+  }
+
+  private static boolean isDigit(int b) {
+    return b >= '0' && b <= '9';
+  }
+}

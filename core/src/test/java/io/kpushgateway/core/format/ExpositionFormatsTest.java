@@ -1,0 +1,158 @@
+package io.kpushgateway.core.format;
+
+import static io.kpushgateway.core.format.TestFamilies.family;
+import static io.kpushgateway.core.format.TestFamilies.gauge;
+import static io.kpushgateway.core.format.TestFamilies.untyped;
+import static io.prometheus.client.Metrics.MetricType.GAUGE;
+import static io.prometheus.client.Metrics.MetricType.UNTYPED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kpushgateway.core.format.ExpositionFormats.Format;
+import io.prometheus.client.Metrics.MetricFamily;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ExpositionFormatsTest {
+
+  private static final String PB = "application/vnd.google.protobuf";
+  private static final String MF = "proto=io.prometheus.client.MetricFamily";
+
+  static Stream<Arguments> contentTypes() {
+    return Stream.of(
+        Arguments.of("the canonical protobuf type", DelimitedProtobuf.CONTENT_TYPE, true),
+        Arguments.of("client_golang's spelling", PB + "; " + MF + "; encoding=delimited", true),
+        Arguments.of("parameters reversed", PB + ";encoding=delimited;" + MF, true),
+        Arguments.of(
+            "spaces everywhere", "  " + PB + " ;  " + MF + " ;\tencoding = delimited ", true),
+        Arguments.of(
+            "quoted values",
+            PB + "; proto=\"io.prometheus.client.MetricFamily\"; encoding=\"delimited\"",
+            true),
+        Arguments.of(
+            "type and parameter names in upper case",
+            "Application/Vnd.Google.Protobuf; PROTO=io.prometheus.client.MetricFamily;"
+                + " ENCODING=delimited",
+            true),
+        Arguments.of(
+            "an extra parameter",
+            PB + "; " + MF + "; encoding=delimited; escaping=underscores",
+            true),
+        Arguments.of("a trailing semicolon", PB + "; " + MF + "; encoding=delimited;", true),
+        Arguments.of("no header", null, false),
+        Arguments.of("empty header", "", false),
+        Arguments.of("text", TextWriter.CONTENT_TYPE, false),
+        Arguments.of("JSON", "application/json", false),
+        Arguments.of("OpenMetrics", "application/openmetrics-text; version=1.0.0", false),
+        Arguments.of("encoding missing", PB + "; " + MF, false),
+        Arguments.of("text encoding", PB + "; " + MF + "; encoding=text", false),
+        Arguments.of("other message", PB + "; proto=foo.Bar; encoding=delimited", false),
+        Arguments.of("value case matters", PB + "; " + MF + "; encoding=Delimited", false),
+        Arguments.of(
+            "repeated parameter",
+            PB + "; " + MF + "; encoding=delimited; encoding=delimited",
+            false),
+        Arguments.of("parameter without value", PB + "; " + MF + "; encoding", false),
+        Arguments.of("unterminated quote", PB + "; " + MF + "; encoding=\"delimited", false),
+        Arguments.of("garbage before parameters", PB + " x; " + MF + "; encoding=delimited", false),
+        Arguments.of(
+            "other media type", "application/x-protobuf; " + MF + "; encoding=delimited", false));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentTypes")
+  void detectsDelimitedProtobufBodies(String name, String contentType, boolean expected) {
+    assertThat(ExpositionFormats.isDelimitedProtobuf(contentType)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> acceptHeaders() {
+    String delimited = PB + ";" + MF + ";encoding=delimited";
+    return Stream.of(
+        Arguments.of("no Accept", null, Format.TEXT),
+        Arguments.of("empty Accept", "", Format.TEXT),
+        Arguments.of("anything", "*/*", Format.TEXT),
+        Arguments.of("text", "text/plain", Format.TEXT),
+        Arguments.of("delimited protobuf alone", delimited, Format.PROTOBUF),
+        Arguments.of(
+            "Prometheus with protobuf scraping",
+            delimited
+                + ";q=0.8,application/openmetrics-text;version=1.0.0;q=0.75,"
+                + "text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            Format.PROTOBUF),
+        Arguments.of(
+            "Prometheus default",
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;"
+                + "version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            Format.TEXT),
+        Arguments.of(
+            "OpenMetrics only", "application/openmetrics-text; version=1.0.0", Format.TEXT),
+        Arguments.of("protobuf refused with q=0", delimited + ";q=0", Format.TEXT),
+        Arguments.of("higher q wins over order", "text/plain;q=0.5, " + delimited, Format.PROTOBUF),
+        Arguments.of("equal q keeps order", "text/plain, " + delimited, Format.TEXT),
+        Arguments.of(
+            "text of another version is skipped",
+            "text/plain;version=1.0.0, " + delimited,
+            Format.PROTOBUF),
+        Arguments.of(
+            "protobuf text encoding", PB + ";" + MF + ";encoding=text, " + delimited, Format.TEXT),
+        Arguments.of("protobuf without proto parameter", PB + ";encoding=delimited", Format.TEXT),
+        Arguments.of(
+            "spaces, quotes and case",
+            " Application/Vnd.Google.Protobuf ; Proto=\"io.prometheus.client.MetricFamily\" ;"
+                + " encoding=delimited ; q=0.9",
+            Format.PROTOBUF),
+        Arguments.of("unreadable q counts as 0", delimited + ";q=high", Format.TEXT),
+        Arguments.of("ranges without slash are ignored", "garbage, " + delimited, Format.PROTOBUF));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("acceptHeaders")
+  void negotiatesScrapeFormat(String name, String accept, Format expected) {
+    assertThat(ExpositionFormats.negotiate(accept)).isEqualTo(expected);
+  }
+
+  @Test
+  void formatsKnowTheirContentType() {
+    assertThat(Format.TEXT.contentType()).isEqualTo(TextWriter.CONTENT_TYPE);
+    assertThat(Format.PROTOBUF.contentType()).isEqualTo(DelimitedProtobuf.CONTENT_TYPE);
+  }
+
+  @Test
+  void formatsWriteWithTheirWriter() throws IOException {
+    List<MetricFamily> families = List.of(family("g", GAUGE, gauge(1.5)));
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    Format.TEXT.write(text, families);
+    assertThat(text.toString(StandardCharsets.UTF_8)).isEqualTo("# TYPE g gauge\ng 1.5\n");
+    ByteArrayOutputStream pb = new ByteArrayOutputStream();
+    Format.PROTOBUF.write(pb, families);
+    assertThat(DelimitedProtobuf.read(new ByteArrayInputStream(pb.toByteArray())))
+        .isEqualTo(families);
+  }
+
+  @Test
+  void readsBodyByContentType() throws IOException {
+    List<MetricFamily> families = List.of(family("a", UNTYPED, untyped(1)));
+    ByteArrayOutputStream pb = new ByteArrayOutputStream();
+    DelimitedProtobuf.write(pb, families);
+    assertThat(
+            ExpositionFormats.read(
+                DelimitedProtobuf.CONTENT_TYPE, new ByteArrayInputStream(pb.toByteArray())))
+        .isEqualTo(families);
+    byte[] text = "a 1\n".getBytes(StandardCharsets.UTF_8);
+    assertThat(ExpositionFormats.read("application/json", new ByteArrayInputStream(text)))
+        .isEqualTo(families);
+    // Protobuf without encoding=delimited goes to the text parser, which fails on it.
+    assertThatThrownBy(
+            () ->
+                ExpositionFormats.read(PB + "; " + MF, new ByteArrayInputStream(pb.toByteArray())))
+        .hasMessageStartingWith("text format parsing error in line 1: ");
+  }
+}
