@@ -1,0 +1,303 @@
+package io.kpushgateway.broker;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this
+ * JVM: the all-in-one gateway's broker and the integration tests' broker.
+ *
+ * <p>The data directory is formatted on first start and reused afterwards, so topics and records
+ * survive a restart on the same directory. Listeners bind to 127.0.0.1 only. This is the only
+ * class that touches Kafka's internal server APIs ({@code KafkaRaftServer}, {@code Formatter}),
+ * which may move between minor releases.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private static final String HOST = "127.0.0.1";
+  private static final int NODE_ID = 1;
+  private static final String BROKER_LISTENER = "PLAINTEXT";
+  private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  /** Kafka's log directories live in this subdirectory of the data dir. */
+  private static final String LOG_DIR = "kafka-logs";
+
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+  /** Auto-chosen ports can be taken between probing and binding; retry that race a few times. */
+  private static final int BIND_ATTEMPTS = 3;
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+  private final String clusterId;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String clusterId) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+    this.clusterId = clusterId;
+  }
+
+  /** Starts a broker on {@code dataDir} with free ports on 127.0.0.1. */
+  public static EmbeddedKafka start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts a broker on {@code dataDir}, formatting it if it is new; {@code brokerPort} 0 picks a
+   * free port. Returns once the broker answers metadata requests.
+   *
+   * @throws IllegalStateException if the broker does not start or become ready in time
+   */
+  public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+    if (brokerPort < 0 || brokerPort > 65535) {
+      throw new IllegalArgumentException("brokerPort must be 0..65535: " + brokerPort);
+    }
+    BrokerLogging.quietUnlessConfigured();
+    Path logDir = dataDir.toAbsolutePath().resolve(LOG_DIR);
+    try {
+      Files.createDirectories(logDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create Kafka log dir " + logDir, e);
+    }
+    String clusterId = existingClusterId(logDir);
+    if (clusterId == null) {
+      clusterId = Uuid.randomUuid().toString();
+    }
+    for (int attempt = 1; ; attempt++) {
+      int port = brokerPort != 0 ? brokerPort : freePort();
+      int controllerPort = freePort(port);
+      try {
+        return start(logDir, clusterId, port, controllerPort);
+      } catch (RuntimeException e) {
+        // Only our own port choice can be retried; an explicit port that is taken is the caller's.
+        if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
+          throw e;
+        }
+        log.warn("Kafka ports {}/{} were taken meanwhile, retrying", port, controllerPort);
+      }
+    }
+  }
+
+  private static EmbeddedKafka start(Path logDir, String clusterId, int port, int controllerPort) {
+    long startNanos = System.nanoTime();
+    KafkaConfig config = new KafkaConfig(brokerConfig(logDir, port, controllerPort), false);
+    format(logDir, clusterId);
+    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    String bootstrap = HOST + ":" + port;
+    try {
+      server.startup();
+      awaitReady(bootstrap);
+    } catch (RuntimeException e) {
+      shutdown(server);
+      throw e;
+    }
+    log.info(
+        "Kafka broker ready at {} (cluster {}, data {}) in {} ms",
+        bootstrap,
+        clusterId,
+        logDir,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    return new EmbeddedKafka(server, bootstrap, clusterId);
+  }
+
+  /** {@code host:port} of the broker listener, for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** The cluster id stored in the data directory: the same after a restart on it. */
+  public String clusterId() {
+    return clusterId;
+  }
+
+  /**
+   * Shuts the broker down and waits for it, at most 30 s (then logs and returns). Idempotent.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long startNanos = System.nanoTime();
+    // Kafka's shutdown has no timeout of its own: run it aside so close() stays bounded.
+    Thread stopper = new Thread(() -> shutdown(server), "embedded-kafka-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(CLOSE_TIMEOUT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopper.isAlive()) {
+      log.warn("Kafka broker at {} did not stop within {}", bootstrapServers, CLOSE_TIMEOUT);
+    } else {
+      log.info(
+          "Kafka broker at {} stopped in {} ms",
+          bootstrapServers,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+    }
+  }
+
+  private static void shutdown(KafkaRaftServer server) {
+    try {
+      server.shutdown();
+      server.awaitShutdown();
+    } catch (RuntimeException e) {
+      log.warn("Kafka broker shutdown failed", e);
+    }
+  }
+
+  private static Map<String, String> brokerConfig(Path logDir, int port, int controllerPort) {
+    Map<String, String> c = new HashMap<>();
+    c.put("process.roles", "broker,controller");
+    c.put("node.id", Integer.toString(NODE_ID));
+    c.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+    c.put(
+        "listeners",
+        BROKER_LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
+            + controllerPort);
+    c.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
+    c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    c.put("controller.listener.names", CONTROLLER_LISTENER);
+    c.put("inter.broker.listener.name", BROKER_LISTENER);
+    c.put("log.dirs", logDir.toString());
+    // One node: every internal topic has one replica, and one in-sync replica is enough.
+    c.put("offsets.topic.replication.factor", "1");
+    c.put("transaction.state.log.replication.factor", "1");
+    c.put("transaction.state.log.min.isr", "1");
+    c.put("share.coordinator.state.topic.replication.factor", "1");
+    c.put("share.coordinator.state.topic.min.isr", "1");
+    c.put("min.insync.replicas", "1");
+    c.put("default.replication.factor", "1");
+    // The gateway creates its topics itself; a typo must not create a topic.
+    c.put("auto.create.topics.enable", "false");
+    // Nobody else joins: do not wait for more group members before the first assignment.
+    c.put("group.initial.rebalance.delay.ms", "0");
+    // The cleaner (compacted changelogs) allocates this on the heap at start; 128 MiB by
+    // default is most of an all-in-one heap, 16 MiB still dedupes ~600k keys per pass.
+    c.put("log.cleaner.dedupe.buffer.size", Integer.toString(16 * 1024 * 1024));
+    return c;
+  }
+
+  /** The cluster id of an already formatted log dir, or null when it is new. */
+  private static String existingClusterId(Path logDir) {
+    try {
+      MetaPropertiesEnsemble ensemble =
+          new MetaPropertiesEnsemble.Loader().addLogDirs(List.of(logDir.toString())).load();
+      return ensemble.clusterId().orElse(null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read Kafka metadata in " + logDir, e);
+    }
+  }
+
+  /** Formats a new log dir; on a formatted one it only checks the cluster and node ids match. */
+  private static void format(Path logDir, String clusterId) {
+    try {
+      new Formatter()
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+          .setNodeId(NODE_ID)
+          .setClusterId(clusterId)
+          .addDirectory(logDir.toString())
+          .setMetadataLogDirectory(logDir.toString())
+          .setControllerListenerName(CONTROLLER_LISTENER)
+          .setReleaseVersion(MetadataVersion.latestProduction())
+          .setIgnoreFormatted(true)
+          .run();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot format Kafka log dir " + logDir, e);
+    }
+  }
+
+  /** Polls a metadata request until it lists our node, i.e. the broker is unfenced and serving. */
+  private static void awaitReady(String bootstrap) {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    Map<String, Object> adminConfig =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
+            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000,
+            AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 20);
+    Exception last = null;
+    try (Admin admin = Admin.create(adminConfig)) {
+      while (System.nanoTime() < deadline) {
+        try {
+          boolean listed =
+              admin
+                  .describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                  .nodes()
+                  .get(2_000, TimeUnit.MILLISECONDS)
+                  .stream()
+                  .anyMatch(node -> node.id() == NODE_ID);
+          if (listed) {
+            return;
+          }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+          last = e;
+        }
+        Thread.sleep(20);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the Kafka broker", e);
+    }
+    throw new IllegalStateException(
+        "Kafka broker at " + bootstrap + " not ready within " + READY_TIMEOUT, last);
+  }
+
+  private static int freePort(int... exclude) {
+    for (int i = 0; i < 10; i++) {
+      int port;
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+        port = socket.getLocalPort();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+      }
+      boolean excluded = false;
+      for (int x : exclude) {
+        excluded |= x == port;
+      }
+      if (!excluded) {
+        return port;
+      }
+    }
+    throw new IllegalStateException("cannot find a free port on " + HOST);
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

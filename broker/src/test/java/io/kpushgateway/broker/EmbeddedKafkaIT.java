@@ -1,0 +1,140 @@
+package io.kpushgateway.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+// Plain Kafka clients on purpose: this module sits below kafka/ and testkit/.
+class EmbeddedKafkaIT {
+
+  private static final String TOPIC = "restart-test";
+
+  @TempDir Path dataDir;
+
+  @Test
+  void keepsTopicsAndRecordsAcrossARestartOnTheSameDirectory() throws Exception {
+    Set<Thread> threadsBefore = liveNonDaemonThreads();
+    String clusterId;
+    RecordMetadata written;
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
+      assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
+      clusterId = kafka.clusterId();
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+      }
+      written = produce(kafka.bootstrapServers(), "group-a", "first");
+      assertThat(consumeAll(kafka.bootstrapServers(), written))
+          .containsExactly("group-a=first");
+    }
+    assertThat(liveNonDaemonThreads()).isSubsetOf(threadsBefore);
+
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
+      assertThat(kafka.clusterId()).isEqualTo(clusterId);
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        assertThat(admin.listTopics().names().get()).contains(TOPIC);
+      }
+      assertThat(consumeAll(kafka.bootstrapServers(), written))
+          .containsExactly("group-a=first");
+    }
+    assertThat(liveNonDaemonThreads()).isSubsetOf(threadsBefore);
+  }
+
+  @Test
+  void startsOnAGivenPortWithoutAutoCreatingTopicsAndClosesIdempotently() throws Exception {
+    int port = freePort();
+    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, port);
+    assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+      assertThatThrownBy(() -> producer.send(new ProducerRecord<>("typo", "k", "v")).get())
+          .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+    }
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      assertThat(admin.listTopics().names().get()).doesNotContain("typo");
+    }
+    kafka.close();
+    kafka.close();
+  }
+
+  @Test
+  void rejectsAPortOutOfRange() {
+    assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, 70_000))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static RecordMetadata produce(String bootstrap, String key, String value) throws Exception {
+    Map<String, Object> config =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ProducerConfig.ACKS_CONFIG, "all",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+      return producer.send(new ProducerRecord<>(TOPIC, key, value)).get();
+    }
+  }
+
+  /** Reads the written record's partition from the start up to and including its offset. */
+  private static List<String> consumeAll(String bootstrap, RecordMetadata upTo) {
+    Map<String, Object> config =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    List<String> seen = new ArrayList<>();
+    TopicPartition partition = new TopicPartition(upTo.topic(), upTo.partition());
+    try (KafkaConsumer<String, String> consumer =
+        new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+      consumer.assign(List.of(partition));
+      consumer.seekToBeginning(List.of(partition));
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (consumer.position(partition) <= upTo.offset() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          seen.add(r.key() + "=" + r.value());
+        }
+      }
+    }
+    return seen;
+  }
+
+  private static Set<Thread> liveNonDaemonThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && !t.isDaemon())
+        .collect(Collectors.toSet());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package io.kpushgateway.kafka;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Everything the Kafka adapter needs to know, resolved once from the gateway's configuration.
+ *
+ * @param bootstrapServers Kafka's {@code bootstrap.servers}
+ * @param topicPrefix prefix of every topic the gateway owns ({@code <prefix>.pushes})
+ * @param applicationId Kafka Streams {@code application.id}: consumer group and internal topic
+ *     prefix, shared by all store nodes of one gateway
+ * @param partitions partitions of the pushes topic when the gateway creates it: the unit of
+ *     scale-out of the store
+ * @param replicationFactor replicas of the topics the gateway creates (pushes, changelogs)
+ * @param stateDir Kafka Streams {@code state.dir} (RocksDB stores)
+ * @param commitInterval Kafka Streams {@code commit.interval.ms}
+ * @param produceTimeout longest wait for the broker to acknowledge a push before it fails
+ * @param applicationServer this node's {@code host:port} for interactive queries, or null when
+ *     the node does not serve reads
+ * @param nodeName this node's name, written into each push for audit
+ * @param pushRetention how long the push log (the history) keeps pushes; null keeps them forever
+ * @param maxInFlightPushes pushes waiting for an acknowledgement beyond which a publish fails
+ *     at once instead of queuing
+ */
+public record KafkaOptions(
+    String bootstrapServers,
+    String topicPrefix,
+    String applicationId,
+    int partitions,
+    short replicationFactor,
+    Path stateDir,
+    Duration commitInterval,
+    Duration produceTimeout,
+    String applicationServer,
+    String nodeName,
+    Duration pushRetention,
+    int maxInFlightPushes) {
+
+  public static final String DEFAULT_TOPIC_PREFIX = "kpushgateway";
+  public static final String DEFAULT_APPLICATION_ID = "kpushgateway";
+  public static final int DEFAULT_PARTITIONS = 4;
+  public static final short DEFAULT_REPLICATION_FACTOR = 1;
+  /** Short, so that the changelog and the committed offsets follow the store closely. */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+  public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(10);
+  /** A week of history; a replay further back needs a longer retention. */
+  public static final Duration DEFAULT_PUSH_RETENTION = Duration.ofDays(7);
+  /** The Pushgateway queues 1,000 writes; acks come back in ~1 ms, so 10,000 is generous. */
+  public static final int DEFAULT_MAX_IN_FLIGHT_PUSHES = 10_000;
+
+  // Kafka's legal topic characters; the application id prefixes internal topic names too.
+  private static final Pattern TOPIC_NAME_PART = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
+
+  public KafkaOptions {
+    requireNonBlank(bootstrapServers, "bootstrapServers");
+    requireTopicNamePart(topicPrefix, "topicPrefix");
+    requireTopicNamePart(applicationId, "applicationId");
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
+    }
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("replicationFactor must be at least 1: " + replicationFactor);
+    }
+    Objects.requireNonNull(stateDir, "stateDir");
+    requirePositive(commitInterval, "commitInterval");
+    requirePositive(produceTimeout, "produceTimeout");
+    if (produceTimeout.toMillis() < 2) {
+      throw new IllegalArgumentException("produceTimeout must be at least 2 ms: " + produceTimeout);
+    }
+    if (applicationServer != null) {
+      requireNonBlank(applicationServer, "applicationServer");
+    }
+    requireNonBlank(nodeName, "nodeName");
+    if (pushRetention != null) {
+      requirePositive(pushRetention, "pushRetention");
+    }
+    if (maxInFlightPushes < 1) {
+      throw new IllegalArgumentException("maxInFlightPushes must be at least 1: " + maxInFlightPushes);
+    }
+  }
+
+  /**
+   * The defaults: topic prefix and application id {@value #DEFAULT_TOPIC_PREFIX}, 4 partitions,
+   * replication factor 1, commit interval 100 ms, produce timeout 10 s, no application server,
+   * this host's name as node name, 7 days of push history, 10,000 pushes in flight.
+   */
+  public static KafkaOptions defaults(String bootstrapServers, Path stateDir) {
+    return new KafkaOptions(
+        bootstrapServers,
+        DEFAULT_TOPIC_PREFIX,
+        DEFAULT_APPLICATION_ID,
+        DEFAULT_PARTITIONS,
+        DEFAULT_REPLICATION_FACTOR,
+        stateDir,
+        DEFAULT_COMMIT_INTERVAL,
+        DEFAULT_PRODUCE_TIMEOUT,
+        null,
+        defaultNodeName(),
+        DEFAULT_PUSH_RETENTION,
+        DEFAULT_MAX_IN_FLIGHT_PUSHES);
+  }
+
+  public KafkaOptions withTopicPrefix(String topicPrefix) {
+    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
+        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+  }
+
+  public KafkaOptions withApplicationId(String applicationId) {
+    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
+        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+  }
+
+  public KafkaOptions withApplicationServer(String applicationServer) {
+    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
+        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+  }
+
+  public KafkaOptions withProduceTimeout(Duration produceTimeout) {
+    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
+        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+  }
+
+  public KafkaOptions withMaxInFlightPushes(int maxInFlightPushes) {
+    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
+        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+  }
+
+  /** The container's or host's name; never a DNS lookup when the environment has it. */
+  static String defaultNodeName() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static void requireNonBlank(String value, String name) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  private static void requireTopicNamePart(String value, String name) {
+    if (value == null || !TOPIC_NAME_PART.matcher(value).matches()) {
+      throw new IllegalArgumentException(
+          name + " must be 1-200 of [a-zA-Z0-9._-] (it becomes part of Kafka topic names): " + value);
+    }
+  }
+
+  private static void requirePositive(Duration value, String name) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + value);
+    }
+  }
+}

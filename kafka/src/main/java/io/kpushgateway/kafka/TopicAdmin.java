@@ -1,0 +1,137 @@
+package io.kpushgateway.kafka;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the gateway's topics at start-up. Kafka Streams creates its own (changelogs). */
+public final class TopicAdmin {
+
+  private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+
+  /** Covers a broker that is still starting next to us (the all-in-one mode). */
+  static final Duration ENSURE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final long SEGMENT_MS_MAX = Duration.ofDays(1).toMillis();
+
+  private TopicAdmin() {}
+
+  /**
+   * Makes sure the pushes topic exists and every partition has a leader, creating it with the
+   * configured partitions, replication factor and retention if it is missing. An existing topic
+   * is left as it is (a different partition count is logged, not changed).
+   *
+   * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses the topic
+   */
+  public static void ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions options) {
+    String topic = topics.pushes();
+    long deadline = System.nanoTime() + ENSURE_TIMEOUT.toNanos();
+    Exception last = null;
+    boolean checkedPartitions = false;
+    try (Admin admin = Admin.create(settings.admin())) {
+      while (System.nanoTime() < deadline) {
+        int timeoutMs = (int) Math.max(1, Math.min(5_000, (deadline - System.nanoTime()) / 1_000_000));
+        try {
+          TopicDescription description = describe(admin, topic, timeoutMs);
+          if (description == null) {
+            create(admin, topic, options, timeoutMs);
+            continue;
+          }
+          if (!checkedPartitions && description.partitions().size() != options.partitions()) {
+            log.warn(
+                "Topic {} has {} partitions, not the configured {}: keeping it as it is",
+                topic, description.partitions().size(), options.partitions());
+          }
+          checkedPartitions = true;
+          if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            return;
+          }
+          last = null;
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof RetriableException)) {
+            throw new IllegalStateException("Kafka refused topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+          }
+          last = (Exception) e.getCause();
+        } catch (TimeoutException e) {
+          last = e;
+        }
+        Thread.sleep(50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+    }
+    throw new IllegalStateException(
+        "topic " + topic + " not ready within " + ENSURE_TIMEOUT + (last != null ? ": " + last.getMessage() : ""), last);
+  }
+
+  /** The push log's configuration: deleted by age, never compacted (it is the history). */
+  static Map<String, String> pushesConfig(KafkaOptions options) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    // Retention and replay go by record timestamps, which are the receive times we stamp.
+    config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+    if (options.pushRetention() == null) {
+      config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+    } else {
+      long retentionMs = options.pushRetention().toMillis();
+      config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+      // Retention deletes whole segments: roll daily so history goes within a day of expiry,
+      // not after another 7-day segment.
+      config.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(retentionMs, SEGMENT_MS_MAX)));
+    }
+    return config;
+  }
+
+  /** The topic's description, or null if it does not exist. */
+  private static TopicDescription describe(Admin admin, String topic, int timeoutMs)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    try {
+      return admin
+          .describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(timeoutMs))
+          .allTopicNames()
+          .get(timeoutMs, TimeUnit.MILLISECONDS)
+          .get(topic);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static void create(Admin admin, String topic, KafkaOptions options, int timeoutMs)
+      throws ExecutionException, InterruptedException, TimeoutException {
+    NewTopic newTopic =
+        new NewTopic(topic, options.partitions(), options.replicationFactor()).configs(pushesConfig(options));
+    try {
+      admin
+          .createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs(timeoutMs))
+          .all()
+          .get(timeoutMs, TimeUnit.MILLISECONDS);
+      log.info(
+          "Created topic {} ({} partitions, replication factor {})",
+          topic, options.partitions(), options.replicationFactor());
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw e;
+      }
+      // Another node created it meanwhile: fine.
+    }
+  }
+}
