@@ -1,0 +1,222 @@
+package io.kpushgateway.app;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Every setting of a gateway process, read once from the command line. Flag names are the
+ * Pushgateway's where the meaning is the same; ours are grouped under {@code --kafka.*},
+ * {@code --data.*} and {@code --push.*}.
+ */
+@Command(
+    name = "kpushgateway",
+    mixinStandardHelpOptions = true,
+    versionProvider = GatewayConfig.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = "A Prometheus Pushgateway that scales out on Apache Kafka.")
+public final class GatewayConfig {
+
+  @Option(
+      names = "--web.listen-address",
+      defaultValue = ":9091",
+      description = "Address to listen on for the web interface, API and telemetry (default ${DEFAULT-VALUE}).")
+  String listenAddress;
+
+  @Option(
+      names = "--web.telemetry-path",
+      defaultValue = "/metrics",
+      description = "Path under which to expose metrics (default ${DEFAULT-VALUE}).")
+  String telemetryPath;
+
+  @Option(
+      names = "--web.enable-lifecycle",
+      description = "Enable shutdown via HTTP request (PUT or POST /-/quit).")
+  boolean enableLifecycle;
+
+  @Option(
+      names = "--kafka.bootstrap-servers",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description =
+          "Kafka cluster to use. When absent, a single-node Kafka broker (KRaft) is started inside"
+              + " this process with its data under --data.dir.")
+  String bootstrapServers;
+
+  @Option(
+      names = "--data.dir",
+      defaultValue = "./data",
+      description =
+          "Directory for local state: the Kafka Streams stores (RocksDB) and, in all-in-one mode,"
+              + " the embedded broker's log (default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--kafka.topic-prefix",
+      defaultValue = "kpushgateway",
+      description = "Prefix of the topics this gateway uses: <prefix>.pushes (default ${DEFAULT-VALUE}).")
+  String topicPrefix;
+
+  @Option(
+      names = "--kafka.application-id",
+      defaultValue = "kpushgateway",
+      description = "Kafka Streams application id of the store (default ${DEFAULT-VALUE}).")
+  String applicationId;
+
+  @Option(
+      names = "--kafka.partitions",
+      defaultValue = "4",
+      description = "Partitions of the pushes topic when this gateway creates it (default ${DEFAULT-VALUE}).")
+  int partitions;
+
+  @Option(
+      names = "--kafka.replication-factor",
+      defaultValue = "1",
+      description = "Replication factor of the topics this gateway creates (default ${DEFAULT-VALUE}).")
+  short replicationFactor;
+
+  @Option(
+      names = "--kafka.produce-timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How long a push waits for the broker's acknowledgement before it is answered 503"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration produceTimeout;
+
+  @Option(
+      names = "--push.max-body-size",
+      defaultValue = "32MiB",
+      converter = ByteSizeConverter.class,
+      description =
+          "Largest push body accepted, after decompression; larger pushes are answered 413"
+              + " (default ${DEFAULT-VALUE}).")
+  long maxBodyBytes;
+
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      description = "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  /** Parses the command line; {@code null} when help or version was printed instead. */
+  static GatewayConfig parse(String... args) {
+    GatewayConfig config = new GatewayConfig();
+    CommandLine cli = new CommandLine(config);
+    cli.parseArgs(args);
+    if (cli.isUsageHelpRequested()) {
+      cli.usage(System.out);
+      return null;
+    }
+    if (cli.isVersionHelpRequested()) {
+      cli.printVersionHelp(System.out);
+      return null;
+    }
+    config.validate();
+    return config;
+  }
+
+  private void validate() {
+    listenSocket(); // fails early on a malformed address
+    if (!telemetryPath.startsWith("/")) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--web.telemetry-path must start with '/': " + telemetryPath);
+    }
+  }
+
+  boolean embeddedBroker() {
+    return bootstrapServers == null || bootstrapServers.isBlank();
+  }
+
+  /** {@code :9091} listens on every interface, like Go's net.Listen. */
+  InetSocketAddress listenSocket() {
+    int colon = listenAddress.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException(
+          "--web.listen-address must be [host]:port, got " + listenAddress);
+    }
+    String host = listenAddress.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    int port = Integer.parseInt(listenAddress.substring(colon + 1));
+    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+  }
+
+  /** The flags and their values, for the status API and the start-up log. */
+  Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
+    for (CommandLine.Model.OptionSpec option : spec.options()) {
+      if (option.usageHelp() || option.versionHelp()) {
+        continue;
+      }
+      Object value = option.getValue();
+      flags.put(option.longestName().substring(2), value == null ? "" : value.toString());
+    }
+    return flags;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"kpushgateway " + BuildInfo.version()};
+    }
+  }
+
+  /** Go-style durations: 500ms, 10s, 2m, 1h. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.trim();
+      int i = 0;
+      while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
+        i++;
+      }
+      if (i == 0) {
+        throw new CommandLine.TypeConversionException("not a duration: " + value);
+      }
+      double amount = Double.parseDouble(v.substring(0, i));
+      long nanosPerUnit =
+          switch (v.substring(i)) {
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            default -> throw new CommandLine.TypeConversionException(
+                "not a duration (use ms, s, m or h): " + value);
+          };
+      return Duration.ofNanos(Math.round(amount * nanosPerUnit));
+    }
+  }
+
+  /** Sizes like 512KiB, 32MiB, 1GiB or a plain number of bytes. */
+  static final class ByteSizeConverter implements CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      String v = value.trim();
+      long unit = 1;
+      for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"B", "1"}}) {
+        if (v.endsWith(suffix[0])) {
+          unit = Long.parseLong(suffix[1]);
+          v = v.substring(0, v.length() - suffix[0].length()).trim();
+          break;
+        }
+      }
+      try {
+        long n = Long.parseLong(v);
+        if (n <= 0) {
+          throw new CommandLine.TypeConversionException("size must be positive: " + value);
+        }
+        return Math.multiplyExact(n, unit);
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw new CommandLine.TypeConversionException("not a size (e.g. 32MiB): " + value);
+      }
+    }
+  }
+}

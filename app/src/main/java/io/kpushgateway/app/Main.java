@@ -1,0 +1,31 @@
+package io.kpushgateway.app;
+
+import picocli.CommandLine;
+
+/** {@code java -jar kpushgateway.jar [flags]}: parse the flags, start, stop on SIGTERM. */
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    GatewayConfig config;
+    try {
+      config = GatewayConfig.parse(args);
+    } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+      System.err.println("kpushgateway: " + e.getMessage());
+      System.err.println("Try 'kpushgateway --help'.");
+      System.exit(2);
+      return;
+    }
+    if (config == null) {
+      return; // --help or --version
+    }
+    // slf4j-simple reads its level once, at the first logger: set it before anything logs.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel);
+    Gateway gateway = Gateway.start(config);
+    Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "sigterm"));
+    gateway.awaitShutdown();
+    // /-/quit: let the JVM end even if a library left a non-daemon thread behind.
+    System.exit(0);
+  }
+}

@@ -1,0 +1,116 @@
+package io.kpushgateway.ingest;
+
+import io.kpushgateway.core.format.DelimitedProtobuf;
+import io.kpushgateway.core.format.ExpositionFormats;
+import io.kpushgateway.core.format.TextParser;
+import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.path.GroupingKeyPath;
+import io.kpushgateway.core.validate.PushRejectedException;
+import io.kpushgateway.core.validate.PushValidator;
+import io.kpushgateway.kafka.PushPublisher;
+import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PushRecord;
+import io.javalin.http.Context;
+import io.prometheus.client.Metrics.MetricFamily;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One push: grouping key from the URL, body decoded and validated, then published to the push
+ * log. The answer is sent only once the broker has acknowledged the record (acks=all): a 200
+ * means the push is durable.
+ */
+final class PushController {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PushController.class);
+
+  private final PushPublisher publisher;
+  private final Clock clock;
+  private final String nodeName;
+  private final long maxBodyBytes;
+
+  PushController(PushPublisher publisher, Clock clock, String nodeName, long maxBodyBytes) {
+    this.publisher = publisher;
+    this.clock = clock;
+    this.nodeName = nodeName;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  void handle(Context ctx, Method method, String pathSuffix) throws IOException {
+    GroupingKey key = GroupingKeyPath.parse(pathSuffix);
+    PushRecord.Builder record =
+        PushRecord.newBuilder()
+            .setMethod(method)
+            .addAllGrouping(key.toLabelPairs())
+            .setIngestNode(nodeName);
+    int status = method == Method.DELETE ? 202 : 200;
+    if (method != Method.DELETE) {
+      List<MetricFamily> parsed = decode(ctx);
+      try {
+        record.addAllFamilies(PushValidator.sanitizeAndValidate(parsed, key));
+      } catch (PushRejectedException e) {
+        if (e.reason() != PushRejectedException.Reason.INVALID_METRICS) {
+          throw e;
+        }
+        // Upstream records a failed push on the group (push_failure_time_seconds), so the
+        // rejection itself goes to the log; the client gets its 400 either way.
+        record.setRejection(e.getMessage());
+        publish(ctx, key, record, e);
+        return;
+      }
+    }
+    publish(ctx, key, record, null);
+    ctx.status(status);
+  }
+
+  private void publish(
+      Context ctx, GroupingKey key, PushRecord.Builder record, PushRejectedException rejection) {
+    // Upstream takes the push time after the body is read; so do we.
+    Instant now = clock.instant();
+    record.setReceivedAtUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+    CompletableFuture<Void> acked = publisher.publish(key.toBytes(), record.build());
+    ctx.future(
+        () ->
+            acked.handle(
+                (ok, failure) -> {
+                  if (rejection != null) {
+                    if (failure != null) {
+                      LOG.warn("could not record the failed push of {}: {}", key, failure.getMessage());
+                    }
+                    IngestErrors.respond(ctx, rejection);
+                  } else if (failure != null) {
+                    IngestErrors.respond(ctx, failure);
+                  }
+                  return null;
+                }));
+  }
+
+  private List<MetricFamily> decode(Context ctx) throws IOException {
+    InputStream body = new LimitedInputStream(ctx.bodyInputStream(), maxBodyBytes);
+    String encoding = ctx.header("Content-Encoding");
+    if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
+      try {
+        body = new LimitedInputStream(new GZIPInputStream(body, 8192), maxBodyBytes);
+      } catch (IOException e) {
+        throw PushRejectedException.malformed("invalid gzip body: " + e.getMessage());
+      }
+    }
+    try {
+      return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))
+          ? DelimitedProtobuf.read(body)
+          : TextParser.parse(body);
+    } catch (PushRejectedException | BodyTooLargeException e) {
+      throw e;
+    } catch (IOException e) {
+      // A truncated or corrupt gzip stream surfaces here.
+      throw PushRejectedException.malformed("could not read the request body: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.kpushgateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.kafka.PublishFailedException;
+import io.kpushgateway.kafka.PushPublisher;
+import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PushRecord;
+import io.javalin.Javalin;
+import io.javalin.testtools.JavalinTest;
+import io.prometheus.client.Metrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The push API over real HTTP (Javalin on a free port), with a publisher that records what it
+ * was given instead of a broker: what is answered, and what would be written to Kafka.
+ */
+class IngestRoutesTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-23T10:00:00.123456789Z");
+  private static final MediaType TEXT = MediaType.get("text/plain; version=0.0.4");
+
+  private final RecordingPublisher publisher = new RecordingPublisher();
+
+  private Javalin app(long maxBody) {
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.http.prefer405over404 = true;
+              cfg.router.ignoreTrailingSlashes = false;
+            });
+    new IngestRoutes(publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody).addTo(app);
+    return app;
+  }
+
+  private Javalin app() {
+    return app(1 << 20);
+  }
+
+  @Test
+  void putIsAnsweredAfterTheRecordIsPublished() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/batch/instance/a", b -> b.put(text("m{x=\"y\"} 1\n")));
+          assertThat(r.code()).isEqualTo(200);
+          assertThat(publisher.records).hasSize(1);
+          Published p = publisher.records.get(0);
+          assertThat(GroupingKey.fromBytes(p.key()))
+              .isEqualTo(GroupingKey.of(Map.of("job", "batch", "instance", "a")));
+          PushRecord rec = p.record();
+          assertThat(rec.getMethod()).isEqualTo(Method.PUT);
+          assertThat(rec.getRejection()).isEmpty();
+          assertThat(rec.getIngestNode()).isEqualTo("node-1");
+          assertThat(rec.getReceivedAtUnixNanos())
+              .isEqualTo(NOW.getEpochSecond() * 1_000_000_000L + NOW.getNano());
+          Metrics.Metric m = rec.getFamilies(0).getMetric(0);
+          assertThat(m.getLabelList())
+              .extracting(Metrics.LabelPair::getName, Metrics.LabelPair::getValue)
+              .as("sanitized: grouping labels set, sorted")
+              .containsExactly(
+                  org.assertj.core.groups.Tuple.tuple("instance", "a"),
+                  org.assertj.core.groups.Tuple.tuple("job", "batch"),
+                  org.assertj.core.groups.Tuple.tuple("x", "y"));
+        });
+  }
+
+  @Test
+  void postAndDeleteUseTheirMethodsAndCodes() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(client.request("/metrics/job/j", b -> b.post(text("m 1\n"))).code()).isEqualTo(200);
+          assertThat(client.delete("/metrics/job/j").code()).isEqualTo(202);
+          assertThat(publisher.records)
+              .extracting(p -> p.record().getMethod())
+              .containsExactly(Method.POST, Method.DELETE);
+          assertThat(publisher.records.get(1).record().getFamiliesList()).isEmpty();
+        });
+  }
+
+  @Test
+  void base64PathsAreDecoded() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          // job "a/b", path "/var/x", empty label e
+          Response r =
+              client.request(
+                  "/metrics/job@base64/YS9i/path@base64/L3Zhci94/e@base64/=",
+                  b -> b.put(text("m 1\n")));
+          assertThat(r.code()).isEqualTo(200);
+          assertThat(GroupingKey.fromBytes(publisher.records.get(0).key()).labels())
+              .containsExactlyInAnyOrderEntriesOf(Map.of("job", "a/b", "path", "/var/x", "e", ""));
+        });
+  }
+
+  @Test
+  void malformedPushesAre400AndWriteNothing() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          for (String path :
+              List.of("/metrics/job/j/a", "/metrics/job/j/a/1/", "/metrics/job/j/1abc/x", "/metrics/job@base64/=")) {
+            Response r = client.request(path, b -> b.put(text("m 1\n")));
+            assertThat(r.code()).as(path).isEqualTo(400);
+          }
+          Response bad = client.request("/metrics/job/j", b -> b.put(text("m one\n")));
+          assertThat(bad.code()).isEqualTo(400);
+          assertThat(bad.body().string()).contains("text format parsing error in line 1");
+          Response noNewline = client.request("/metrics/job/j", b -> b.put(text("m 1")));
+          assertThat(noNewline.code()).isEqualTo(400);
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void notAPushPathIs404() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(client.request("/metrics/job", b -> b.put(text("m 1\n"))).code()).isEqualTo(404);
+          assertThat(client.request("/metrics/foo/bar", b -> b.put(text("m 1\n"))).code()).isEqualTo(404);
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void invalidMetricsAre400AndRecordTheFailure() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/j", b -> b.put(text("m 1 1700000000000\n")));
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(r.body().string())
+              .contains("pushed metrics are invalid or inconsistent with existing metrics")
+              .contains("timestamps");
+          assertThat(publisher.records).hasSize(1);
+          PushRecord rec = publisher.records.get(0).record();
+          assertThat(rec.getRejection()).contains("timestamps");
+          assertThat(rec.getFamiliesList()).isEmpty();
+        });
+  }
+
+  @Test
+  void gzipAndProtobufBodiesAreDecoded() throws IOException {
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+      out.write("m 1\n".getBytes(StandardCharsets.UTF_8));
+    }
+    ByteArrayOutputStream pb = new ByteArrayOutputStream();
+    Metrics.MetricFamily.newBuilder()
+        .setName("p")
+        .setType(Metrics.MetricType.GAUGE)
+        .addMetric(Metrics.Metric.newBuilder().setGauge(Metrics.Gauge.newBuilder().setValue(2)))
+        .build()
+        .writeDelimitedTo(pb);
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response g =
+              client.request(
+                  "/metrics/job/j",
+                  b -> b.put(RequestBody.create(gz.toByteArray(), TEXT)).header("Content-Encoding", "gzip"));
+          assertThat(g.code()).isEqualTo(200);
+          Response p =
+              client.request(
+                  "/metrics/job/j",
+                  b ->
+                      b.put(
+                          RequestBody.create(
+                              pb.toByteArray(),
+                              MediaType.get(
+                                  "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited"))));
+          assertThat(p.code()).isEqualTo(200);
+          assertThat(publisher.records)
+              .extracting(r -> r.record().getFamilies(0).getName())
+              .containsExactly("m", "p");
+          Response badGzip =
+              client.request(
+                  "/metrics/job/j",
+                  b -> b.put(RequestBody.create(new byte[] {1, 2, 3}, TEXT)).header("Content-Encoding", "gzip"));
+          assertThat(badGzip.code()).isEqualTo(400);
+        });
+  }
+
+  @Test
+  void bodiesOverTheLimitAre413() {
+    JavalinTest.test(
+        app(64),
+        (server, client) -> {
+          String big = "m{x=\"" + "a".repeat(100) + "\"} 1\n";
+          Response r = client.request("/metrics/job/j", b -> b.put(text(big)));
+          assertThat(r.code()).isEqualTo(413);
+          assertThat(r.body().string()).contains("--push.max-body-size");
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void brokerFailureIs503WithRetryAfter() {
+    publisher.failWith = new PublishFailedException(PublishFailedException.Reason.UNAVAILABLE, "broker unavailable: timed out after 10s");
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/j", b -> b.put(text("m 1\n")));
+          assertThat(r.code()).isEqualTo(503);
+          assertThat(r.header("Retry-After")).isNotBlank();
+          assertThat(r.body().string()).contains("broker unavailable");
+        });
+  }
+
+  @Test
+  void otherMethodsOnPushPathsAre405() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(client.get("/metrics/job/j").code()).isEqualTo(405);
+          assertThat(client.request("/metrics/job/j", Request.Builder::head).code()).isEqualTo(405);
+        });
+  }
+
+  private static RequestBody text(String body) {
+    return RequestBody.create(body.getBytes(StandardCharsets.UTF_8), TEXT);
+  }
+
+  record Published(byte[] key, PushRecord record) {}
+
+  static final class RecordingPublisher implements PushPublisher {
+    final List<Published> records = new CopyOnWriteArrayList<>();
+    volatile RuntimeException failWith;
+
+    @Override
+    public CompletableFuture<Void> publish(byte[] key, PushRecord record) {
+      if (failWith != null) {
+        return CompletableFuture.failedFuture(failWith);
+      }
+      records.add(new Published(key, record));
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public boolean isReady() {
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+}

@@ -1,0 +1,39 @@
+package io.kpushgateway.store;
+
+import io.kpushgateway.kafka.ProtoSerdes;
+import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.proto.GroupRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+
+/**
+ * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
+ * partition, and the persistent {@code groups} store (RocksDB, changelog on) it writes.
+ */
+public final class PushTopology {
+
+  private PushTopology() {}
+
+  public static Topology build(Topics topics) {
+    StreamsBuilder builder = new StreamsBuilder();
+    StoreBuilder<KeyValueStore<Bytes, GroupRecord>> groups =
+        org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
+                    io.kpushgateway.kafka.Stores.GROUPS),
+                Serdes.Bytes(),
+                ProtoSerdes.groupRecord())
+            // Interactive queries must see a push as soon as it is applied, and the changelog
+            // is what makes a restart recover every group.
+            .withCachingDisabled()
+            .withLoggingEnabled(java.util.Map.of());
+    builder.addStateStore(groups);
+    builder.stream(topics.pushes(), Consumed.with(Serdes.Bytes(), ProtoSerdes.pushRecord()))
+        .process(GroupProcessor::new, io.kpushgateway.kafka.Stores.GROUPS);
+    return builder.build();
+  }
+}
