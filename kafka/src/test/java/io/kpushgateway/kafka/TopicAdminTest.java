@@ -15,17 +15,32 @@ class TopicAdminTest {
     assertThat(TopicAdmin.pushesConfig(DEFAULTS))
         .containsExactlyInAnyOrderEntriesOf(
             java.util.Map.of(
-                "cleanup.policy", "delete",
-                "message.timestamp.type", "CreateTime",
-                "retention.ms", Long.toString(Duration.ofDays(7).toMillis()),
-                "segment.ms", Long.toString(Duration.ofDays(1).toMillis())));
+                "cleanup.policy",
+                "delete",
+                "message.timestamp.type",
+                "CreateTime",
+                "retention.ms",
+                Long.toString(Duration.ofDays(7).toMillis()),
+                "segment.ms",
+                Long.toString(Duration.ofDays(1).toMillis())));
   }
 
   @Test
   void a_short_retention_rolls_segments_as_often() {
     KafkaOptions hour =
-        new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(100), Duration.ofSeconds(1),
-            null, "n", Duration.ofHours(1), 1);
+        new KafkaOptions(
+            "b:1",
+            "p",
+            "a",
+            1,
+            (short) 1,
+            Path.of("s"),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            null,
+            "n",
+            Duration.ofHours(1),
+            1);
     assertThat(TopicAdmin.pushesConfig(hour))
         .containsEntry("retention.ms", "3600000")
         .containsEntry("segment.ms", "3600000");
@@ -34,8 +49,21 @@ class TopicAdminTest {
   @Test
   void no_retention_keeps_the_history_forever() {
     KafkaOptions forever =
-        new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(100), Duration.ofSeconds(1),
-            null, "n", null, 1);
-    assertThat(TopicAdmin.pushesConfig(forever)).containsEntry("retention.ms", "-1").doesNotContainKey("segment.ms");
+        new KafkaOptions(
+            "b:1",
+            "p",
+            "a",
+            1,
+            (short) 1,
+            Path.of("s"),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(1),
+            null,
+            "n",
+            null,
+            1);
+    assertThat(TopicAdmin.pushesConfig(forever))
+        .containsEntry("retention.ms", "-1")
+        .doesNotContainKey("segment.ms");
   }
 }
