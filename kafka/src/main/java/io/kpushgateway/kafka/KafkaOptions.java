@@ -191,6 +191,23 @@ public record KafkaOptions(
         maxInFlightPushes);
   }
 
+  /** {@code null} keeps pushes forever. */
+  public KafkaOptions withPushRetention(Duration pushRetention) {
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
+  }
+
   /** The container's or host's name; never a DNS lookup when the environment has it. */
   static String defaultNodeName() {
     String host = System.getenv("HOSTNAME");

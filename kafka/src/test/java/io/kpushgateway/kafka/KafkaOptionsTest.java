@@ -58,20 +58,7 @@ class KafkaOptionsTest {
 
   @Test
   void no_retention_keeps_pushes_forever() {
-    KafkaOptions forever =
-        new KafkaOptions(
-            "b:1",
-            "p",
-            "a",
-            1,
-            (short) 1,
-            Path.of("s"),
-            Duration.ofMillis(1),
-            Duration.ofSeconds(1),
-            null,
-            "n",
-            null,
-            1);
+    KafkaOptions forever = DEFAULTS.withPushRetention(null);
     assertThat(forever.pushRetention()).isNull();
   }
 
@@ -128,21 +115,7 @@ class KafkaOptionsTest {
                     null,
                     1))
         .hasMessageContaining("replicationFactor");
-    assertThatThrownBy(
-            () ->
-                new KafkaOptions(
-                    "b:1",
-                    "p",
-                    "a",
-                    1,
-                    (short) 1,
-                    Path.of("s"),
-                    Duration.ofMillis(1),
-                    Duration.ofSeconds(1),
-                    null,
-                    "n",
-                    Duration.ofDays(-1),
-                    1))
+    assertThatThrownBy(() -> DEFAULTS.withPushRetention(Duration.ofDays(-1)))
         .hasMessageContaining("pushRetention");
     assertThatThrownBy(() -> KafkaOptions.defaults(" ", Path.of("s")))
         .hasMessageContaining("bootstrapServers");
