@@ -5,10 +5,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the embedded broker's INFO chatter (~1,700 lines per start in Kafka 4.3.1) out of the
- * gateway's log. Kafka's server code logs through slf4j only (log4j-core is on the classpath
- * for its log-level MBean, it prints nothing), so the level is the binding's business. With
- * slf4j-simple, which the gateway ships, we default the broker's loggers to WARN through its
- * system properties, unless the user already set them (e.g. {@code
+ * gateway's log. Kafka's server code logs through slf4j only (log4j-core is on the classpath for
+ * its log-level MBean, it prints nothing), so the level is the binding's business. With
+ * slf4j-simple, which the gateway ships, we default the broker's loggers to WARN through its system
+ * properties, unless the user already set them (e.g. {@code
  * -Dorg.slf4j.simpleLogger.log.kafka=info}). Other bindings are configured by their own files.
  */
 final class BrokerLogging {

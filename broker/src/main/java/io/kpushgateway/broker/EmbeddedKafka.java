@@ -31,13 +31,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this
- * JVM: the all-in-one gateway's broker and the integration tests' broker.
+ * A real single-node Kafka broker (KRaft, combined broker and controller) running inside this JVM:
+ * the all-in-one gateway's broker and the integration tests' broker.
  *
  * <p>The data directory is formatted on first start and reused afterwards, so topics and records
- * survive a restart on the same directory. Listeners bind to 127.0.0.1 only. This is the only
- * class that touches Kafka's internal server APIs ({@code KafkaRaftServer}, {@code Formatter}),
- * which may move between minor releases.
+ * survive a restart on the same directory. Listeners bind to 127.0.0.1 only. This is the only class
+ * that touches Kafka's internal server APIs ({@code KafkaRaftServer}, {@code Formatter}), which may
+ * move between minor releases.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -47,11 +47,13 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final int NODE_ID = 1;
   private static final String BROKER_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+
   /** Kafka's log directories live in this subdirectory of the data dir. */
   private static final String LOG_DIR = "kafka-logs";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
   /** Auto-chosen ports can be taken between probing and binding; retry that race a few times. */
   private static final int BIND_ATTEMPTS = 3;
 
@@ -139,9 +141,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     return clusterId;
   }
 
-  /**
-   * Shuts the broker down and waits for it, at most 30 s (then logs and returns). Idempotent.
-   */
+  /** Shuts the broker down and waits for it, at most 30 s (then logs and returns). Idempotent. */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -183,9 +183,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     c.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
     c.put(
         "listeners",
-        BROKER_LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":"
-            + controllerPort);
-    c.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
+        listener(BROKER_LISTENER, port) + "," + listener(CONTROLLER_LISTENER, controllerPort));
+    c.put("advertised.listeners", listener(BROKER_LISTENER, port));
     c.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     c.put("controller.listener.names", CONTROLLER_LISTENER);
     c.put("inter.broker.listener.name", BROKER_LISTENER);
@@ -208,6 +207,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     return c;
   }
 
+  private static String listener(String name, int port) {
+    return name + "://" + HOST + ":" + port;
+  }
+
   /** The cluster id of an already formatted log dir, or null when it is new. */
   private static String existingClusterId(Path logDir) {
     try {
@@ -223,7 +226,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static void format(Path logDir, String clusterId) {
     try {
       new Formatter()
-          .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
+          .setPrintStream(
+              new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8))
           .setNodeId(NODE_ID)
           .setClusterId(clusterId)
           .addDirectory(logDir.toString())

@@ -44,22 +44,24 @@ class EmbeddedKafkaIT {
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
       assertThat(kafka.bootstrapServers()).startsWith("127.0.0.1:");
       clusterId = kafka.clusterId();
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
       }
       written = produce(kafka.bootstrapServers(), "group-a", "first");
-      assertThat(consumeAll(kafka.bootstrapServers(), written))
-          .containsExactly("group-a=first");
+      assertThat(consumeAll(kafka.bootstrapServers(), written)).containsExactly("group-a=first");
     }
     assertThat(liveNonDaemonThreads()).isSubsetOf(threadsBefore);
 
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
       assertThat(kafka.clusterId()).isEqualTo(clusterId);
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
         assertThat(admin.listTopics().names().get()).contains(TOPIC);
       }
-      assertThat(consumeAll(kafka.bootstrapServers(), written))
-          .containsExactly("group-a=first");
+      assertThat(consumeAll(kafka.bootstrapServers(), written)).containsExactly("group-a=first");
     }
     assertThat(liveNonDaemonThreads()).isSubsetOf(threadsBefore);
   }
@@ -71,14 +73,18 @@ class EmbeddedKafkaIT {
     assertThat(kafka.bootstrapServers()).isEqualTo("127.0.0.1:" + port);
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 500);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafka.bootstrapServers(),
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            500);
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       assertThatThrownBy(() -> producer.send(new ProducerRecord<>("typo", "k", "v")).get())
           .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       assertThat(admin.listTopics().names().get()).doesNotContain("typo");
     }
     kafka.close();
@@ -91,12 +97,16 @@ class EmbeddedKafkaIT {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  private static RecordMetadata produce(String bootstrap, String key, String value) throws Exception {
+  private static RecordMetadata produce(String bootstrap, String key, String value)
+      throws Exception {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG,
+            10_000);
     try (KafkaProducer<String, String> producer =
         new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       return producer.send(new ProducerRecord<>(TOPIC, key, value)).get();
@@ -107,9 +117,12 @@ class EmbeddedKafkaIT {
   private static List<String> consumeAll(String bootstrap, RecordMetadata upTo) {
     Map<String, Object> config =
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     List<String> seen = new ArrayList<>();
     TopicPartition partition = new TopicPartition(upTo.topic(), upTo.partition());
     try (KafkaConsumer<String, String> consumer =

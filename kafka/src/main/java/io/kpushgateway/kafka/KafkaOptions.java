@@ -20,12 +20,12 @@ import java.util.regex.Pattern;
  * @param stateDir Kafka Streams {@code state.dir} (RocksDB stores)
  * @param commitInterval Kafka Streams {@code commit.interval.ms}
  * @param produceTimeout longest wait for the broker to acknowledge a push before it fails
- * @param applicationServer this node's {@code host:port} for interactive queries, or null when
- *     the node does not serve reads
+ * @param applicationServer this node's {@code host:port} for interactive queries, or null when the
+ *     node does not serve reads
  * @param nodeName this node's name, written into each push for audit
  * @param pushRetention how long the push log (the history) keeps pushes; null keeps them forever
- * @param maxInFlightPushes pushes waiting for an acknowledgement beyond which a publish fails
- *     at once instead of queuing
+ * @param maxInFlightPushes pushes waiting for an acknowledgement beyond which a publish fails at
+ *     once instead of queuing
  */
 public record KafkaOptions(
     String bootstrapServers,
@@ -45,11 +45,15 @@ public record KafkaOptions(
   public static final String DEFAULT_APPLICATION_ID = "kpushgateway";
   public static final int DEFAULT_PARTITIONS = 4;
   public static final short DEFAULT_REPLICATION_FACTOR = 1;
+
   /** Short, so that the changelog and the committed offsets follow the store closely. */
   public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
   public static final Duration DEFAULT_PRODUCE_TIMEOUT = Duration.ofSeconds(10);
+
   /** A week of history; a replay further back needs a longer retention. */
   public static final Duration DEFAULT_PUSH_RETENTION = Duration.ofDays(7);
+
   /** The Pushgateway queues 1,000 writes; acks come back in ~1 ms, so 10,000 is generous. */
   public static final int DEFAULT_MAX_IN_FLIGHT_PUSHES = 10_000;
 
@@ -64,7 +68,8 @@ public record KafkaOptions(
       throw new IllegalArgumentException("partitions must be at least 1: " + partitions);
     }
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replicationFactor must be at least 1: " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replicationFactor must be at least 1: " + replicationFactor);
     }
     Objects.requireNonNull(stateDir, "stateDir");
     requirePositive(commitInterval, "commitInterval");
@@ -80,14 +85,15 @@ public record KafkaOptions(
       requirePositive(pushRetention, "pushRetention");
     }
     if (maxInFlightPushes < 1) {
-      throw new IllegalArgumentException("maxInFlightPushes must be at least 1: " + maxInFlightPushes);
+      throw new IllegalArgumentException(
+          "maxInFlightPushes must be at least 1: " + maxInFlightPushes);
     }
   }
 
   /**
    * The defaults: topic prefix and application id {@value #DEFAULT_TOPIC_PREFIX}, 4 partitions,
-   * replication factor 1, commit interval 100 ms, produce timeout 10 s, no application server,
-   * this host's name as node name, 7 days of push history, 10,000 pushes in flight.
+   * replication factor 1, commit interval 100 ms, produce timeout 10 s, no application server, this
+   * host's name as node name, 7 days of push history, 10,000 pushes in flight.
    */
   public static KafkaOptions defaults(String bootstrapServers, Path stateDir) {
     return new KafkaOptions(
@@ -106,28 +112,100 @@ public record KafkaOptions(
   }
 
   public KafkaOptions withTopicPrefix(String topicPrefix) {
-    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
-        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
   }
 
   public KafkaOptions withApplicationId(String applicationId) {
-    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
-        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
   }
 
   public KafkaOptions withApplicationServer(String applicationServer) {
-    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
-        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
   }
 
   public KafkaOptions withProduceTimeout(Duration produceTimeout) {
-    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
-        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
   }
 
   public KafkaOptions withMaxInFlightPushes(int maxInFlightPushes) {
-    return new KafkaOptions(bootstrapServers, topicPrefix, applicationId, partitions, replicationFactor, stateDir,
-        commitInterval, produceTimeout, applicationServer, nodeName, pushRetention, maxInFlightPushes);
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
+  }
+
+  /** {@code null} keeps pushes forever. */
+  public KafkaOptions withPushRetention(Duration pushRetention) {
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes);
   }
 
   /** The container's or host's name; never a DNS lookup when the environment has it. */
@@ -152,7 +230,9 @@ public record KafkaOptions(
   private static void requireTopicNamePart(String value, String name) {
     if (value == null || !TOPIC_NAME_PART.matcher(value).matches()) {
       throw new IllegalArgumentException(
-          name + " must be 1-200 of [a-zA-Z0-9._-] (it becomes part of Kafka topic names): " + value);
+          name
+              + " must be 1-200 of [a-zA-Z0-9._-] (it becomes part of Kafka topic names): "
+              + value);
     }
   }
 

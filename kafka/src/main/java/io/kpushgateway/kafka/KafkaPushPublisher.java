@@ -27,14 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link PushPublisher} on one idempotent {@code acks=all} producer.
  *
- * <p><b>Never blocking the caller.</b> {@code KafkaProducer.send} blocks for topic metadata
- * (and buffer space) up to {@code max.block.ms}. We set that to 0: with metadata cached — the
- * normal case, including a broker that just went down — send only appends to the buffer, and the
- * delivery timeout fails the push later. Without metadata (just started, or the topic idle for
- * longer than {@code metadata.max.idle.ms}) the send fails at once, synchronously; we then retry
- * it from one scheduler thread with a short backoff until metadata arrives or {@code
- * produceTimeout} has passed since the publish. So a request thread spends microseconds here and
- * a push fails within {@code produceTimeout} whatever the broker does.
+ * <p><b>Never blocking the caller.</b> {@code KafkaProducer.send} blocks for topic metadata (and
+ * buffer space) up to {@code max.block.ms}. We set that to 0: with metadata cached — the normal
+ * case, including a broker that just went down — send only appends to the buffer, and the delivery
+ * timeout fails the push later. Without metadata (just started, or the topic idle for longer than
+ * {@code metadata.max.idle.ms}) the send fails at once, synchronously; we then retry it from one
+ * scheduler thread with a short backoff until metadata arrives or {@code produceTimeout} has passed
+ * since the publish. So a request thread spends microseconds here and a push fails within {@code
+ * produceTimeout} whatever the broker does.
  *
  * <p><b>In-flight limit.</b> At most {@code maxInFlightPushes} pushes wait for an acknowledgement;
  * beyond that a publish fails at once ({@link Reason#OVERLOADED}), like the Pushgateway's bounded
@@ -94,7 +94,8 @@ public final class KafkaPushPublisher implements PushPublisher {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(record, "record");
     if (record.getReceivedAtUnixNanos() <= 0) {
-      throw new IllegalArgumentException("a push needs received_at_unix_nanos: it is the record timestamp");
+      throw new IllegalArgumentException(
+          "a push needs received_at_unix_nanos: it is the record timestamp");
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
     if (closed) {
@@ -104,7 +105,8 @@ public final class KafkaPushPublisher implements PushPublisher {
     if (!inFlight.tryAcquire()) {
       result.completeExceptionally(
           new PublishFailedException(
-              Reason.OVERLOADED, "too many pushes in flight (limit " + maxInFlight + "), try again later"));
+              Reason.OVERLOADED,
+              "too many pushes in flight (limit " + maxInFlight + "), try again later"));
       return result;
     }
     long timestampMs = Math.floorDiv(record.getReceivedAtUnixNanos(), 1_000_000L);
@@ -140,7 +142,9 @@ public final class KafkaPushPublisher implements PushPublisher {
   private void onCompletion(Pending pending, Exception e, boolean withinSend) {
     if (e == null) {
       pending.succeed();
-    } else if (withinSend && e instanceof TimeoutException && !(e instanceof BufferExhaustedException)) {
+    } else if (withinSend
+        && e instanceof TimeoutException
+        && !(e instanceof BufferExhaustedException)) {
       // Failed inside send() before being buffered: the topic's metadata is not there (yet).
       retryLater(pending, e);
     } else {
@@ -169,7 +173,8 @@ public final class KafkaPushPublisher implements PushPublisher {
 
   private PublishFailedException classify(Exception e) {
     if (e instanceof RecordTooLargeException) {
-      return new PublishFailedException(Reason.TOO_LARGE, "push too large for Kafka: " + e.getMessage(), e);
+      return new PublishFailedException(
+          Reason.TOO_LARGE, "push too large for Kafka: " + e.getMessage(), e);
     }
     if (e instanceof BufferExhaustedException) {
       return new PublishFailedException(
@@ -185,7 +190,8 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   private PublishFailedException noMetadata(Exception e) {
-    return unavailable("no metadata for topic " + topic + " within " + produceTimeout.toMillis() + " ms", e);
+    return unavailable(
+        "no metadata for topic " + topic + " within " + produceTimeout.toMillis() + " ms", e);
   }
 
   private static PublishFailedException unavailable(String what, Exception e) {
@@ -194,16 +200,17 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   private static PublishFailedException closedException() {
-    return new PublishFailedException(Reason.CLOSED, "the push publisher is closed (shutting down)");
+    return new PublishFailedException(
+        Reason.CLOSED, "the push publisher is closed (shutting down)");
   }
 
   /**
-   * True when the producer knows the pushes topic and refreshed its metadata from the broker
-   * within the last two refresh intervals ({@code produceTimeout} in all). When no broker at all
-   * is reachable, Kafka 4 drops the cached metadata (rebootstrap) and this turns false within
-   * milliseconds; the age check covers brokers that stay connected but stop answering. Calling
-   * it also keeps the topic's metadata warm, so a node that only gets readiness probes has it
-   * when pushes come.
+   * True when the producer knows the pushes topic and refreshed its metadata from the broker within
+   * the last two refresh intervals ({@code produceTimeout} in all). When no broker at all is
+   * reachable, Kafka 4 drops the cached metadata (rebootstrap) and this turns false within
+   * milliseconds; the age check covers brokers that stay connected but stop answering. Calling it
+   * also keeps the topic's metadata warm, so a node that only gets readiness probes has it when
+   * pushes come.
    */
   @Override
   public boolean isReady() {
@@ -224,8 +231,8 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   /**
-   * Stops accepting pushes, waits up to {@code produceTimeout} for the acknowledgements of those
-   * in flight, and fails the ones that remain.
+   * Stops accepting pushes, waits up to {@code produceTimeout} for the acknowledgements of those in
+   * flight, and fails the ones that remain.
    */
   @Override
   public synchronized void close() {
@@ -247,7 +254,8 @@ public final class KafkaPushPublisher implements PushPublisher {
 
   private Metric producerMetric(String name) {
     return producer.metrics().entrySet().stream()
-        .filter(m -> m.getKey().name().equals(name) && m.getKey().group().equals("producer-metrics"))
+        .filter(
+            m -> m.getKey().name().equals(name) && m.getKey().group().equals("producer-metrics"))
         .map(m -> (Metric) m.getValue())
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("Kafka producer has no metric " + name));
@@ -259,9 +267,13 @@ public final class KafkaPushPublisher implements PushPublisher {
     final long deadlineNanos;
     final CompletableFuture<Void> result;
     final AtomicBoolean done = new AtomicBoolean();
-    int retries; // first set on the publishing thread, then only on the retry thread (handed over by schedule)
+    // First counted on the publishing thread, then only on the retry thread (schedule hands over).
+    int retries;
 
-    Pending(ProducerRecord<byte[], PushRecord> record, long deadlineNanos, CompletableFuture<Void> result) {
+    Pending(
+        ProducerRecord<byte[], PushRecord> record,
+        long deadlineNanos,
+        CompletableFuture<Void> result) {
       this.record = record;
       this.deadlineNanos = deadlineNanos;
       this.result = result;

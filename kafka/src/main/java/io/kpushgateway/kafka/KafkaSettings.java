@@ -9,9 +9,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The one place that turns {@link KafkaOptions} into client {@link Properties}. Every call
- * returns a fresh copy. Serializers are not configured here: callers pass {@link ProtoSerdes}
- * instances, so nothing relies on default serdes.
+ * The one place that turns {@link KafkaOptions} into client {@link Properties}. Every call returns
+ * a fresh copy. Serializers are not configured here: callers pass {@link ProtoSerdes} instances, so
+ * nothing relies on default serdes.
  */
 public final class KafkaSettings {
 
@@ -32,10 +32,10 @@ public final class KafkaSettings {
   }
 
   /**
-   * The push producer: an acknowledgement means every in-sync replica has the push (acks=all),
-   * and retries never duplicate or reorder it (idempotence, at most 5 requests in flight). A push
-   * is sent at once (linger 0: send→ack p50 1.1 ms instead of 6.3 ms with Kafka's default 5 ms)
-   * and fails after {@code produceTimeout} if not acknowledged by then.
+   * The push producer: an acknowledgement means every in-sync replica has the push (acks=all), and
+   * retries never duplicate or reorder it (idempotence, at most 5 requests in flight). A push is
+   * sent at once (linger 0: send→ack p50 1.1 ms instead of 6.3 ms with Kafka's default 5 ms) and
+   * fails after {@code produceTimeout} if not acknowledged by then.
    */
   public Properties producer() {
     long timeoutMs = options.produceTimeout().toMillis();
@@ -91,8 +91,8 @@ public final class KafkaSettings {
   }
 
   /**
-   * A reader of the push log outside Kafka Streams (history, replay, tests): no consumer group,
-   * so nothing is committed; starts from the oldest retained push.
+   * A reader of the push log outside Kafka Streams (history, replay, tests): no consumer group, so
+   * nothing is committed; starts from the oldest retained push.
    */
   public Properties consumer() {
     Properties p = common();

@@ -12,13 +12,14 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Serdes of the gateway's records. Values are plain protobuf bytes, null for a tombstone; keys
- * are the canonical grouping key bytes, passed through untouched.
+ * Serdes of the gateway's records. Values are plain protobuf bytes, null for a tombstone; keys are
+ * the canonical grouping key bytes, passed through untouched.
  */
 public final class ProtoSerdes {
 
   private static final Serde<PushRecord> PUSH_RECORD = protobuf(PushRecord.parser(), "PushRecord");
-  private static final Serde<GroupRecord> GROUP_RECORD = protobuf(GroupRecord.parser(), "GroupRecord");
+  private static final Serde<GroupRecord> GROUP_RECORD =
+      protobuf(GroupRecord.parser(), "GroupRecord");
 
   private ProtoSerdes() {}
 

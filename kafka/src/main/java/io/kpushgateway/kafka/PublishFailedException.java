@@ -3,8 +3,8 @@ package io.kpushgateway.kafka;
 import java.util.Objects;
 
 /**
- * A push that Kafka did not acknowledge. The message says why, in words fit for the body of a
- * 503; the cause, when there is one, is Kafka's exception.
+ * A push that Kafka did not acknowledge. The message says why, in words fit for the body of a 503;
+ * the cause, when there is one, is Kafka's exception.
  */
 public final class PublishFailedException extends RuntimeException {
 
@@ -14,7 +14,9 @@ public final class PublishFailedException extends RuntimeException {
     UNAVAILABLE,
     /** Too many pushes are waiting for acknowledgements; failing fast instead of queuing. */
     OVERLOADED,
-    /** The push is larger than Kafka accepts ({@code max.request.size}, {@code message.max.bytes}). */
+    /**
+     * The push is larger than Kafka accepts ({@code max.request.size}, {@code message.max.bytes}).
+     */
     TOO_LARGE,
     /** The publisher is closed (the node is shutting down). */
     CLOSED

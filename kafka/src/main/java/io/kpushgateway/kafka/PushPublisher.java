@@ -4,8 +4,8 @@ import io.kpushgateway.proto.PushRecord;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes pushes to the push log. The seam between ingest (and the admin wipe) and Kafka; HTTP
- * tests use a recording fake. Implementations are thread-safe.
+ * Writes pushes to the push log. The seam between ingest (and the admin wipe) and Kafka; HTTP tests
+ * use a recording fake. Implementations are thread-safe.
  */
 public interface PushPublisher extends AutoCloseable {
 
@@ -22,8 +22,8 @@ public interface PushPublisher extends AutoCloseable {
   CompletableFuture<Void> publish(byte[] key, PushRecord record);
 
   /**
-   * Whether a push would probably be acknowledged now (the broker was reachable recently).
-   * Cheap and non-blocking: made for {@code /-/ready}.
+   * Whether a push would probably be acknowledged now (the broker was reachable recently). Cheap
+   * and non-blocking: made for {@code /-/ready}.
    */
   boolean isReady();
 

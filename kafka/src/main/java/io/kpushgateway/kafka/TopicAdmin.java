@@ -33,8 +33,8 @@ public final class TopicAdmin {
 
   /**
    * Makes sure the pushes topic exists and every partition has a leader, creating it with the
-   * configured partitions, replication factor and retention if it is missing. An existing topic
-   * is left as it is (a different partition count is logged, not changed).
+   * configured partitions, replication factor and retention if it is missing. An existing topic is
+   * left as it is (a different partition count is logged, not changed).
    *
    * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses the topic
    */
@@ -45,7 +45,8 @@ public final class TopicAdmin {
     boolean checkedPartitions = false;
     try (Admin admin = Admin.create(settings.admin())) {
       while (System.nanoTime() < deadline) {
-        int timeoutMs = (int) Math.max(1, Math.min(5_000, (deadline - System.nanoTime()) / 1_000_000));
+        int timeoutMs =
+            (int) Math.max(1, Math.min(5_000, (deadline - System.nanoTime()) / 1_000_000));
         try {
           TopicDescription description = describe(admin, topic, timeoutMs);
           if (description == null) {
@@ -55,16 +56,20 @@ public final class TopicAdmin {
           if (!checkedPartitions && description.partitions().size() != options.partitions()) {
             log.warn(
                 "Topic {} has {} partitions, not the configured {}: keeping it as it is",
-                topic, description.partitions().size(), options.partitions());
+                topic,
+                description.partitions().size(),
+                options.partitions());
           }
           checkedPartitions = true;
-          if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          if (description.partitions().stream()
+              .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
             return;
           }
           last = null;
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof RetriableException)) {
-            throw new IllegalStateException("Kafka refused topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                "Kafka refused topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
           }
           last = (Exception) e.getCause();
         } catch (TimeoutException e) {
@@ -77,7 +82,12 @@ public final class TopicAdmin {
       throw new IllegalStateException("interrupted while creating topic " + topic, e);
     }
     throw new IllegalStateException(
-        "topic " + topic + " not ready within " + ENSURE_TIMEOUT + (last != null ? ": " + last.getMessage() : ""), last);
+        "topic "
+            + topic
+            + " not ready within "
+            + ENSURE_TIMEOUT
+            + (last != null ? ": " + last.getMessage() : ""),
+        last);
   }
 
   /** The push log's configuration: deleted by age, never compacted (it is the history). */
@@ -93,7 +103,8 @@ public final class TopicAdmin {
       config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
       // Retention deletes whole segments: roll daily so history goes within a day of expiry,
       // not after another 7-day segment.
-      config.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(retentionMs, SEGMENT_MS_MAX)));
+      config.put(
+          TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(retentionMs, SEGMENT_MS_MAX)));
     }
     return config;
   }
@@ -118,7 +129,8 @@ public final class TopicAdmin {
   private static void create(Admin admin, String topic, KafkaOptions options, int timeoutMs)
       throws ExecutionException, InterruptedException, TimeoutException {
     NewTopic newTopic =
-        new NewTopic(topic, options.partitions(), options.replicationFactor()).configs(pushesConfig(options));
+        new NewTopic(topic, options.partitions(), options.replicationFactor())
+            .configs(pushesConfig(options));
     try {
       admin
           .createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs(timeoutMs))
@@ -126,7 +138,9 @@ public final class TopicAdmin {
           .get(timeoutMs, TimeUnit.MILLISECONDS);
       log.info(
           "Created topic {} ({} partitions, replication factor {})",
-          topic, options.partitions(), options.replicationFactor());
+          topic,
+          options.partitions(),
+          options.replicationFactor());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KafkaOptionsTest {
 
-  private static final KafkaOptions DEFAULTS = KafkaOptions.defaults("localhost:9092", Path.of("state"));
+  private static final KafkaOptions DEFAULTS =
+      KafkaOptions.defaults("localhost:9092", Path.of("state"));
 
   @Test
   void defaults_are_the_documented_ones() {
@@ -32,19 +33,32 @@ class KafkaOptionsTest {
   @Test
   void withers_change_one_value() {
     KafkaOptions changed =
-        DEFAULTS.withTopicPrefix("t").withApplicationId("a").withApplicationServer("node-1:8080")
-            .withProduceTimeout(Duration.ofSeconds(3)).withMaxInFlightPushes(7);
+        DEFAULTS
+            .withTopicPrefix("t")
+            .withApplicationId("a")
+            .withApplicationServer("node-1:8080")
+            .withProduceTimeout(Duration.ofSeconds(3))
+            .withMaxInFlightPushes(7);
     assertThat(changed)
         .isEqualTo(
-            new KafkaOptions("localhost:9092", "t", "a", 4, (short) 1, Path.of("state"), Duration.ofMillis(100),
-                Duration.ofSeconds(3), "node-1:8080", DEFAULTS.nodeName(), Duration.ofDays(7), 7));
+            new KafkaOptions(
+                "localhost:9092",
+                "t",
+                "a",
+                4,
+                (short) 1,
+                Path.of("state"),
+                Duration.ofMillis(100),
+                Duration.ofSeconds(3),
+                "node-1:8080",
+                DEFAULTS.nodeName(),
+                Duration.ofDays(7),
+                7));
   }
 
   @Test
   void no_retention_keeps_pushes_forever() {
-    KafkaOptions forever =
-        new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(1), Duration.ofSeconds(1),
-            null, "n", null, 1);
+    KafkaOptions forever = DEFAULTS.withPushRetention(null);
     assertThat(forever.pushRetention()).isNull();
   }
 
@@ -61,22 +75,49 @@ class KafkaOptionsTest {
 
   @Test
   void nonsense_values_are_refused() {
-    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ofMillis(1))).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withMaxInFlightPushes(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withApplicationServer(" ")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ofMillis(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DEFAULTS.withMaxInFlightPushes(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> DEFAULTS.withApplicationServer(" "))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> new KafkaOptions("b:1", "p", "a", 0, (short) 1, Path.of("s"), Duration.ofMillis(1),
-                Duration.ofSeconds(1), null, "n", null, 1))
+            () ->
+                new KafkaOptions(
+                    "b:1",
+                    "p",
+                    "a",
+                    0,
+                    (short) 1,
+                    Path.of("s"),
+                    Duration.ofMillis(1),
+                    Duration.ofSeconds(1),
+                    null,
+                    "n",
+                    null,
+                    1))
         .hasMessageContaining("partitions");
     assertThatThrownBy(
-            () -> new KafkaOptions("b:1", "p", "a", 1, (short) 0, Path.of("s"), Duration.ofMillis(1),
-                Duration.ofSeconds(1), null, "n", null, 1))
+            () ->
+                new KafkaOptions(
+                    "b:1",
+                    "p",
+                    "a",
+                    1,
+                    (short) 0,
+                    Path.of("s"),
+                    Duration.ofMillis(1),
+                    Duration.ofSeconds(1),
+                    null,
+                    "n",
+                    null,
+                    1))
         .hasMessageContaining("replicationFactor");
-    assertThatThrownBy(
-            () -> new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(1),
-                Duration.ofSeconds(1), null, "n", Duration.ofDays(-1), 1))
+    assertThatThrownBy(() -> DEFAULTS.withPushRetention(Duration.ofDays(-1)))
         .hasMessageContaining("pushRetention");
-    assertThatThrownBy(() -> KafkaOptions.defaults(" ", Path.of("s"))).hasMessageContaining("bootstrapServers");
+    assertThatThrownBy(() -> KafkaOptions.defaults(" ", Path.of("s")))
+        .hasMessageContaining("bootstrapServers");
   }
 }

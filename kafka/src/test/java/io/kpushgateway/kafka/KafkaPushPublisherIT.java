@@ -39,7 +39,9 @@ class KafkaPushPublisherIT {
 
   @BeforeEach
   void createTopic() {
-    options = KafkaOptions.defaults(kafka.bootstrapServers(), stateDir).withTopicPrefix(kafka.uniqueName("pub"));
+    options =
+        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
+            .withTopicPrefix(kafka.uniqueName("pub"));
     settings = new KafkaSettings(options);
     topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);
@@ -69,9 +71,13 @@ class KafkaPushPublisherIT {
     List<CompletableFuture<Void>> acks = new ArrayList<>();
     try (KafkaPushPublisher publisher = new KafkaPushPublisher(settings, topics)) {
       for (int i = 0; i < 50; i++) {
-        acks.add(publisher.publish(key, push("etl", 1).toBuilder().setReceivedAtUnixNanos(RECEIVED_AT_NANOS + i).build()));
+        acks.add(
+            publisher.publish(
+                key,
+                push("etl", 1).toBuilder().setReceivedAtUnixNanos(RECEIVED_AT_NANOS + i).build()));
       }
-      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
+          .get(ACK_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     List<ConsumerRecord<byte[], PushRecord>> log = Pushes.read(settings, topics, 50);
@@ -84,7 +90,8 @@ class KafkaPushPublisherIT {
   }
 
   @Test
-  void a_publish_right_after_construction_waits_for_metadata_off_the_callers_thread() throws Exception {
+  void a_publish_right_after_construction_waits_for_metadata_off_the_callers_thread()
+      throws Exception {
     try (KafkaPushPublisher publisher = new KafkaPushPublisher(settings, topics)) {
       long start = System.nanoTime();
       CompletableFuture<Void> ack = publisher.publish(key("early"), push("early", 1));
@@ -104,15 +111,20 @@ class KafkaPushPublisherIT {
 
   @Test
   void a_missing_topic_fails_the_push_within_the_produce_timeout_and_is_not_ready() {
-    KafkaOptions fast = options.withTopicPrefix(kafka.uniqueName("absent")).withProduceTimeout(Duration.ofSeconds(1));
-    try (KafkaPushPublisher publisher = new KafkaPushPublisher(new KafkaSettings(fast), Topics.from(fast))) {
+    KafkaOptions fast =
+        options
+            .withTopicPrefix(kafka.uniqueName("absent"))
+            .withProduceTimeout(Duration.ofSeconds(1));
+    try (KafkaPushPublisher publisher =
+        new KafkaPushPublisher(new KafkaSettings(fast), Topics.from(fast))) {
       CompletableFuture<Void> ack = publisher.publish(key("lost"), push("lost", 1));
       assertThat(ack)
           .failsWithin(Duration.ofSeconds(3))
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isInstanceOf(PublishFailedException.class)
-          .withMessageStartingWith("Kafka broker unavailable: no metadata for topic " + Topics.from(fast).pushes());
+          .withMessageStartingWith(
+              "Kafka broker unavailable: no metadata for topic " + Topics.from(fast).pushes());
       assertThat(publisher.isReady()).isFalse();
       assertThat(publisher.inFlight()).isZero();
     }
@@ -128,7 +140,8 @@ class KafkaPushPublisherIT {
           .withThrowableOfType(ExecutionException.class)
           .havingCause()
           .isInstanceOfSatisfying(
-              PublishFailedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
+              PublishFailedException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE));
     }
   }
 

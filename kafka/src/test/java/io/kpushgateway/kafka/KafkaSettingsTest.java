@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class KafkaSettingsTest {
 
   private static final KafkaOptions OPTIONS =
-      KafkaOptions.defaults("127.0.0.1:1", Path.of("/var/lib/kpg")).withApplicationServer("node-1:9091");
+      KafkaOptions.defaults("127.0.0.1:1", Path.of("/var/lib/kpg"))
+          .withApplicationServer("node-1:9091");
   private static final KafkaSettings SETTINGS = new KafkaSettings(OPTIONS);
 
   @Test
@@ -54,7 +55,8 @@ class KafkaSettingsTest {
         .containsEntry("application.server", "node-1:9091")
         .containsEntry("main.consumer.fetch.max.wait.ms", 100)
         .doesNotContainKeys("default.key.serde", "default.value.serde");
-    assertThat(new KafkaSettings(OPTIONS.withApplicationServer(null)).streams()).doesNotContainKey("application.server");
+    assertThat(new KafkaSettings(OPTIONS.withApplicationServer(null)).streams())
+        .doesNotContainKey("application.server");
   }
 
   @Test
@@ -62,15 +64,23 @@ class KafkaSettingsTest {
     // Kafka checks cross-setting rules (e.g. delivery >= linger + request timeout) only when a
     // client is built; none of these needs a reachable broker.
     try (KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(SETTINGS.producer(), ProtoSerdes.groupingKey().serializer(), ProtoSerdes.groupingKey().serializer());
+            new KafkaProducer<>(
+                SETTINGS.producer(),
+                ProtoSerdes.groupingKey().serializer(),
+                ProtoSerdes.groupingKey().serializer());
         KafkaConsumer<byte[], byte[]> consumer =
-            new KafkaConsumer<>(SETTINGS.consumer(), ProtoSerdes.groupingKey().deserializer(), ProtoSerdes.groupingKey().deserializer());
+            new KafkaConsumer<>(
+                SETTINGS.consumer(),
+                ProtoSerdes.groupingKey().deserializer(),
+                ProtoSerdes.groupingKey().deserializer());
         Admin admin = Admin.create(SETTINGS.admin())) {
       assertThat(producer.metrics()).isNotEmpty();
       assertThat(consumer.metrics()).isNotEmpty();
       assertThat(admin.metrics()).isNotEmpty();
     }
-    assertThat(new StreamsConfig(SETTINGS.streams()).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+    assertThat(
+            new StreamsConfig(SETTINGS.streams()).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG))
+        .isEqualTo(100L);
   }
 
   @Test

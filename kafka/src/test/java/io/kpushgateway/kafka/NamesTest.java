@@ -17,6 +17,7 @@ class NamesTest {
   @Test
   void the_groups_changelog_follows_kafka_streams_naming() {
     assertThat(Stores.GROUPS).isEqualTo("groups");
-    assertThat(Stores.changelogTopic("kpushgateway", Stores.GROUPS)).isEqualTo("kpushgateway-groups-changelog");
+    assertThat(Stores.changelogTopic("kpushgateway", Stores.GROUPS))
+        .isEqualTo("kpushgateway-groups-changelog");
   }
 }

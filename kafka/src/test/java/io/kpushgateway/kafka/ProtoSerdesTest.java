@@ -26,7 +26,8 @@ class ProtoSerdesTest {
     GroupRecord group =
         GroupRecord.newBuilder()
             .addAllGrouping(push.getGroupingList())
-            .addFamilies(StoredFamily.newBuilder().setFamily(push.getFamilies(0)).setWrittenAtUnixNanos(42))
+            .addFamilies(
+                StoredFamily.newBuilder().setFamily(push.getFamilies(0)).setWrittenAtUnixNanos(42))
             .setPushTimeUnixNanos(42)
             .build();
     assertThat(roundTrip(ProtoSerdes.groupRecord(), group)).isEqualTo(group);
@@ -42,14 +43,20 @@ class ProtoSerdesTest {
 
   @Test
   void an_empty_record_is_not_a_tombstone() {
-    byte[] bytes = ProtoSerdes.groupRecord().serializer().serialize(TOPIC, GroupRecord.getDefaultInstance());
+    byte[] bytes =
+        ProtoSerdes.groupRecord().serializer().serialize(TOPIC, GroupRecord.getDefaultInstance());
     assertThat(bytes).isEmpty();
-    assertThat(ProtoSerdes.groupRecord().deserializer().deserialize(TOPIC, bytes)).isEqualTo(GroupRecord.getDefaultInstance());
+    assertThat(ProtoSerdes.groupRecord().deserializer().deserialize(TOPIC, bytes))
+        .isEqualTo(GroupRecord.getDefaultInstance());
   }
 
   @Test
   void garbage_is_a_serialization_error_naming_the_type_and_topic() {
-    assertThatThrownBy(() -> ProtoSerdes.pushRecord().deserializer().deserialize("pushes", new byte[] {(byte) 0xFF, 1}))
+    assertThatThrownBy(
+            () ->
+                ProtoSerdes.pushRecord()
+                    .deserializer()
+                    .deserialize("pushes", new byte[] {(byte) 0xFF, 1}))
         .isInstanceOf(SerializationException.class)
         .hasMessage("not a PushRecord in topic pushes");
   }

@@ -24,6 +24,7 @@ class PublisherBrokerDownIT {
   @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
 
   private static final Duration PRODUCE_TIMEOUT = Duration.ofSeconds(2);
+
   /** Delivery timeouts are checked by the producer's I/O loop, not to the millisecond. */
   private static final Duration MARGIN = Duration.ofSeconds(2);
 
@@ -52,7 +53,8 @@ class PublisherBrokerDownIT {
   }
 
   @Test
-  void with_the_broker_gone_a_push_fails_within_the_produce_timeout_and_readiness_drops() throws Exception {
+  void with_the_broker_gone_a_push_fails_within_the_produce_timeout_and_readiness_drops()
+      throws Exception {
     try (KafkaPushPublisher publisher = new KafkaPushPublisher(settings, topics)) {
       publisher.publish(key("a"), push("a", 1)).get(15, TimeUnit.SECONDS);
       assertThat(publisher.isReady()).isTrue();
@@ -60,7 +62,8 @@ class PublisherBrokerDownIT {
       kafka.stop();
       long start = System.nanoTime();
       CompletableFuture<Void> ack = publisher.publish(key("b"), push("b", 1));
-      assertThat(elapsed(start)).isLessThan(Duration.ofMillis(500)); // not held for the produce timeout
+      assertThat(elapsed(start))
+          .isLessThan(Duration.ofMillis(500)); // not held for the produce timeout
 
       PublishFailedException failure = failure(ack, PRODUCE_TIMEOUT.plus(MARGIN));
       assertThat(elapsed(start)).isLessThan(PRODUCE_TIMEOUT.plus(MARGIN));
@@ -78,7 +81,8 @@ class PublisherBrokerDownIT {
   }
 
   @Test
-  void a_publisher_started_while_the_broker_is_down_fails_pushes_in_time_then_recovers() throws Exception {
+  void a_publisher_started_while_the_broker_is_down_fails_pushes_in_time_then_recovers()
+      throws Exception {
     kafka.stop();
     try (KafkaPushPublisher publisher = new KafkaPushPublisher(settings, topics)) {
       assertThat(publisher.isReady()).isFalse();
@@ -100,7 +104,8 @@ class PublisherBrokerDownIT {
   @Test
   void beyond_the_in_flight_limit_a_push_fails_at_once() throws Exception {
     KafkaOptions limited = options.withMaxInFlightPushes(2);
-    try (KafkaPushPublisher publisher = new KafkaPushPublisher(new KafkaSettings(limited), topics)) {
+    try (KafkaPushPublisher publisher =
+        new KafkaPushPublisher(new KafkaSettings(limited), topics)) {
       publisher.publish(key("warm"), push("warm", 1)).get(15, TimeUnit.SECONDS);
       kafka.stop(); // nothing gets acknowledged now
 
@@ -113,8 +118,10 @@ class PublisherBrokerDownIT {
       assertThat(overloaded).hasMessage("too many pushes in flight (limit 2), try again later");
 
       // The held pushes time out and give their places back.
-      assertThat(failure(first, PRODUCE_TIMEOUT.plus(MARGIN)).reason()).isEqualTo(Reason.UNAVAILABLE);
-      assertThat(failure(second, PRODUCE_TIMEOUT.plus(MARGIN)).reason()).isEqualTo(Reason.UNAVAILABLE);
+      assertThat(failure(first, PRODUCE_TIMEOUT.plus(MARGIN)).reason())
+          .isEqualTo(Reason.UNAVAILABLE);
+      assertThat(failure(second, PRODUCE_TIMEOUT.plus(MARGIN)).reason())
+          .isEqualTo(Reason.UNAVAILABLE);
       assertThat(publisher.inFlight()).isZero();
 
       kafka.restart();

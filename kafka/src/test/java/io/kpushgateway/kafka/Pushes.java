@@ -16,7 +16,8 @@ final class Pushes {
   private Pushes() {}
 
   /** Every record of the pushes topic, polling until {@code count} arrived or the deadline. */
-  static List<ConsumerRecord<byte[], PushRecord>> read(KafkaSettings settings, Topics topics, int count) {
+  static List<ConsumerRecord<byte[], PushRecord>> read(
+      KafkaSettings settings, Topics topics, int count) {
     List<ConsumerRecord<byte[], PushRecord>> records = new ArrayList<>();
     try (KafkaConsumer<byte[], PushRecord> consumer =
         new KafkaConsumer<>(

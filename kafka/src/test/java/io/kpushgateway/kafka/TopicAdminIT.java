@@ -26,7 +26,9 @@ class TopicAdminIT {
 
   @Test
   void creates_the_push_log_with_its_partitions_and_retention_once() throws Exception {
-    KafkaOptions options = KafkaOptions.defaults(kafka.bootstrapServers(), stateDir).withTopicPrefix(kafka.uniqueName("admin"));
+    KafkaOptions options =
+        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
+            .withTopicPrefix(kafka.uniqueName("admin"));
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
 
@@ -34,18 +36,25 @@ class TopicAdminIT {
     TopicAdmin.ensureTopics(settings, topics, options); // idempotent
 
     try (Admin admin = Admin.create(settings.admin())) {
-      TopicDescription description = admin.describeTopics(List.of(topics.pushes())).allTopicNames().get().get(topics.pushes());
-      assertThat(description.partitions()).hasSize(4).allMatch(p -> p.leader() != null && p.replicas().size() == 1);
+      TopicDescription description =
+          admin.describeTopics(List.of(topics.pushes())).allTopicNames().get().get(topics.pushes());
+      assertThat(description.partitions())
+          .hasSize(4)
+          .allMatch(p -> p.leader() != null && p.replicas().size() == 1);
       ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topics.pushes());
       Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
-      Map<String, String> values = config.entries().stream().collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+      Map<String, String> values =
+          config.entries().stream()
+              .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
       assertThat(values).containsAllEntriesOf(TopicAdmin.pushesConfig(options));
     }
   }
 
   @Test
   void keeps_an_existing_topic_as_it_is() throws Exception {
-    KafkaOptions options = KafkaOptions.defaults(kafka.bootstrapServers(), stateDir).withTopicPrefix(kafka.uniqueName("existing"));
+    KafkaOptions options =
+        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
+            .withTopicPrefix(kafka.uniqueName("existing"));
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     try (Admin admin = Admin.create(settings.admin())) {
@@ -53,7 +62,13 @@ class TopicAdminIT {
 
       TopicAdmin.ensureTopics(settings, topics, options);
 
-      assertThat(admin.describeTopics(List.of(topics.pushes())).allTopicNames().get().get(topics.pushes()).partitions())
+      assertThat(
+              admin
+                  .describeTopics(List.of(topics.pushes()))
+                  .allTopicNames()
+                  .get()
+                  .get(topics.pushes())
+                  .partitions())
           .hasSize(2);
     }
   }
@@ -61,11 +76,23 @@ class TopicAdminIT {
   @Test
   void a_topic_the_broker_cannot_host_fails_at_once() {
     KafkaOptions options =
-        new KafkaOptions(kafka.bootstrapServers(), kafka.uniqueName("rf3"), "app", 1, (short) 3, stateDir,
-            KafkaOptions.DEFAULT_COMMIT_INTERVAL, KafkaOptions.DEFAULT_PRODUCE_TIMEOUT, null, "n",
-            KafkaOptions.DEFAULT_PUSH_RETENTION, 1);
+        new KafkaOptions(
+            kafka.bootstrapServers(),
+            kafka.uniqueName("rf3"),
+            "app",
+            1,
+            (short) 3,
+            stateDir,
+            KafkaOptions.DEFAULT_COMMIT_INTERVAL,
+            KafkaOptions.DEFAULT_PRODUCE_TIMEOUT,
+            null,
+            "n",
+            KafkaOptions.DEFAULT_PUSH_RETENTION,
+            1);
     long start = System.nanoTime();
-    assertThatThrownBy(() -> TopicAdmin.ensureTopics(new KafkaSettings(options), Topics.from(options), options))
+    assertThatThrownBy(
+            () ->
+                TopicAdmin.ensureTopics(new KafkaSettings(options), Topics.from(options), options))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("Kafka refused topic " + Topics.from(options).pushes());
     assertThat(System.nanoTime() - start).isLessThan(TopicAdmin.ENSURE_TIMEOUT.toNanos());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TopicAdminTest {
@@ -14,18 +15,20 @@ class TopicAdminTest {
   void the_push_log_is_deleted_by_age_in_daily_segments() {
     assertThat(TopicAdmin.pushesConfig(DEFAULTS))
         .containsExactlyInAnyOrderEntriesOf(
-            java.util.Map.of(
-                "cleanup.policy", "delete",
-                "message.timestamp.type", "CreateTime",
-                "retention.ms", Long.toString(Duration.ofDays(7).toMillis()),
-                "segment.ms", Long.toString(Duration.ofDays(1).toMillis())));
+            Map.of(
+                "cleanup.policy",
+                "delete",
+                "message.timestamp.type",
+                "CreateTime",
+                "retention.ms",
+                Long.toString(Duration.ofDays(7).toMillis()),
+                "segment.ms",
+                Long.toString(Duration.ofDays(1).toMillis())));
   }
 
   @Test
   void a_short_retention_rolls_segments_as_often() {
-    KafkaOptions hour =
-        new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(100), Duration.ofSeconds(1),
-            null, "n", Duration.ofHours(1), 1);
+    KafkaOptions hour = DEFAULTS.withPushRetention(Duration.ofHours(1));
     assertThat(TopicAdmin.pushesConfig(hour))
         .containsEntry("retention.ms", "3600000")
         .containsEntry("segment.ms", "3600000");
@@ -33,9 +36,9 @@ class TopicAdminTest {
 
   @Test
   void no_retention_keeps_the_history_forever() {
-    KafkaOptions forever =
-        new KafkaOptions("b:1", "p", "a", 1, (short) 1, Path.of("s"), Duration.ofMillis(100), Duration.ofSeconds(1),
-            null, "n", null, 1);
-    assertThat(TopicAdmin.pushesConfig(forever)).containsEntry("retention.ms", "-1").doesNotContainKey("segment.ms");
+    KafkaOptions forever = DEFAULTS.withPushRetention(null);
+    assertThat(TopicAdmin.pushesConfig(forever))
+        .containsEntry("retention.ms", "-1")
+        .doesNotContainKey("segment.ms");
   }
 }

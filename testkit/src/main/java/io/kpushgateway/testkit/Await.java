@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * Waits for a condition by polling with backoff until a deadline: the only way tests here wait
- * for asynchronous effects (never a fixed sleep).
+ * Waits for a condition by polling with backoff until a deadline: the only way tests here wait for
+ * asynchronous effects (never a fixed sleep).
  */
 public final class Await {
 
@@ -33,8 +33,8 @@ public final class Await {
   }
 
   /**
-   * Runs {@code assertion} until it completes without throwing; at the deadline, rethrows its
-   * last failure wrapped in an {@link AssertionError} that carries the failure's message.
+   * Runs {@code assertion} until it completes without throwing; at the deadline, rethrows its last
+   * failure wrapped in an {@link AssertionError} that carries the failure's message.
    */
   public static void untilAsserted(Duration timeout, Runnable assertion) {
     Objects.requireNonNull(assertion);

@@ -16,9 +16,9 @@ public final class FreePorts {
   private FreePorts() {}
 
   /**
-   * A port that was free on 127.0.0.1 a moment ago and was not returned before in this JVM.
-   * Another process may still take it before the caller binds; bind to port 0 where the server
-   * can report its port instead.
+   * A port that was free on 127.0.0.1 a moment ago and was not returned before in this JVM. Another
+   * process may still take it before the caller binds; bind to port 0 where the server can report
+   * its port instead.
    */
   public static int next() {
     for (int i = 0; i < 100; i++) {

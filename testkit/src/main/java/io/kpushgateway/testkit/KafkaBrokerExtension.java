@@ -14,20 +14,21 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real single-node Kafka broker per test class, in a fresh temporary directory that is
- * deleted afterwards. Register it as a static field:
+ * One real single-node Kafka broker per test class, in a fresh temporary directory that is deleted
+ * afterwards. Register it as a static field:
  *
  * <pre>{@code
  * @RegisterExtension static final KafkaBrokerExtension kafka = new KafkaBrokerExtension();
  * }</pre>
  *
  * Tests sharing the broker keep apart through {@link #uniqueName(String)} for topic prefixes and
- * application ids. {@link #stop()} and {@link #restart()} take the broker down and bring it back
- * on the same port and data, so clients created earlier reconnect to it.
+ * application ids. {@link #stop()} and {@link #restart()} take the broker down and bring it back on
+ * the same port and data, so clients created earlier reconnect to it.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
 
-  private final String runId = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+  private final String runId =
+      Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
   private final AtomicInteger names = new AtomicInteger();
 
   private Path dataDir;
@@ -54,7 +55,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   /** {@code 127.0.0.1:<port>}; stays the same across {@link #restart()}. */
   public synchronized String bootstrapServers() {
     if (dataDir == null) {
-      throw new IllegalStateException("the broker is not set up: register the extension as a static field");
+      throw new IllegalStateException(
+          "the broker is not set up: register the extension as a static field");
     }
     return "127.0.0.1:" + port;
   }
@@ -84,7 +86,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   /** Stops the broker if it runs, then starts it again on the same port and data directory. */
   public synchronized void restart() {
     if (dataDir == null) {
-      throw new IllegalStateException("the broker is not set up: register the extension as a static field");
+      throw new IllegalStateException(
+          "the broker is not set up: register the extension as a static field");
     }
     stop();
     broker = EmbeddedKafka.start(dataDir, port);

@@ -48,13 +48,15 @@ class AwaitTest {
   @Test
   void untilAsserted_retries_a_failing_assertion_until_it_passes() {
     AtomicInteger polls = new AtomicInteger();
-    Await.untilAsserted(Duration.ofSeconds(5), () -> assertThat(polls.incrementAndGet()).isEqualTo(4));
+    Await.untilAsserted(
+        Duration.ofSeconds(5), () -> assertThat(polls.incrementAndGet()).isEqualTo(4));
     assertThat(polls).hasValue(4);
   }
 
   @Test
   void untilAsserted_keeps_the_last_failure_as_cause() {
-    assertThatThrownBy(() -> Await.untilAsserted(SHORT, () -> assertThat("late").isEqualTo("on time")))
+    assertThatThrownBy(
+            () -> Await.untilAsserted(SHORT, () -> assertThat("late").isEqualTo("on time")))
         .isInstanceOf(AssertionError.class)
         .hasMessageStartingWith("Timed out after PT0.1S: ")
         .hasMessageContaining("on time")

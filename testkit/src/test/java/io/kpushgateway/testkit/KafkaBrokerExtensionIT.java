@@ -43,7 +43,8 @@ class KafkaBrokerExtensionIT {
 
       kafka.stop();
       assertThat(kafka.isRunning()).isFalse();
-      assertThatThrownBy(() -> admin.listTopics(new ListTopicsOptions().timeoutMs(500)).names().get())
+      assertThatThrownBy(
+              () -> admin.listTopics(new ListTopicsOptions().timeoutMs(500)).names().get())
           .isInstanceOf(ExecutionException.class);
 
       kafka.restart();
@@ -68,7 +69,8 @@ class KafkaBrokerExtensionIT {
   }
 
   private static Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
   }
 
   private static Set<String> listTopics(Admin admin) {
