@@ -31,7 +31,7 @@ class GatewayIT {
     try (Gateway gw = startReady(flags)) {
       assertThat(send(gw, "PUT", "/metrics/job/it/instance/a", "# TYPE it_total counter\nit_total 3\n").statusCode())
           .isEqualTo(200);
-      assertThat(send(gw, "POST", "/metrics/job/it/instance/b", "it_total 4\n").statusCode()).isEqualTo(200);
+      assertThat(send(gw, "POST", "/metrics/job/it/instance/b", "# TYPE it_total counter\nit_total 4\n").statusCode()).isEqualTo(200);
       Await.until(VISIBLE, "both groups on /metrics", () -> {
         String page = scrape(gw);
         return page.contains("it_total{instance=\"a\",job=\"it\"} 3")
