@@ -71,7 +71,8 @@ public final class Gateway implements AutoCloseable {
             null,
             nodeName,
             KafkaOptions.DEFAULT_PUSH_RETENTION,
-            KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES);
+            KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES,
+            maxRecordBytes(config.maxBodyBytes));
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);
@@ -108,6 +109,14 @@ public final class Gateway implements AutoCloseable {
         listen.getHostString(),
         http.port(),
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * Kafka's record limit for a given body limit: sanitation adds the grouping labels and
+   * instance="" to every series, so a record can outgrow the body it came from.
+   */
+  static int maxRecordBytes(long maxBodyBytes) {
+    return (int) Math.min(Integer.MAX_VALUE / 2, 2 * maxBodyBytes + (1 << 20));
   }
 
   private static String nodeName(InetSocketAddress listen) {

@@ -72,6 +72,25 @@ class GatewayIT {
   }
 
   @Test
+  void pushesLargerThanKafkasDefaultRecordLimitAreStoredWhole(@TempDir Path data) {
+    String name = KAFKA.uniqueName("big");
+    try (Gateway gw = startReady("--web.listen-address=127.0.0.1:0", "--data.dir=" + data,
+        "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
+        "--kafka.topic-prefix=" + name, "--kafka.application-id=" + name)) {
+      StringBuilder body = new StringBuilder("# TYPE big gauge\n");
+      String pad = "p".repeat(80);
+      int series = 30_000; // ~3.5 MB of text, well over Kafka's 1 MiB default
+      for (int i = 0; i < series; i++) {
+        body.append("big{i=\"").append(i).append("\",pad=\"").append(pad).append("\"} ").append(i).append('\n');
+      }
+      assertThat(body.length()).isGreaterThan(3 << 20);
+      assertThat(send(gw, "PUT", "/metrics/job/big", body.toString()).statusCode()).isEqualTo(200);
+      Await.until(VISIBLE, "the last series on /metrics",
+          () -> scrape(gw).contains("big{i=\"" + (series - 1) + "\",instance=\"\",job=\"big\",pad=\"" + pad + "\"} " + (series - 1)));
+    }
+  }
+
+  @Test
   void brokerDownAnswers503AndNotReady(@TempDir Path data) throws Exception {
     String name = KAFKA.uniqueName("down");
     try (Gateway gw = startReady("--web.listen-address=127.0.0.1:0", "--data.dir=" + data,

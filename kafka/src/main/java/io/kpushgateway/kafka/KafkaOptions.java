@@ -39,7 +39,8 @@ public record KafkaOptions(
     String applicationServer,
     String nodeName,
     Duration pushRetention,
-    int maxInFlightPushes) {
+    int maxInFlightPushes,
+    int maxRecordBytes) {
 
   public static final String DEFAULT_TOPIC_PREFIX = "kpushgateway";
   public static final String DEFAULT_APPLICATION_ID = "kpushgateway";
@@ -56,6 +57,8 @@ public record KafkaOptions(
 
   /** The Pushgateway queues 1,000 writes; acks come back in ~1 ms, so 10,000 is generous. */
   public static final int DEFAULT_MAX_IN_FLIGHT_PUSHES = 10_000;
+  /** Kafka's own default record limit (max.request.size, message.max.bytes) is about 1 MiB. */
+  public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
 
   // Kafka's legal topic characters; the application id prefixes internal topic names too.
   private static final Pattern TOPIC_NAME_PART = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -84,6 +87,9 @@ public record KafkaOptions(
     if (pushRetention != null) {
       requirePositive(pushRetention, "pushRetention");
     }
+    if (maxRecordBytes < 1024) {
+      throw new IllegalArgumentException("maxRecordBytes must be at least 1024: " + maxRecordBytes);
+    }
     if (maxInFlightPushes < 1) {
       throw new IllegalArgumentException(
           "maxInFlightPushes must be at least 1: " + maxInFlightPushes);
@@ -108,7 +114,8 @@ public record KafkaOptions(
         null,
         defaultNodeName(),
         DEFAULT_PUSH_RETENTION,
-        DEFAULT_MAX_IN_FLIGHT_PUSHES);
+        DEFAULT_MAX_IN_FLIGHT_PUSHES,
+        DEFAULT_MAX_RECORD_BYTES);
   }
 
   public KafkaOptions withTopicPrefix(String topicPrefix) {
@@ -124,7 +131,8 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   public KafkaOptions withApplicationId(String applicationId) {
@@ -140,7 +148,8 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   public KafkaOptions withApplicationServer(String applicationServer) {
@@ -156,7 +165,8 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   public KafkaOptions withProduceTimeout(Duration produceTimeout) {
@@ -172,7 +182,25 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
+  }
+
+  public KafkaOptions withMaxRecordBytes(int maxRecordBytes) {
+    return new KafkaOptions(
+        bootstrapServers,
+        topicPrefix,
+        applicationId,
+        partitions,
+        replicationFactor,
+        stateDir,
+        commitInterval,
+        produceTimeout,
+        applicationServer,
+        nodeName,
+        pushRetention,
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   public KafkaOptions withMaxInFlightPushes(int maxInFlightPushes) {
@@ -188,7 +216,8 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   /** {@code null} keeps pushes forever. */
@@ -205,7 +234,8 @@ public record KafkaOptions(
         applicationServer,
         nodeName,
         pushRetention,
-        maxInFlightPushes);
+        maxInFlightPushes,
+        maxRecordBytes);
   }
 
   /** The container's or host's name; never a DNS lookup when the environment has it. */

@@ -1,12 +1,16 @@
 package io.kpushgateway.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The one place that turns {@link KafkaOptions} into client {@link Properties}. Every call returns
@@ -20,6 +24,9 @@ public final class KafkaSettings {
    * {@link KafkaPushPublisher} retries off the caller's thread, within {@code produceTimeout}.
    */
   static final int PRODUCER_MAX_BLOCK_MS = 0;
+
+  /** Kafka's default producer buffer.memory. */
+  private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
   private final KafkaOptions options;
 
@@ -53,6 +60,7 @@ public final class KafkaSettings {
     // the readiness signal of KafkaPushPublisher.isReady().
     p.put(ProducerConfig.METADATA_MAX_AGE_CONFIG, (int) metadataRefresh().toMillis());
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.putAll(recordSize(""));
     return p;
   }
 
@@ -82,6 +90,19 @@ public final class KafkaSettings {
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
     // Changelog writes reach standby replicas within ~5 ms, not Streams' default 100 ms linger.
     p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    // A group can be as large as the pushes that built it: the changelog must take it.
+    recordSize(StreamsConfig.PRODUCER_PREFIX).forEach(p::put);
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+        Integer.toString(options.maxRecordBytes()));
+    // One record that cannot be read or applied is logged and skipped: it must not stop the
+    // store for every other group (a stream thread replaced on it would fail on it forever).
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class.getName());
+    p.put(
+        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueProcessingExceptionHandler.class.getName());
     return p;
   }
 
@@ -99,6 +120,17 @@ public final class KafkaSettings {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     return p;
+  }
+
+  /**
+   * Producer limits for records up to {@code maxRecordBytes}: the request size, and a buffer
+   * that can hold such a record (Kafka refuses a record larger than its buffer).
+   */
+  private Map<String, Object> recordSize(String prefix) {
+    long buffer = Math.max(DEFAULT_BUFFER_MEMORY, 2L * options.maxRecordBytes());
+    return Map.of(
+        prefix + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, options.maxRecordBytes(),
+        prefix + ProducerConfig.BUFFER_MEMORY_CONFIG, buffer);
   }
 
   private Properties common() {

@@ -96,6 +96,7 @@ public final class TopicAdmin {
     config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     // Retention and replay go by record timestamps, which are the receive times we stamp.
     config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+    config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
     if (options.pushRetention() == null) {
       config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
     } else {

@@ -53,7 +53,8 @@ class KafkaOptionsTest {
                 "node-1:8080",
                 DEFAULTS.nodeName(),
                 Duration.ofDays(7),
-                7));
+                7,
+                KafkaOptions.DEFAULT_MAX_RECORD_BYTES));
   }
 
   @Test
@@ -97,7 +98,8 @@ class KafkaOptionsTest {
                     null,
                     "n",
                     null,
-                    1))
+                    1,
+                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES))
         .hasMessageContaining("partitions");
     assertThatThrownBy(
             () ->
@@ -113,7 +115,8 @@ class KafkaOptionsTest {
                     null,
                     "n",
                     null,
-                    1))
+                    1,
+                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES))
         .hasMessageContaining("replicationFactor");
     assertThatThrownBy(() -> DEFAULTS.withPushRetention(Duration.ofDays(-1)))
         .hasMessageContaining("pushRetention");

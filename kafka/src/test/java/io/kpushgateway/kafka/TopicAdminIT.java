@@ -88,7 +88,8 @@ class TopicAdminIT {
             null,
             "n",
             KafkaOptions.DEFAULT_PUSH_RETENTION,
-            1);
+            1,
+            KafkaOptions.DEFAULT_MAX_RECORD_BYTES);
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->
