@@ -23,7 +23,15 @@ class TopicAdminTest {
                 "retention.ms",
                 Long.toString(Duration.ofDays(7).toMillis()),
                 "segment.ms",
-                Long.toString(Duration.ofDays(1).toMillis())));
+                Long.toString(Duration.ofDays(1).toMillis()),
+                "max.message.bytes",
+                Integer.toString(KafkaOptions.DEFAULT_MAX_RECORD_BYTES)));
+  }
+
+  @Test
+  void the_push_log_takes_records_up_to_the_configured_size() {
+    assertThat(TopicAdmin.pushesConfig(DEFAULTS.withMaxRecordBytes(65 << 20)))
+        .containsEntry("max.message.bytes", Integer.toString(65 << 20));
   }
 
   @Test
