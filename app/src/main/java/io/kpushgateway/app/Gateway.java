@@ -1,9 +1,11 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.broker.EmbeddedKafka;
+import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
+import io.kpushgateway.exposition.StatusInfo;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
@@ -14,6 +16,7 @@ import io.kpushgateway.store.StoreService;
 import io.javalin.Javalin;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +52,7 @@ public final class Gateway implements AutoCloseable {
 
   private void startAll(GatewayConfig config) {
     long t0 = System.nanoTime();
+    Instant startTime = Instant.now();
     String bootstrap = config.bootstrapServers;
     if (config.embeddedBroker()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"));
@@ -94,6 +98,10 @@ public final class Gateway implements AutoCloseable {
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
+    new ApiV1Routes(
+            new LocalGroupReader(store),
+            new StatusInfo(BuildInfo.information(), config.flags(), startTime))
+        .addTo(http);
     new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);
     http.exception(
         Exception.class,

@@ -68,6 +68,29 @@ class GatewayIT {
       assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(
           ct -> assertThat(ct).startsWith("text/plain").contains("version=0.0.4"));
       assertThat(metrics.body()).contains("pushgateway_build_info{");
+
+      HttpResponse<String> status = send(gw, "GET", "/api/v1/status", null);
+      assertThat(status.statusCode()).isEqualTo(200);
+      assertThat(status.headers().firstValue("Content-Type")).hasValueSatisfying(
+          ct -> assertThat(ct).startsWith("application/json"));
+      assertThat(status.headers().firstValue("Access-Control-Allow-Origin")).hasValue("*");
+      assertThat(status.body()).startsWith("{\"status\":\"success\",\"data\":{\"flags\":{")
+          .contains("\"web.listen-address\":\"127.0.0.1:0\"", "\"start_time\":\"");
+      assertThat(send(gw, "PUT", "/metrics/job/api/a/b", "# TYPE api_m gauge\napi_m 2.5\n")
+          .statusCode()).isEqualTo(200);
+      Await.until(VISIBLE, "group in /api/v1/metrics", () -> send(gw, "GET", "/api/v1/metrics", null)
+          .body().contains("\"labels\":{\"a\":\"b\",\"job\":\"api\"}"));
+      HttpResponse<String> api = send(gw, "GET", "/api/v1/metrics", null);
+      assertThat(api.headers().firstValue("Cache-Control"))
+          .hasValue("no-cache, no-store, must-revalidate");
+      assertThat(api.body()).startsWith("{\"status\":\"success\",\"data\":[").contains(
+          "\"api_m\":{", "\"type\":\"GAUGE\"", "\"value\":\"2.5\"",
+          "\"last_push_successful\":true", "\"push_time_seconds\":{");
+      HttpResponse<String> preflight = send(gw, "OPTIONS", "/api/v1/metrics", null);
+      assertThat(preflight.statusCode()).isEqualTo(200);
+      assertThat(preflight.body()).isEmpty();
+      assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods"))
+          .hasValue("GET, POST, DELETE, OPTIONS");
     }
   }
 

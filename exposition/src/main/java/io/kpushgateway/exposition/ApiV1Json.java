@@ -1,0 +1,240 @@
+package io.kpushgateway.exposition;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import io.kpushgateway.core.format.GoFloat;
+import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.core.model.Utf8Order;
+import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.StoredFamily;
+import io.prometheus.client.Metrics.Bucket;
+import io.prometheus.client.Metrics.Histogram;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.Metric;
+import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.Quantile;
+import io.prometheus.client.Metrics.Summary;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The JSON of the Pushgateway's query API, written as upstream's Go {@code encoding/json} writes
+ * it: object keys of Go maps sorted bytewise, numbers as strings in Go's {@code %v}, times in RFC
+ * 3339 with trailing fractional zeros dropped (always UTC here).
+ */
+final class ApiV1Json {
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder().disable(StreamWriteFeature.AUTO_CLOSE_TARGET).build();
+
+  private static final String LABELS = "labels";
+  private static final String LAST_PUSH_SUCCESSFUL = "last_push_successful";
+
+  private ApiV1Json() {}
+
+  static void writeStatus(OutputStream out, StatusInfo status) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "success");
+      g.writeObjectFieldStart("data");
+      g.writeFieldName("flags");
+      writeSortedStrings(g, sortedCopy(status.flags()));
+      g.writeFieldName("build_information");
+      writeSortedStrings(g, sortedCopy(status.buildInformation()));
+      g.writeStringField("start_time", rfc3339(status.startTime()));
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+  }
+
+  /** The groups in the order given (grouping-key order from the store, unlike upstream's). */
+  static void writeMetrics(OutputStream out, List<GroupRecord> groups) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "success");
+      g.writeArrayFieldStart("data");
+      for (GroupRecord group : groups) {
+        writeGroup(g, group);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+  }
+
+  static void writeError(OutputStream out, String errorType, String error) throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "error");
+      g.writeStringField("errorType", errorType);
+      g.writeStringField("error", error);
+      g.writeEndObject();
+    }
+  }
+
+  /** One value of a group object: a family, or (family == null) one of the two meta keys. */
+  private record Entry(MetricFamily family, long writtenAtNanos) {}
+
+  private static final Entry META = new Entry(null, 0);
+
+  private static void writeGroup(JsonGenerator g, GroupRecord group) throws IOException {
+    // Upstream builds one Go map per group: the two meta keys first, then one key per family, so
+    // a family named like a meta key replaces it; encoding/json then sorts the keys.
+    SortedMap<String, Entry> entries = new TreeMap<>(Utf8Order.COMPARATOR);
+    entries.put(LABELS, META);
+    entries.put(LAST_PUSH_SUCCESSFUL, META);
+    for (StoredFamily stored : group.getFamiliesList()) {
+      entries.put(
+          stored.getFamily().getName(), new Entry(stored.getFamily(), stored.getWrittenAtUnixNanos()));
+    }
+    long pushed = group.getPushTimeUnixNanos();
+    long failed = group.getPushFailureTimeUnixNanos();
+    for (MetricFamily meta : GroupState.metaFamilies(group)) {
+      // stamped with the time they were last set; one that never was, with the other's
+      long own = meta.getName().equals(GroupState.PUSH_TIME) ? pushed : failed;
+      long other = own == pushed ? failed : pushed;
+      entries.put(meta.getName(), new Entry(meta, own != 0 ? own : other));
+    }
+
+    g.writeStartObject();
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      g.writeFieldName(e.getKey());
+      Entry entry = e.getValue();
+      if (entry.family() != null) {
+        writeFamily(g, entry.family(), entry.writtenAtNanos());
+      } else if (e.getKey().equals(LABELS)) {
+        writeLabels(g, group.getGroupingList());
+      } else {
+        g.writeBoolean(failed <= pushed);
+      }
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeFamily(JsonGenerator g, MetricFamily family, long writtenAtNanos)
+      throws IOException {
+    g.writeStartObject();
+    g.writeStringField("time_stamp", rfc3339(nanosToInstant(writtenAtNanos)));
+    g.writeStringField("type", family.getType().name());
+    if (!family.getHelp().isEmpty()) {
+      g.writeStringField("help", family.getHelp());
+    }
+    g.writeArrayFieldStart("metrics");
+    for (Metric metric : family.getMetricList()) {
+      writeMetric(g, family, metric);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeMetric(JsonGenerator g, MetricFamily family, Metric m)
+      throws IOException {
+    g.writeStartObject();
+    g.writeFieldName(LABELS);
+    writeLabels(g, m.getLabelList());
+    switch (family.getType()) {
+      case SUMMARY -> {
+        Summary s = m.getSummary();
+        SortedMap<String, String> quantiles = new TreeMap<>(Utf8Order.COMPARATOR);
+        for (Quantile q : s.getQuantileList()) {
+          quantiles.put(GoFloat.format(q.getQuantile()), GoFloat.format(q.getValue()));
+        }
+        g.writeFieldName("quantiles");
+        writeSortedStrings(g, quantiles);
+        g.writeStringField("count", Long.toUnsignedString(s.getSampleCount()));
+        g.writeStringField("sum", GoFloat.format(s.getSampleSum()));
+      }
+      case HISTOGRAM, GAUGE_HISTOGRAM -> {
+        // classic buckets only: a native histogram shows "buckets":{} (as upstream 1.5)
+        Histogram h = m.getHistogram();
+        SortedMap<String, String> buckets = new TreeMap<>(Utf8Order.COMPARATOR);
+        for (Bucket b : h.getBucketList()) {
+          buckets.put(
+              GoFloat.format(b.getUpperBound()),
+              b.hasCumulativeCountFloat()
+                  ? GoFloat.format(b.getCumulativeCountFloat())
+                  : Long.toUnsignedString(b.getCumulativeCount()));
+        }
+        g.writeFieldName("buckets");
+        writeSortedStrings(g, buckets);
+        g.writeStringField(
+            "count",
+            h.hasSampleCountFloat()
+                ? GoFloat.format(h.getSampleCountFloat())
+                : Long.toUnsignedString(h.getSampleCount()));
+        g.writeStringField("sum", GoFloat.format(h.getSampleSum()));
+      }
+      default -> g.writeStringField("value", GoFloat.format(value(m)));
+    }
+    g.writeEndObject();
+  }
+
+  /** Upstream's getValue: whichever of gauge, counter, untyped is set, else 0. */
+  private static double value(Metric m) {
+    if (m.hasGauge()) {
+      return m.getGauge().getValue();
+    }
+    if (m.hasCounter()) {
+      return m.getCounter().getValue();
+    }
+    if (m.hasUntyped()) {
+      return m.getUntyped().getValue();
+    }
+    return 0;
+  }
+
+  private static void writeLabels(JsonGenerator g, List<LabelPair> pairs) throws IOException {
+    SortedMap<String, String> labels = new TreeMap<>(Utf8Order.COMPARATOR);
+    for (LabelPair p : pairs) {
+      labels.put(p.getName(), p.getValue());
+    }
+    writeSortedStrings(g, labels);
+  }
+
+  private static void writeSortedStrings(JsonGenerator g, SortedMap<String, String> sorted)
+      throws IOException {
+    g.writeStartObject();
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  private static SortedMap<String, String> sortedCopy(Map<String, String> map) {
+    SortedMap<String, String> sorted = new TreeMap<>(Utf8Order.COMPARATOR);
+    sorted.putAll(map);
+    return sorted;
+  }
+
+  static Instant nanosToInstant(long unixNanos) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(unixNanos, 1_000_000_000L), Math.floorMod(unixNanos, 1_000_000_000L));
+  }
+
+  /** Go's {@code time.RFC3339Nano} in UTC: {@code 2006-01-02T15:04:05.999999999Z}. */
+  static String rfc3339(Instant t) {
+    LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+    StringBuilder sb = new StringBuilder(30);
+    sb.append(String.format(
+        "%04d-%02d-%02dT%02d:%02d:%02d",
+        d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
+        d.getHour(), d.getMinute(), d.getSecond()));
+    int nanos = t.getNano();
+    if (nanos != 0) {
+      String frac = String.format("%09d", nanos);
+      int end = frac.length();
+      while (frac.charAt(end - 1) == '0') {
+        end--;
+      }
+      sb.append('.').append(frac, 0, end);
+    }
+    return sb.append('Z').toString();
+  }
+}
