@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,11 +105,15 @@ public final class GatewayConfig {
       description = "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")
   String logLevel;
 
+  /** The parsed command line: remembers each flag as it was written. */
+  private CommandLine.Model.CommandSpec parsed;
+
   /** Parses the command line; {@code null} when help or version was printed instead. */
   static GatewayConfig parse(String... args) {
     GatewayConfig config = new GatewayConfig();
     CommandLine cli = new CommandLine(config);
     cli.parseArgs(args);
+    config.parsed = cli.getCommandSpec();
     if (cli.isUsageHelpRequested()) {
       cli.usage(System.out);
       return null;
@@ -151,13 +156,19 @@ public final class GatewayConfig {
   /** The flags and their values, for the status API and the start-up log. */
   Map<String, String> flags() {
     Map<String, String> flags = new LinkedHashMap<>();
-    CommandLine.Model.CommandSpec spec = new CommandLine(this).getCommandSpec();
-    for (CommandLine.Model.OptionSpec option : spec.options()) {
+    for (CommandLine.Model.OptionSpec option : parsed.options()) {
       if (option.usageHelp() || option.versionHelp()) {
         continue;
       }
-      Object value = option.getValue();
-      flags.put(option.longestName().substring(2), value == null ? "" : value.toString());
+      // As written on the command line (or the default), like upstream: "10s", not "PT10S".
+      List<String> given = option.originalStringValues();
+      String value =
+          !given.isEmpty()
+              ? given.get(given.size() - 1)
+              : option.defaultValue() != null
+                  ? option.defaultValue()
+                  : String.valueOf(option.getValue() == null ? "" : option.getValue());
+      flags.put(option.longestName().substring(2), value);
     }
     return flags;
   }
