@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -119,123 +120,88 @@ public record KafkaOptions(
   }
 
   public KafkaOptions withTopicPrefix(String topicPrefix) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.topicPrefix = topicPrefix);
   }
 
   public KafkaOptions withApplicationId(String applicationId) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.applicationId = applicationId);
   }
 
   public KafkaOptions withApplicationServer(String applicationServer) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.applicationServer = applicationServer);
   }
 
   public KafkaOptions withProduceTimeout(Duration produceTimeout) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.produceTimeout = produceTimeout);
   }
 
   public KafkaOptions withMaxRecordBytes(int maxRecordBytes) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.maxRecordBytes = maxRecordBytes);
   }
 
   public KafkaOptions withMaxInFlightPushes(int maxInFlightPushes) {
-    return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+    return copy(c -> c.maxInFlightPushes = maxInFlightPushes);
   }
 
   /** {@code null} keeps pushes forever. */
   public KafkaOptions withPushRetention(Duration pushRetention) {
+    return copy(c -> c.pushRetention = pushRetention);
+  }
+
+  /**
+   * A copy with some components changed: the one place besides {@link #defaults} that lists
+   * every component, so a new one is added here and nowhere else. Validation runs again.
+   */
+  private KafkaOptions copy(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
     return new KafkaOptions(
-        bootstrapServers,
-        topicPrefix,
-        applicationId,
-        partitions,
-        replicationFactor,
-        stateDir,
-        commitInterval,
-        produceTimeout,
-        applicationServer,
-        nodeName,
-        pushRetention,
-        maxInFlightPushes,
-        maxRecordBytes);
+        c.bootstrapServers,
+        c.topicPrefix,
+        c.applicationId,
+        c.partitions,
+        c.replicationFactor,
+        c.stateDir,
+        c.commitInterval,
+        c.produceTimeout,
+        c.applicationServer,
+        c.nodeName,
+        c.pushRetention,
+        c.maxInFlightPushes,
+        c.maxRecordBytes);
+  }
+
+  /** The components of a copy being made, mutable until {@link #copy} builds the record. */
+  private static final class Copy {
+    String bootstrapServers;
+    String topicPrefix;
+    String applicationId;
+    int partitions;
+    short replicationFactor;
+    Path stateDir;
+    Duration commitInterval;
+    Duration produceTimeout;
+    String applicationServer;
+    String nodeName;
+    Duration pushRetention;
+    int maxInFlightPushes;
+    int maxRecordBytes;
+
+    Copy(KafkaOptions o) {
+      bootstrapServers = o.bootstrapServers;
+      topicPrefix = o.topicPrefix;
+      applicationId = o.applicationId;
+      partitions = o.partitions;
+      replicationFactor = o.replicationFactor;
+      stateDir = o.stateDir;
+      commitInterval = o.commitInterval;
+      produceTimeout = o.produceTimeout;
+      applicationServer = o.applicationServer;
+      nodeName = o.nodeName;
+      pushRetention = o.pushRetention;
+      maxInFlightPushes = o.maxInFlightPushes;
+      maxRecordBytes = o.maxRecordBytes;
+    }
   }
 
   /** The container's or host's name; never a DNS lookup when the environment has it. */
