@@ -1,6 +1,17 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.broker.EmbeddedKafka;
+import io.kpushgateway.core.validate.FamilyCatalog;
+import io.kpushgateway.kafka.CatalogView;
+import io.kpushgateway.kafka.RaceSettler;
+import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
@@ -36,6 +47,7 @@ public final class Gateway implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private Javalin http;
+  private CatalogView catalogView;
 
   private Gateway() {}
 
@@ -88,6 +100,10 @@ public final class Gateway implements AutoCloseable {
     store.start();
 
     SelfMetrics self = new SelfMetrics(BuildInfo.version(), BuildInfo.revision());
+    FamilyCatalog catalog =
+        config.disableConsistencyCheck
+            ? null
+            : startCatalog(settings, topics, publisher, self, nodeName);
     http =
         Javalin.create(
             cfg -> {
@@ -96,13 +112,16 @@ public final class Gateway implements AutoCloseable {
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
             });
-    new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
+    new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog)
+        .addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
     new ApiV1Routes(
             new LocalGroupReader(store),
             new StatusInfo(BuildInfo.information(), config.flags(), startTime))
         .addTo(http);
-    new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);
+    new LifecycleRoutes(
+            store, publisher, this::catalogReady, config.enableLifecycle, this::shutdownAsync)
+        .addTo(http);
     http.exception(
         Exception.class,
         (e, ctx) -> {
@@ -117,6 +136,49 @@ public final class Gateway implements AutoCloseable {
         listen.getHostString(),
         http.port(),
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * The catalog of every group's families for the cross-group consistency check, kept up to date
+   * from the catalog topic; races it detects are settled through the push log.
+   */
+  private FamilyCatalog startCatalog(
+      KafkaSettings settings,
+      Topics topics,
+      KafkaPushPublisher publisher,
+      SelfMetrics self,
+      String nodeName) {
+    FamilyCatalog catalog = new FamilyCatalog();
+    // The gateway's own families fix their types; new ones appear as the process runs.
+    Runnable refreshOwn = () -> catalog.setOwnFamilies(typesOf(self.families()));
+    refreshOwn.run();
+    ScheduledExecutorService refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "own-families");
+              t.setDaemon(true);
+              return t;
+            });
+    refresher.scheduleWithFixedDelay(refreshOwn, 10, 10, TimeUnit.SECONDS);
+    started.push(refresher::shutdownNow);
+    catalogView =
+        new CatalogView(
+            settings, topics, catalog, new RaceSettler(publisher, Clock.systemUTC(), nodeName));
+    started.push(catalogView);
+    catalogView.start();
+    return catalog;
+  }
+
+  private static Map<String, MetricType> typesOf(List<MetricFamily> families) {
+    Map<String, MetricType> types = new HashMap<>();
+    for (MetricFamily family : families) {
+      types.put(family.getName(), family.getType());
+    }
+    return types;
+  }
+
+  private boolean catalogReady() {
+    return catalogView == null || catalogView.isCaughtUp();
   }
 
   /**

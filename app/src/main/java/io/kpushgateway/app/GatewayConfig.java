@@ -100,6 +100,14 @@ public final class GatewayConfig {
   long maxBodyBytes;
 
   @Option(
+      names = "--push.disable-consistency-check",
+      description =
+          "Do not check pushed metrics for consistency with other groups and the gateway's own"
+              + " metrics; pushes are then answered 202. DANGEROUS: inconsistent groups are"
+              + " stored (the exposition hides their conflicting series).")
+  boolean disableConsistencyCheck;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description = "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")

@@ -4,19 +4,26 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.store.StoreService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.util.function.BooleanSupplier;
 
 /** {@code /-/healthy}, {@code /-/ready} and {@code /-/quit}, with upstream's codes and bodies. */
 final class LifecycleRoutes {
 
   private final StoreService store;
   private final PushPublisher publisher;
+  private final BooleanSupplier catalogReady;
   private final boolean lifecycleEnabled;
   private final Runnable shutdown;
 
   LifecycleRoutes(
-      StoreService store, PushPublisher publisher, boolean lifecycleEnabled, Runnable shutdown) {
+      StoreService store,
+      PushPublisher publisher,
+      BooleanSupplier catalogReady,
+      boolean lifecycleEnabled,
+      Runnable shutdown) {
     this.store = store;
     this.publisher = publisher;
+    this.catalogReady = catalogReady;
     this.lifecycleEnabled = lifecycleEnabled;
     this.shutdown = shutdown;
   }
@@ -37,6 +44,9 @@ final class LifecycleRoutes {
     } else if (!publisher.isReady()) {
       ctx.header("Retry-After", "1");
       text(ctx, 503, "not ready: the Kafka broker is not reachable");
+    } else if (!catalogReady.getAsBoolean()) {
+      ctx.header("Retry-After", "1");
+      text(ctx, 503, "not ready: still reading the catalog of registered metric families");
     } else {
       text(ctx, 200, "OK");
     }

@@ -1,5 +1,6 @@
 package io.kpushgateway.ingest;
 
+import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.javalin.Javalin;
@@ -19,8 +20,17 @@ public final class IngestRoutes {
 
   private final PushController controller;
 
-  public IngestRoutes(PushPublisher publisher, Clock clock, String nodeName, long maxBodyBytes) {
-    this.controller = new PushController(publisher, clock, nodeName, maxBodyBytes);
+  /**
+   * @param catalog the families of every group, for upstream's cross-group consistency check;
+   *     {@code null} disables the check (and pushes are answered 202, as upstream does then)
+   */
+  public IngestRoutes(
+      PushPublisher publisher,
+      Clock clock,
+      String nodeName,
+      long maxBodyBytes,
+      FamilyCatalog catalog) {
+    this.controller = new PushController(publisher, clock, nodeName, maxBodyBytes, catalog);
   }
 
   public void addTo(Javalin app) {

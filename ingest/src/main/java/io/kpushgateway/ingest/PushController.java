@@ -5,6 +5,7 @@ import io.kpushgateway.core.format.ExpositionFormats;
 import io.kpushgateway.core.format.TextParser;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.path.GroupingKeyPath;
+import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.kafka.PushPublisher;
@@ -35,12 +36,20 @@ final class PushController {
   private final Clock clock;
   private final String nodeName;
   private final long maxBodyBytes;
+  /** Other groups' families, for the cross-group check; null with the check disabled. */
+  private final FamilyCatalog catalog;
 
-  PushController(PushPublisher publisher, Clock clock, String nodeName, long maxBodyBytes) {
+  PushController(
+      PushPublisher publisher,
+      Clock clock,
+      String nodeName,
+      long maxBodyBytes,
+      FamilyCatalog catalog) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
     this.maxBodyBytes = maxBodyBytes;
+    this.catalog = catalog;
   }
 
   void handle(Context ctx, Method method, String pathSuffix) throws IOException {
@@ -50,19 +59,25 @@ final class PushController {
             .setMethod(method)
             .addAllGrouping(key.toLabelPairs())
             .setIngestNode(nodeName);
-    int status = method == Method.DELETE ? 202 : 200;
+    // Upstream answers 202 to unchecked pushes and to every DELETE.
+    int status = method == Method.DELETE || catalog == null ? 202 : 200;
     if (method != Method.DELETE) {
       List<MetricFamily> parsed = decode(ctx);
       try {
-        record.addAllFamilies(PushValidator.sanitizeAndValidate(parsed, key));
+        List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key);
+        if (catalog != null) {
+          catalog.check(key, method, families);
+        }
+        record.addAllFamilies(families);
       } catch (PushRejectedException e) {
         if (e.reason() != PushRejectedException.Reason.INVALID_METRICS) {
           throw e;
         }
         // Upstream records a failed push on the group (push_failure_time_seconds), so the
-        // rejection itself goes to the log; the client gets its 400 either way.
+        // rejection itself goes to the log; the client gets its 400 (202 unchecked) either way.
         record.setRejection(e.getMessage());
-        publish(ctx, key, record, e);
+        publish(ctx, key, record, catalog == null ? null : e);
+        ctx.status(status);
         return;
       }
     }
@@ -75,7 +90,8 @@ final class PushController {
     // Upstream takes the push time after the body is read; so do we.
     Instant now = clock.instant();
     record.setReceivedAtUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano());
-    CompletableFuture<Void> acked = publisher.publish(key.toBytes(), record.build());
+    PushRecord push = record.build();
+    CompletableFuture<Void> acked = publisher.publish(key.toBytes(), push);
     ctx.future(
         () ->
             acked.handle(
@@ -87,6 +103,10 @@ final class PushController {
                     IngestErrors.respond(ctx, rejection);
                   } else if (failure != null) {
                     IngestErrors.respond(ctx, failure);
+                  } else if (catalog != null) {
+                    // the next push through this node is checked against this one at once,
+                    // without waiting for the store's shape
+                    catalog.accepted(push);
                   }
                   return null;
                 }));

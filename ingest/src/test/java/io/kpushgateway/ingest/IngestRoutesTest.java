@@ -3,6 +3,7 @@ package io.kpushgateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
@@ -39,6 +40,10 @@ class IngestRoutesTest {
   private final RecordingPublisher publisher = new RecordingPublisher();
 
   private Javalin app(long maxBody) {
+    return app(maxBody, new FamilyCatalog());
+  }
+
+  private Javalin app(long maxBody, FamilyCatalog catalog) {
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -46,7 +51,8 @@ class IngestRoutesTest {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
             });
-    new IngestRoutes(publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody).addTo(app);
+    new IngestRoutes(publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody, catalog)
+        .addTo(app);
     return app;
   }
 
@@ -79,6 +85,49 @@ class IngestRoutesTest {
                   org.assertj.core.groups.Tuple.tuple("instance", "a"),
                   org.assertj.core.groups.Tuple.tuple("job", "batch"),
                   org.assertj.core.groups.Tuple.tuple("x", "y"));
+        });
+  }
+
+  @Test
+  void aPushConflictingWithAnotherGroupIs400AndRecordedAsFailed() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          String counter = "# TYPE m counter\nm 1\n";
+          String gauge = "# TYPE m gauge\nm 1\n";
+          assertThat(client.request("/metrics/job/a", b -> b.put(text(counter))).code()).isEqualTo(200);
+
+          Response r = client.request("/metrics/job/b", b -> b.put(text(gauge)));
+
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(r.body().string())
+              .isEqualTo(
+                  "pushed metrics are invalid or inconsistent with existing metrics: collected"
+                      + " metric \"m\" {instance=\"\",job=\"b\"} is not a COUNTER\n");
+          PushRecord failed = publisher.records.get(1).record();
+          assertThat(failed.getRejection()).contains("is not a COUNTER");
+          assertThat(failed.getFamiliesList()).isEmpty();
+          // the group that holds it may change it, and once it is deleted anyone may
+          assertThat(client.request("/metrics/job/a", b -> b.put(text(gauge))).code()).isEqualTo(200);
+          assertThat(client.request("/metrics/job/b", b -> b.put(text(gauge))).code()).isEqualTo(200);
+        });
+  }
+
+  @Test
+  void withTheCheckDisabledPushesAre202AndInvalidOnesRecordedAsFailed() {
+    JavalinTest.test(
+        app(1 << 20, null),
+        (server, client) -> {
+          assertThat(client.request("/metrics/job/a", b -> b.put(text("# TYPE m counter\nm 1\n"))).code())
+              .isEqualTo(202);
+          assertThat(client.request("/metrics/job/b", b -> b.post(text("# TYPE m gauge\nm 1\n"))).code())
+              .isEqualTo(202);
+          assertThat(client.request("/metrics/job/c", b -> b.put(text("m 1 1000\n"))).code())
+              .isEqualTo(202);
+          assertThat(publisher.records).hasSize(3);
+          assertThat(publisher.records.get(1).record().getRejection()).isEmpty();
+          assertThat(publisher.records.get(2).record().getRejection())
+              .endsWith("pushed metrics must not have timestamps");
         });
   }
 

@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.PushRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -21,7 +22,13 @@ public final class ProtoSerdes {
   private static final Serde<GroupRecord> GROUP_RECORD =
       protobuf(GroupRecord.parser(), "GroupRecord");
 
+  private static final Serde<GroupShape> GROUP_SHAPE = protobuf(GroupShape.parser(), "GroupShape");
+
   private ProtoSerdes() {}
+
+  public static Serde<GroupShape> groupShape() {
+    return GROUP_SHAPE;
+  }
 
   public static Serde<PushRecord> pushRecord() {
     return PUSH_RECORD;

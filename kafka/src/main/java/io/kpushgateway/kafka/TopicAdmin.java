@@ -32,54 +32,69 @@ public final class TopicAdmin {
   private TopicAdmin() {}
 
   /**
-   * Makes sure the pushes topic exists and every partition has a leader, creating it with the
-   * configured partitions, replication factor and retention if it is missing. An existing topic is
-   * left as it is (a different partition count is logged, not changed).
+   * Makes sure the gateway's topics exist and every partition has a leader, creating a missing
+   * one: the pushes topic with the configured partitions, replication factor and retention, the
+   * catalog with one partition, compacted. An existing topic is left as it is (a different
+   * partition count is logged, not changed).
    *
-   * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses the topic
+   * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses a topic
    */
   public static void ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions options) {
-    String topic = topics.pushes();
     long deadline = System.nanoTime() + ENSURE_TIMEOUT.toNanos();
-    Exception last = null;
-    boolean checkedPartitions = false;
     try (Admin admin = Admin.create(settings.admin())) {
-      while (System.nanoTime() < deadline) {
-        int timeoutMs =
-            (int) Math.max(1, Math.min(5_000, (deadline - System.nanoTime()) / 1_000_000));
-        try {
-          TopicDescription description = describe(admin, topic, timeoutMs);
-          if (description == null) {
-            create(admin, topic, options, timeoutMs);
-            continue;
-          }
-          if (!checkedPartitions && description.partitions().size() != options.partitions()) {
-            log.warn(
-                "Topic {} has {} partitions, not the configured {}: keeping it as it is",
-                topic,
-                description.partitions().size(),
-                options.partitions());
-          }
-          checkedPartitions = true;
-          if (description.partitions().stream()
-              .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-            return;
-          }
-          last = null;
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof RetriableException)) {
-            throw new IllegalStateException(
-                "Kafka refused topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-          }
-          last = (Exception) e.getCause();
-        } catch (TimeoutException e) {
-          last = e;
-        }
-        Thread.sleep(50);
-      }
+      ensureTopic(
+          admin,
+          new NewTopic(topics.pushes(), options.partitions(), options.replicationFactor())
+              .configs(pushesConfig(options)),
+          deadline);
+      ensureTopic(
+          admin,
+          new NewTopic(topics.catalog(), 1, options.replicationFactor())
+              .configs(catalogConfig(options)),
+          deadline);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating topic " + topic, e);
+      throw new IllegalStateException("interrupted while creating the gateway's topics", e);
+    }
+  }
+
+  private static void ensureTopic(Admin admin, NewTopic wanted, long deadline)
+      throws InterruptedException {
+    String topic = wanted.name();
+    Exception last = null;
+    boolean checkedPartitions = false;
+    while (System.nanoTime() < deadline) {
+      int timeoutMs =
+          (int) Math.max(1, Math.min(5_000, (deadline - System.nanoTime()) / 1_000_000));
+      try {
+        TopicDescription description = describe(admin, topic, timeoutMs);
+        if (description == null) {
+          create(admin, wanted, timeoutMs);
+          continue;
+        }
+        if (!checkedPartitions && description.partitions().size() != wanted.numPartitions()) {
+          log.warn(
+              "Topic {} has {} partitions, not the configured {}: keeping it as it is",
+              topic,
+              description.partitions().size(),
+              wanted.numPartitions());
+        }
+        checkedPartitions = true;
+        if (description.partitions().stream()
+            .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+        last = null;
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof RetriableException)) {
+          throw new IllegalStateException(
+              "Kafka refused topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+        last = (Exception) e.getCause();
+      } catch (TimeoutException e) {
+        last = e;
+      }
+      Thread.sleep(50);
     }
     throw new IllegalStateException(
         "topic "
@@ -88,6 +103,14 @@ public final class TopicAdmin {
             + ENSURE_TIMEOUT
             + (last != null ? ": " + last.getMessage() : ""),
         last);
+  }
+
+  /** The catalog's configuration: only the latest shape of each group matters. */
+  static Map<String, String> catalogConfig(KafkaOptions options) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
+    return config;
   }
 
   /** The push log's configuration: deleted by age, never compacted (it is the history). */
@@ -127,11 +150,8 @@ public final class TopicAdmin {
     }
   }
 
-  private static void create(Admin admin, String topic, KafkaOptions options, int timeoutMs)
+  private static void create(Admin admin, NewTopic newTopic, int timeoutMs)
       throws ExecutionException, InterruptedException, TimeoutException {
-    NewTopic newTopic =
-        new NewTopic(topic, options.partitions(), options.replicationFactor())
-            .configs(pushesConfig(options));
     try {
       admin
           .createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs(timeoutMs))
@@ -139,9 +159,9 @@ public final class TopicAdmin {
           .get(timeoutMs, TimeUnit.MILLISECONDS);
       log.info(
           "Created topic {} ({} partitions, replication factor {})",
-          topic,
-          options.partitions(),
-          options.replicationFactor());
+          newTopic.name(),
+          newTopic.numPartitions(),
+          newTopic.replicationFactor());
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;

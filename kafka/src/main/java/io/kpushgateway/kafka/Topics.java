@@ -6,9 +6,11 @@ import java.util.Objects;
 public final class Topics {
 
   private final String pushes;
+  private final String catalog;
 
   private Topics(String prefix) {
     this.pushes = prefix + ".pushes";
+    this.catalog = prefix + ".catalog";
   }
 
   public static Topics from(KafkaOptions options) {
@@ -23,18 +25,28 @@ public final class Topics {
     return pushes;
   }
 
+  /**
+   * {@code <prefix>.catalog}: every group's shape (family names, types, series identities), keyed
+   * by the canonical grouping key, value {@code GroupShape}, a tombstone when the group is
+   * deleted. Written by the store when a shape changes, compacted, read whole by every node for
+   * the cross-group consistency check. One partition: its readers need all of it anyway.
+   */
+  public String catalog() {
+    return catalog;
+  }
+
   @Override
   public boolean equals(Object o) {
-    return o instanceof Topics other && pushes.equals(other.pushes);
+    return o instanceof Topics other && pushes.equals(other.pushes) && catalog.equals(other.catalog);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pushes);
+    return Objects.hash(pushes, catalog);
   }
 
   @Override
   public String toString() {
-    return "Topics[pushes=" + pushes + "]";
+    return "Topics[pushes=" + pushes + ", catalog=" + catalog + "]";
   }
 }

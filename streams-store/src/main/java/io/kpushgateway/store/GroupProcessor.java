@@ -1,8 +1,11 @@
 package io.kpushgateway.store;
 
+import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.GroupShape;
+import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -10,13 +13,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Applies each push to its group with the pure {@link GroupState#apply}; nothing else. */
-final class GroupProcessor implements Processor<Bytes, PushRecord, Void, Void> {
+/**
+ * Applies each push to its group with the pure {@link GroupState#apply}, and forwards the group's
+ * new shape (for the catalog) when it changed: a tombstone on DELETE.
+ */
+final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
 
+  private ProcessorContext<Bytes, GroupShape> context;
   private KeyValueStore<Bytes, GroupRecord> groups;
 
   @Override
-  public void init(ProcessorContext<Void, Void> context) {
+  public void init(ProcessorContext<Bytes, GroupShape> context) {
+    this.context = context;
     groups = context.getStateStore(Stores.GROUPS);
   }
 
@@ -25,11 +33,21 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Void, Void> {
     if (push.key() == null || push.value() == null) {
       return; // not a push (e.g. a record another tool wrote): nothing to apply
     }
-    GroupRecord next = GroupState.apply(groups.get(push.key()), push.value());
+    GroupRecord current = groups.get(push.key());
+    GroupRecord next = GroupState.apply(current, push.value());
     if (next == null) {
       groups.delete(push.key());
-    } else {
-      groups.put(push.key(), next);
+      if (push.value().getMethod() == Method.DELETE) {
+        // also for an absent group: it clears a reader's record of a deletion it is waiting for
+        context.forward(push.withValue(null));
+      }
+      return;
+    }
+    groups.put(push.key(), next);
+    GroupShape shape = GroupShapes.of(next, push.value().getReceivedAtUnixNanos());
+    // Shapes are read by every node: forwarded only when they change, not on every push.
+    if (current == null || !GroupShapes.sameFamilies(GroupShapes.of(current, 0), shape)) {
+      context.forward(push.withValue(shape));
     }
   }
 }

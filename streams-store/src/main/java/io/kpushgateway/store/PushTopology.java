@@ -8,12 +8,14 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
- * partition, and the persistent {@code groups} store (RocksDB, changelog on) it writes.
+ * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, and the
+ * catalog topic that receives each group's changed shape.
  */
 public final class PushTopology {
 
@@ -33,7 +35,8 @@ public final class PushTopology {
             .withLoggingEnabled(java.util.Map.of());
     builder.addStateStore(groups);
     builder.stream(topics.pushes(), Consumed.with(Serdes.Bytes(), ProtoSerdes.pushRecord()))
-        .process(GroupProcessor::new, io.kpushgateway.kafka.Stores.GROUPS);
+        .process(GroupProcessor::new, io.kpushgateway.kafka.Stores.GROUPS)
+        .to(topics.catalog(), Produced.with(Serdes.Bytes(), ProtoSerdes.groupShape()));
     return builder.build();
   }
 }

@@ -22,6 +22,10 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import io.kpushgateway.proto.FamilyShape;
+import io.kpushgateway.proto.GroupShape;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
@@ -54,6 +58,33 @@ class PushTopologyTest {
   @AfterEach
   void tearDown() {
     driver.close();
+  }
+
+  @Test
+  void theCatalogGetsAShapeOnlyWhenItChanges() throws IOException {
+    TestOutputTopic<Bytes, GroupShape> catalog =
+        driver.createOutputTopic(
+            TOPICS.catalog(), Serdes.Bytes().deserializer(), ProtoSerdes.groupShape().deserializer());
+
+    long first = push(KEY, Method.PUT, "a 1\nb 2\n");
+    push(KEY, Method.PUT, "a 3\nb 4\n"); // same families, new values: nothing to tell
+    long third = push(KEY, Method.POST, "# TYPE a counter\na 5\n");
+    push(KEY, Method.DELETE, "");
+    push(OTHER, Method.DELETE, ""); // absent: still a tombstone
+
+    List<TestRecord<Bytes, GroupShape>> records = catalog.readRecordsToList();
+    assertThat(records).hasSize(4);
+    assertThat(records.get(0).key().get()).isEqualTo(KEY.toBytes());
+    assertThat(records.get(0).value().getAsOfUnixNanos()).isEqualTo(first);
+    assertThat(records.get(0).value().getFamiliesList())
+        .extracting(FamilyShape::getName)
+        .containsExactly("a", "b");
+    assertThat(records.get(1).value().getAsOfUnixNanos()).isEqualTo(third);
+    assertThat(records.get(1).value().getFamilies(0).getType())
+        .isEqualTo(io.prometheus.client.Metrics.MetricType.COUNTER);
+    assertThat(records.get(2).value()).isNull();
+    assertThat(records.get(3).key().get()).isEqualTo(OTHER.toBytes());
+    assertThat(records.get(3).value()).isNull();
   }
 
   @Test

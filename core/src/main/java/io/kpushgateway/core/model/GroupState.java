@@ -3,6 +3,7 @@ package io.kpushgateway.core.model;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import io.kpushgateway.proto.Revocation;
 import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics;
 import io.prometheus.client.Metrics.LabelPair;
@@ -36,7 +37,9 @@ public final class GroupState {
    * <ul>
    *   <li>a rejected push (non-empty {@code rejection}) only sets the failure time, creating the
    *       group without families if absent, as upstream does; checked first, so a rejected record
-   *       never changes or deletes anything else;
+   *       never changes or deletes anything else, except the families it revokes (a push that lost
+   *       a race against another group's conflicting push), and only while they keep the revoked
+   *       type;
    *   <li>DELETE removes the group;
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
    *       and stamp the families they write. The pushed families are trusted to be sanitized and
@@ -52,6 +55,14 @@ public final class GroupState {
     if (!push.getRejection().isEmpty()) {
       GroupRecord.Builder failed =
           current != null ? current.toBuilder() : newGroup(push.getGroupingList());
+      if (current != null && push.getRevokedCount() > 0) {
+        failed.clearFamilies();
+        for (StoredFamily kept : current.getFamiliesList()) {
+          if (!isRevoked(kept.getFamily(), push.getRevokedList())) {
+            failed.addFamilies(kept);
+          }
+        }
+      }
       return failed.setPushFailureTimeUnixNanos(receivedAt).build();
     }
     Method method = push.getMethod();
@@ -110,6 +121,15 @@ public final class GroupState {
                 .addAllLabel(labels)
                 .setGauge(Metrics.Gauge.newBuilder().setValue(seconds)))
         .build();
+  }
+
+  private static boolean isRevoked(MetricFamily family, List<Revocation> revoked) {
+    for (Revocation r : revoked) {
+      if (r.getName().equals(family.getName()) && r.getType() == family.getType()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static GroupRecord.Builder newGroup(List<LabelPair> grouping) {

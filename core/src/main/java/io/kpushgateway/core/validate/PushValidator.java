@@ -185,7 +185,7 @@ public final class PushValidator {
     }
   }
 
-  private static String collision(String name, String kind, String base) {
+  static String collision(String name, String kind, String base) {
     return "collected metric named \""
         + name
         + "\" collides with previously collected "
@@ -195,7 +195,7 @@ public final class PushValidator {
         + "\"";
   }
 
-  private static String stripSuffix(String name) {
+  static String stripSuffix(String name) {
     for (String suffix : new String[] {"_count", "_sum", "_bucket"}) {
       if (name.endsWith(suffix)) {
         return name.substring(0, name.length() - suffix.length());
@@ -204,7 +204,7 @@ public final class PushValidator {
     return null;
   }
 
-  private static boolean isHistogram(MetricType type) {
+  static boolean isHistogram(MetricType type) {
     // a gauge histogram is written with the same suffixes in the text format
     return type == MetricType.HISTOGRAM || type == MetricType.GAUGE_HISTOGRAM;
   }
@@ -229,7 +229,7 @@ public final class PushValidator {
   }
 
   /** {@code collected metric "m" {a="1",b="2"}}: names the series in a message. */
-  private static String describe(MetricFamily family, Metric metric) {
+  static String describe(MetricFamily family, Metric metric) {
     StringBuilder sb = new StringBuilder("collected metric \"");
     sb.append(escape(family.getName())).append("\" {");
     for (int i = 0; i < metric.getLabelCount(); i++) {

@@ -45,6 +45,13 @@ class GroupStateTest {
           gauge(1, "instance", "i", "job", "j", "x", "1"),
           gauge(2, "instance", "i", "job", "j", "x", "2"));
 
+  private static PushRecord revoke(
+      GroupingKey key, long at, String name, io.prometheus.client.Metrics.MetricType type) {
+    return rejected(Method.PUT, key, at).toBuilder()
+        .addRevoked(io.kpushgateway.proto.Revocation.newBuilder().setName(name).setType(type))
+        .build();
+  }
+
   /** Each scenario applies its records in order to an absent group. */
   static Stream<Arguments> sequences() {
     return Stream.of(
@@ -90,6 +97,13 @@ class GroupStateTest {
             "a rejected POST likewise",
             List.of(put(KEY, 10, A1), rejected(Method.POST, KEY, 20)),
             "push=10 failure=20 a@10=1.0"),
+        arguments(
+            "a revocation withdraws the families that lost a race, if they kept their type",
+            List.of(
+                put(KEY, 10, A1, B1),
+                revoke(KEY, 20, "a", GAUGE),
+                revoke(KEY, 30, "b", io.prometheus.client.Metrics.MetricType.COUNTER)),
+            "push=10 failure=30 b@10=1.0"),
         arguments(
             "a rejected push creates a group without families",
             List.of(rejected(Method.PUT, KEY, 10)),
