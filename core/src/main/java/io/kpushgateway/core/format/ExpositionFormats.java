@@ -83,8 +83,39 @@ public final class ExpositionFormats {
    * with {@code q=0} is skipped too: the client said it does not want it.
    */
   public static Format negotiate(String accept) {
+    for (MediaType range : acceptRanges(accept)) {
+      Format format = match(range);
+      if (format != null) {
+        return format;
+      }
+    }
+    return Format.TEXT;
+  }
+
+  /**
+   * The name escaping for a scrape with this {@code Accept} header (may be null), as
+   * prometheus/common's negotiation picks it: the {@code escaping} parameter of the last range
+   * that carries a known one, among the ranges looked at until {@link #negotiate} found its
+   * format; {@link EscapingScheme#DEFAULT} without one. Protobuf output is never escaped.
+   */
+  public static EscapingScheme negotiateEscaping(String accept) {
+    EscapingScheme escaping = EscapingScheme.DEFAULT;
+    for (MediaType range : acceptRanges(accept)) {
+      EscapingScheme asked = EscapingScheme.fromParameter(range.params().get("escaping"));
+      if (asked != null) {
+        escaping = asked;
+      }
+      if (match(range) != null) {
+        break;
+      }
+    }
+    return escaping;
+  }
+
+  /** The ranges of an Accept header by descending q (stable), without those of q=0. */
+  private static List<MediaType> acceptRanges(String accept) {
     if (accept == null) {
-      return Format.TEXT;
+      return List.of();
     }
     List<MediaType> ranges = new ArrayList<>();
     for (String part : accept.split(",")) {
@@ -94,24 +125,27 @@ public final class ExpositionFormats {
       }
     }
     ranges.sort(Comparator.comparingDouble(MediaType::q).reversed());
-    for (MediaType range : ranges) {
-      if (range.type().equals(PROTO_MEDIA_TYPE)
-          && PROTO_MESSAGE.equals(range.params().get("proto"))) {
-        // Upstream would answer encoding=text/compact-text with debug formats we do not offer.
-        String encoding = range.params().get("encoding");
-        if ("delimited".equals(encoding)) {
-          return Format.PROTOBUF;
-        }
-        if ("text".equals(encoding) || "compact-text".equals(encoding)) {
-          return Format.TEXT;
-        }
+    return ranges;
+  }
+
+  /** The format one Accept range asks for, or null if it asks for none we write. */
+  private static Format match(MediaType range) {
+    if (range.type().equals(PROTO_MEDIA_TYPE)
+        && PROTO_MESSAGE.equals(range.params().get("proto"))) {
+      // Upstream would answer encoding=text/compact-text with debug formats we do not offer.
+      String encoding = range.params().get("encoding");
+      if ("delimited".equals(encoding)) {
+        return Format.PROTOBUF;
       }
-      String version = range.params().get("version");
-      if (range.type().equals("text/plain") && (version == null || version.equals("0.0.4"))) {
+      if ("text".equals(encoding) || "compact-text".equals(encoding)) {
         return Format.TEXT;
       }
     }
-    return Format.TEXT;
+    String version = range.params().get("version");
+    if (range.type().equals("text/plain") && (version == null || version.equals("0.0.4"))) {
+      return Format.TEXT;
+    }
+    return null;
   }
 
   /** A media type with lower-cased type and parameter names, and its q (1 unless given). */
@@ -119,8 +153,8 @@ public final class ExpositionFormats {
 
     /**
      * Go's {@code mime.ParseMediaType}: {@code token[/token]} then {@code ;name=value} pairs with
-     * token or quoted-string values; a trailing semicolon is fine, anything malformed or a repeated
-     * parameter gives null.
+     * token or quoted-string values; a trailing semicolon is fine, anything malformed or a
+     * parameter repeated with another value gives null.
      */
     static MediaType parseStrict(String header) {
       int semi = header.indexOf(';');
@@ -186,8 +220,9 @@ public final class ExpositionFormats {
           }
           value = header.substring(valueStart, i);
         }
-        if (params.put(key, value) != null) {
-          return null; // duplicate parameter
+        String previous = params.put(key, value);
+        if (previous != null && !previous.equals(value)) {
+          return null; // the Go that builds upstream 1.11 allows repeats of the same value only
         }
       }
       return new MediaType(type, params, 1);

@@ -1,5 +1,6 @@
 package io.kpushgateway.core.format;
 
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.LabelPair;
@@ -24,8 +25,11 @@ import java.util.TreeMap;
 /**
  * Parser for the Prometheus text format 0.0.4, accepting and rejecting what the Pushgateway's
  * parser (prometheus/common expfmt) does, with the same error texts: {@code text format parsing
- * error in line N: ...}. Legacy names only: metric names {@code [a-zA-Z_:][a-zA-Z0-9_:]*}, label
- * names {@code [a-zA-Z_][a-zA-Z0-9_]*}.
+ * error in line N: ...}. Names may be written plain or quoted, the UTF-8 syntax of
+ * prometheus/common ({@code {"metric.name","label.name"="v"} 1}, {@code # TYPE "metric.name"
+ * counter}); a quoted name must still pass the {@link NameValidationScheme} given (legacy unless
+ * the Pushgateway runs with {@code --push.enable-utf8-names}), so legacy parsing refuses {@code
+ * {"a.b"} 1} with {@code invalid metric name "a.b"}.
  *
  * <p>A byte-level state machine, one method per state, reading the stream once through its own
  * buffer. What it deliberately leaves to the caller, as upstream does: duplicate series, sorting,
@@ -79,12 +83,15 @@ public final class TextParser {
   }
 
   private final InputStream in;
+  private final NameValidationScheme names;
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int limit;
 
   private int line;
   private int cur; // the byte most recently read
+  // the line began with '{': the metric name is one of the (quoted) items inside the braces
+  private boolean nameInsideBraces;
 
   private byte[] token = new byte[128];
   private int tokenLength;
@@ -106,8 +113,9 @@ public final class TextParser {
   private double quantile;
   private double bucket;
 
-  private TextParser(InputStream in) {
+  private TextParser(InputStream in, NameValidationScheme names) {
     this.in = in;
+    this.names = names;
   }
 
   /**
@@ -118,7 +126,18 @@ public final class TextParser {
    * @throws IOException if reading the stream fails
    */
   public static List<MetricFamily> parse(InputStream in) throws IOException {
-    return new TextParser(in).run();
+    return parse(in, NameValidationScheme.LEGACY);
+  }
+
+  /**
+   * Like {@link #parse(InputStream)}, with metric and label names checked by {@code names}.
+   *
+   * @throws PushRejectedException (malformed) with upstream's message for any syntax error
+   * @throws IOException if reading the stream fails
+   */
+  public static List<MetricFamily> parse(InputStream in, NameValidationScheme names)
+      throws IOException {
+    return new TextParser(in, names).run();
   }
 
   private List<MetricFamily> run() throws IOException {
@@ -167,11 +186,23 @@ public final class TextParser {
         return State.DONE;
       }
     } while (isBlankOrTab(cur));
+    nameInsideBraces = false;
     return switch (cur) {
       case '#' -> State.START_COMMENT;
       case '\n' -> State.START_OF_LINE;
+      case '{' -> startInsideBraces();
       default -> State.READING_METRIC_NAME;
     };
+  }
+
+  /** {@code {"name",...}}: the family is known only once the name item is read. */
+  private State startInsideBraces() {
+    nameInsideBraces = true;
+    family = null;
+    metric = Metric.newBuilder();
+    clearLabels();
+    signature = null;
+    return State.START_LABEL_NAME;
   }
 
   private State startComment() throws IOException {
@@ -198,7 +229,7 @@ public final class TextParser {
     if (!isBlankOrTab(cur)) {
       throw error("invalid metric name in comment");
     }
-    setOrCreateFamily(tokenAsAscii());
+    setOrCreateFamily(metricNameToken());
     skipBlankTab();
     if (cur == '\n') {
       return State.START_OF_LINE;
@@ -211,11 +242,7 @@ public final class TextParser {
     if (tokenLength == 0) {
       throw error("invalid metric name");
     }
-    setOrCreateFamily(tokenAsAscii());
-    if (family.type == null) {
-      family.type = MetricType.UNTYPED;
-    }
-    metric = Metric.newBuilder();
+    startSample(metricNameToken());
     clearLabels();
     if (isBlankOrTab(cur)) {
       skipBlankTab();
@@ -224,12 +251,21 @@ public final class TextParser {
   }
 
   private State readingLabels() {
+    return cur == '{' ? State.START_LABEL_NAME : State.READING_VALUE;
+  }
+
+  /** The sample's family is known: a fresh metric, and for summaries/histograms their state. */
+  private void startSample(String name) {
+    setOrCreateFamily(name);
+    if (family.type == null) {
+      family.type = MetricType.UNTYPED;
+    }
+    metric = Metric.newBuilder();
     if (family.isSummary() || family.isHistogram()) {
       signature = new TreeMap<>();
       quantile = Double.NaN;
       bucket = Double.NaN;
     }
-    return cur == '{' ? State.START_LABEL_NAME : State.READING_VALUE;
   }
 
   private State startLabelName() throws IOException {
@@ -239,22 +275,30 @@ public final class TextParser {
     }
     readTokenAsLabelName();
     if (tokenLength == 0) {
-      throw error("invalid label name for metric " + GoSyntax.quote(family.name));
+      throw error("invalid label name for metric " + GoSyntax.quote(familyName()));
     }
     if (isBlankOrTab(cur)) {
       skipBlankTab();
     }
     if (cur != '=') {
+      if (nameInsideBraces) {
+        return metricNameInsideBraces();
+      }
       throw error("expected '=' after label name, found " + GoSyntax.quoteByte(cur));
     }
-    labelName = tokenAsAscii();
+    labelName = tokenAsUtf8();
+    if (!GoSyntax.isValidUtf8(token, 0, tokenLength) || !names.isValidLabelName(labelName)) {
+      throw error("invalid label name " + GoSyntax.quote(token, 0, tokenLength));
+    }
     if (labelName.equals("__name__")) {
       throw error("label name \"__name__\" is reserved");
     }
-    // quantile and le become Quantile/Bucket fields instead of labels.
+    // quantile and le become Quantile/Bucket fields instead of labels; before the name of a
+    // {"name",...} line the family is unknown, and they are sorted out when it is read.
     labelKept =
-        !(family.isSummary() && labelName.equals("quantile"))
-            && !(family.isHistogram() && labelName.equals("le"));
+        family == null
+            || !(family.isSummary() && labelName.equals("quantile"))
+                && !(family.isHistogram() && labelName.equals("le"));
     if (labelKept) {
       if (!addLabelName(labelName)) {
         throw error("duplicate label names for metric " + GoSyntax.quote(family.name));
@@ -262,6 +306,42 @@ public final class TextParser {
       labelValues.add("");
     }
     return State.START_LABEL_VALUE;
+  }
+
+  /** An item without {@code =} inside the braces of a {@code {"name",...}} line: the name. */
+  private State metricNameInsideBraces() throws IOException {
+    if (family != null) {
+      throw error("multiple metric names for metric " + GoSyntax.quote(family.name));
+    }
+    if (cur != ',' && cur != '}') {
+      throw error("unexpected end of metric name " + GoSyntax.quoteByte(cur));
+    }
+    String name = metricNameToken();
+    startSample(name);
+    if (family.isSummary() || family.isHistogram()) {
+      sortOutEarlierLabels();
+    }
+    return cur == ',' ? State.START_LABEL_NAME : endOfLabels();
+  }
+
+  /** Labels written before the name of a summary/histogram: pick out quantile/le now. */
+  private void sortOutEarlierLabels() {
+    for (int i = 0; i < labelNames.size(); i++) {
+      String label = labelNames.get(i);
+      String value = labelValues.get(i);
+      if (family.isSummary() && label.equals("quantile")) {
+        quantile = parseLabelFloat(value, "quantile");
+      } else if (family.isHistogram() && label.equals("le")) {
+        bucket = parseLabelFloat(value, "le");
+      } else {
+        signature.put(label, value);
+        continue;
+      }
+      labelNames.remove(i);
+      labelValues.remove(i);
+      labelNameSet.remove(label);
+      i--;
+    }
   }
 
   private State startLabelValue() throws IOException {
@@ -277,14 +357,16 @@ public final class TextParser {
     if (labelKept) {
       labelValues.set(labelValues.size() - 1, value);
     }
-    if (family.isSummary()) {
+    if (family == null) {
+      // before the name inside braces: sorted out once the family is known
+    } else if (family.isSummary()) {
       if (labelName.equals("quantile")) {
         quantile = parseLabelFloat(value, "quantile");
       } else {
         signature.put(labelName, value);
       }
     }
-    if (family.isHistogram()) {
+    if (family != null && family.isHistogram()) {
       if (labelName.equals("le")) {
         bucket = parseLabelFloat(value, "le");
       } else {
@@ -300,6 +382,9 @@ public final class TextParser {
   }
 
   private State endOfLabels() throws IOException {
+    if (family == null) {
+      throw error("invalid metric name"); // braces without a name item
+    }
     for (int i = 0; i < labelNames.size(); i++) {
       metric.addLabel(
           LabelPair.newBuilder().setName(labelNames.get(i)).setValue(labelValues.get(i)));
@@ -557,8 +642,24 @@ public final class TextParser {
     return true;
   }
 
-  private String tokenAsAscii() {
-    return new String(token, 0, tokenLength, StandardCharsets.ISO_8859_1);
+  private String tokenAsUtf8() {
+    return new String(token, 0, tokenLength, StandardCharsets.UTF_8);
+  }
+
+  /** The name just read, checked by the naming rules in force. */
+  private String metricNameToken() {
+    // the bytes are checked: a Java string would hide invalid UTF-8 behind U+FFFD
+    boolean valid = GoSyntax.isValidUtf8(token, 0, tokenLength);
+    String name = tokenAsUtf8();
+    if (!valid || !names.isValidMetricName(name)) {
+      throw error("invalid metric name " + GoSyntax.quote(token, 0, tokenLength));
+    }
+    return name;
+  }
+
+  /** For messages: the current family's name, or empty before the name of a braces line. */
+  private String familyName() {
+    return family == null ? "" : family.name;
   }
 
   /** From the current byte up to (not including) a blank, tab or newline. */
@@ -596,26 +697,62 @@ public final class TextParser {
     }
   }
 
+  /**
+   * A metric name, plain or (partly) quoted, as expfmt reads it: a quote toggles quoting, inside
+   * quotes any byte but a newline counts and {@code \\}, {@code \\n} and {@code \\"} are escapes.
+   * Leaves the first byte after the name in {@link #cur}.
+   */
   private void readTokenAsMetricName() throws IOException {
-    tokenLength = 0;
-    if (!isLabelNameStart(cur) && cur != ':') {
-      return;
-    }
-    do {
-      append(cur);
-      next();
-    } while (isLabelNameStart(cur) || isDigit(cur) || cur == ':');
+    readTokenAsName(true);
   }
 
+  /** Like {@link #readTokenAsMetricName}, without {@code :}. */
   private void readTokenAsLabelName() throws IOException {
+    readTokenAsName(false);
+  }
+
+  private void readTokenAsName(boolean metric) throws IOException {
     tokenLength = 0;
-    if (!isLabelNameStart(cur)) {
+    if (!isLabelNameStart(cur) && cur != '"' && !(metric && cur == ':')) {
       return;
     }
-    do {
-      append(cur);
+    boolean quoted = false;
+    boolean escaped = false;
+    while (true) {
+      if (escaped) {
+        switch (cur) {
+          case '\\' -> append('\\');
+          case 'n' -> append('\n');
+          case '"' -> append('"');
+          default -> throw error("invalid escape sequence '\\" + (char) cur + "'");
+        }
+        escaped = false;
+      } else {
+        switch (cur) {
+          case '"' -> {
+            quoted = !quoted;
+            if (!quoted) {
+              next();
+              return;
+            }
+          }
+          case '\n' ->
+              throw error(
+                  (metric ? "metric" : "label")
+                      + " name "
+                      + GoSyntax.quote(token, 0, tokenLength)
+                      + " contains unescaped new-line");
+          case '\\' -> escaped = true;
+          default -> append(cur);
+        }
+      }
       next();
-    } while (isLabelNameStart(cur) || isDigit(cur));
+      boolean continues =
+          quoted || isLabelNameStart(cur) || isDigit(cur) || cur == '"' || (metric && cur == ':');
+      if (!continues) {
+        return;
+      }
+    }
   }
 
   /** Starts after the opening quote; leaves the closing quote in {@link #cur}. */

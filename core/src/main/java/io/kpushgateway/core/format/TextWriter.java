@@ -1,5 +1,6 @@
 package io.kpushgateway.core.format;
 
+import io.kpushgateway.core.validate.NameRules;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.Histogram;
 import io.prometheus.client.Metrics.LabelPair;
@@ -21,6 +22,11 @@ import java.io.OutputStream;
  * float formatting ({@link GoFloat}); zero is written {@code 0} whatever its sign, as upstream's
  * writer special-cases it. A histogram without a {@code +Inf} bucket gets one with the sample
  * count, so native histograms show as that bucket plus {@code _sum}/{@code _count}.
+ *
+ * <p>Names outside the legacy character set (pushed with {@code --push.enable-utf8-names}) are
+ * escaped by the negotiated {@link EscapingScheme}, as upstream's encoder does; with {@link
+ * EscapingScheme#ALLOW_UTF8} they are written quoted instead, the metric name inside the braces:
+ * {@code {"foo.bar","a.b"="x"} 1}. Label pairs keep their stored order either way.
  */
 public final class TextWriter {
 
@@ -36,7 +42,14 @@ public final class TextWriter {
    *     family's type requires (nothing sensible can be written for it)
    */
   public static void write(OutputStream out, Iterable<MetricFamily> families) throws IOException {
-    Sink sink = new Sink(out);
+    write(out, families, EscapingScheme.DEFAULT);
+  }
+
+  /** Like {@link #write(OutputStream, Iterable)}, names escaped by {@code escaping}. */
+  public static void write(
+      OutputStream out, Iterable<MetricFamily> families, EscapingScheme escaping)
+      throws IOException {
+    Sink sink = new Sink(out, escaping);
     for (MetricFamily family : families) {
       writeFamily(sink, family);
     }
@@ -44,19 +57,19 @@ public final class TextWriter {
   }
 
   private static void writeFamily(Sink w, MetricFamily family) throws IOException {
-    String name = family.getName();
-    if (name.isEmpty()) {
+    if (family.getName().isEmpty()) {
       throw new IllegalArgumentException("MetricFamily has no name: " + family);
     }
+    String name = w.exposed(family.getName());
     if (!family.getHelp().isEmpty()) {
       w.ascii("# HELP ");
-      w.text(name);
+      w.name(name);
       w.b(' ');
       w.escaped(family.getHelp(), false);
       w.b('\n');
     }
     w.ascii("# TYPE ");
-    w.text(name);
+    w.name(name);
     switch (family.getType()) {
       case COUNTER -> w.ascii(" counter\n");
       case GAUGE -> w.ascii(" gauge\n");
@@ -131,7 +144,10 @@ public final class TextWriter {
     }
   }
 
-  /** {@code name+suffix{labels,extra="x"} value [timestamp]\n}. */
+  /**
+   * {@code name+suffix{labels,extra="x"} value [timestamp]\n}, or {@code {"name+suffix",labels}
+   * ...} for a name outside the legacy set.
+   */
   private static void sample(
       Sink w,
       String name,
@@ -141,13 +157,23 @@ public final class TextWriter {
       double extraValue,
       double value)
       throws IOException {
-    w.text(name);
-    w.ascii(suffix);
+    boolean quotedName = !NameRules.isValidMetricName(name);
+    char separator = '{';
+    if (quotedName) {
+      w.b('{');
+      w.b('"');
+      w.escaped(name, true);
+      w.ascii(suffix);
+      w.b('"');
+      separator = ',';
+    } else {
+      w.text(name);
+      w.ascii(suffix);
+    }
     if (metric.getLabelCount() > 0 || extraLabel != null) {
-      char separator = '{';
       for (LabelPair label : metric.getLabelList()) {
         w.b(separator);
-        w.text(label.getName());
+        w.name(w.exposed(label.getName()));
         w.b('=');
         w.b('"');
         w.escaped(label.getValue(), true);
@@ -162,6 +188,8 @@ public final class TextWriter {
         w.number(extraValue);
         w.b('"');
       }
+      w.b('}');
+    } else if (quotedName) {
       w.b('}');
     }
     w.b(' ');
@@ -185,11 +213,29 @@ public final class TextWriter {
   /** A small UTF-8 byte buffer in front of the stream; avoids a Writer and per-sample Strings. */
   private static final class Sink {
     private final OutputStream out;
+    private final EscapingScheme escaping;
     private final byte[] buf = new byte[16 * 1024];
     private int n;
 
-    Sink(OutputStream out) {
+    Sink(OutputStream out, EscapingScheme escaping) {
       this.out = out;
+      this.escaping = escaping;
+    }
+
+    /** A stored name as the scraper gets it: legacy names as they are, others escaped. */
+    String exposed(String name) {
+      return NameRules.isValidMetricName(name) ? name : escaping.escape(name);
+    }
+
+    /** A metric or label name: plain when legacy-valid, else quoted (only without escaping). */
+    void name(String name) throws IOException {
+      if (NameRules.isValidMetricName(name)) {
+        text(name);
+      } else {
+        b('"');
+        escaped(name, true);
+        b('"');
+      }
     }
 
     void b(char c) throws IOException {

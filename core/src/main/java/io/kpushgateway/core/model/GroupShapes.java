@@ -100,7 +100,11 @@ public final class GroupShapes {
       }
     }
     for (MetricFamily family : push.getFamiliesList()) {
-      families.put(family.getName(), of(family));
+      if (family.getMetricCount() == 0) {
+        families.remove(family.getName()); // as GroupState stores no family without series
+      } else {
+        families.put(family.getName(), of(family));
+      }
     }
     return GroupShape.newBuilder()
         .addAllGrouping(push.getGroupingList())

@@ -42,8 +42,9 @@ public final class GroupState {
    *       type;
    *   <li>DELETE removes the group;
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
-   *       and stamp the families they write. The pushed families are trusted to be sanitized and
-   *       valid (ingest did that).
+   *       and stamp the families they write. A pushed family without series is not stored: it
+   *       only removes what a POST replaces, since upstream would serve nothing for it. The
+   *       pushed families are trusted to be sanitized and valid (ingest did that).
    * </ul>
    *
    * @param current the group's state, or {@code null} if the group does not exist
@@ -85,6 +86,11 @@ public final class GroupState {
       }
     }
     for (MetricFamily family : push.getFamiliesList()) {
+      if (family.getMetricCount() == 0) {
+        // a protobuf family without series: upstream stores it, and it hides what POST replaced
+        families.remove(family.getName());
+        continue;
+      }
       families.put(
           family.getName(),
           StoredFamily.newBuilder().setFamily(family).setWrittenAtUnixNanos(receivedAt).build());

@@ -1,6 +1,6 @@
 package io.kpushgateway.core.model;
 
-import io.kpushgateway.core.validate.NameRules;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.prometheus.client.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -41,7 +41,8 @@ public record GroupingKey(SortedMap<String, String> labels) implements Comparabl
         (name, value) -> {
           Objects.requireNonNull(name, "label name");
           Objects.requireNonNull(value, () -> "value of label " + name);
-          if (!NameRules.isUserLabelName(name)) {
+          // UTF-8 rules: whether a push may use such names is the ingest's decision (the flag)
+          if (!NameValidationScheme.UTF8.isUserLabelName(name)) {
             throw new IllegalArgumentException("improper label name \"" + name + "\"");
           }
           // a lone surrogate would encode as '?' and two keys could share one Kafka key
@@ -59,7 +60,8 @@ public record GroupingKey(SortedMap<String, String> labels) implements Comparabl
 
   /**
    * @throws IllegalArgumentException if {@code job} is missing or empty, a name is not a valid user
-   *     label name, or a value is not well-formed UTF-16
+   *     label name by the UTF-8 rules (non-empty, well-formed, not {@code __}-prefixed), or a value
+   *     is not well-formed UTF-16
    */
   public static GroupingKey of(Map<String, String> labels) {
     return new GroupingKey(new TreeMap<>(labels));

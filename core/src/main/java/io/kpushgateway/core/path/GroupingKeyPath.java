@@ -1,7 +1,8 @@
 package io.kpushgateway.core.path;
 
+import io.kpushgateway.core.format.EscapingScheme;
 import io.kpushgateway.core.model.GroupingKey;
-import io.kpushgateway.core.validate.NameRules;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.core.validate.PushRejectedException.Reason;
 import java.nio.ByteBuffer;
@@ -23,14 +24,22 @@ public final class GroupingKeyPath {
 
   private GroupingKeyPath() {}
 
+  /** {@link #parse(String, NameValidationScheme)} with legacy label names. */
+  public static GroupingKey parse(String suffix) {
+    return parse(suffix, NameValidationScheme.LEGACY);
+  }
+
   /**
    * Parses the percent-decoded path after {@code /metrics/}, e.g. {@code job/foo/instance/bar}.
+   * With {@link NameValidationScheme#UTF8} (upstream's {@code --push.enable-utf8-names}) a label
+   * name is first un-escaped from the {@code U__} value encoding ({@code U__foo_2e_bar} is {@code
+   * foo.bar}) and then checked by the UTF-8 rules.
    *
    * @throws PushRejectedException {@link Reason#NOT_A_PUSH_PATH} when the path does not start with
    *     a {@code job} component and a non-empty job value (the routes would not match), {@link
    *     Reason#MALFORMED} for every other defect
    */
-  public static GroupingKey parse(String suffix) {
+  public static GroupingKey parse(String suffix, NameValidationScheme names) {
     int jobEnd = suffix.indexOf('/');
     if (jobEnd < 0) {
       throw notAPushPath();
@@ -64,11 +73,18 @@ public final class GroupingKeyPath {
         if (base64) {
           name = name.substring(0, name.length() - BASE64_SUFFIX.length());
         }
-        if (!NameRules.isUserLabelName(name)) {
-          throw PushRejectedException.malformed("improper label name \"" + quote(name) + "\"");
+        String escapedName = name;
+        if (names == NameValidationScheme.UTF8) {
+          name = EscapingScheme.unescapeValues(name);
+        }
+        // Unlike upstream, the reserved prefix is checked after un-escaping: upstream lets
+        // U______x through as "__x", and that push then fails every later consistency check.
+        if (!names.isUserLabelName(name)) {
+          throw PushRejectedException.malformed(
+              "improper label name \"" + quote(escapedName) + "\"");
         }
         if (base64) {
-          value = decode(value, "for label " + name + "=\"" + quote(value) + "\"");
+          value = decode(value, "for label " + escapedName + "=\"" + quote(value) + "\"");
         }
         labels.put(name, value); // a repeated name: the last one wins, as upstream
       }
@@ -87,7 +103,9 @@ public final class GroupingKeyPath {
 
   /**
    * A path suffix that {@link #parse} turns back into {@code key}, every value base64 so that
-   * slashes and empty values survive: {@code job@base64/<b64>/<name>@base64/<b64>...}.
+   * slashes and empty values survive: {@code job@base64/<b64>/<name>@base64/<b64>...}. Names
+   * outside the legacy set are written {@code U__}-escaped, which only a gateway with UTF-8 names
+   * (the only kind that stores them) reads back.
    */
   public static String encode(GroupingKey key) {
     StringBuilder sb = new StringBuilder(JOB_BASE64).append('/');
@@ -96,7 +114,9 @@ public final class GroupingKeyPath {
         .forEach(
             (name, value) -> {
               if (!name.equals(GroupingKey.JOB)) {
-                sb.append('/').append(name).append(BASE64_SUFFIX).append('/');
+                // a UTF-8 name travels value-encoded (it may hold a '/'); legacy names unchanged
+                sb.append('/').append(EscapingScheme.VALUES.escape(name));
+                sb.append(BASE64_SUFFIX).append('/');
                 sb.append(UrlBase64.encode(value));
               }
             });

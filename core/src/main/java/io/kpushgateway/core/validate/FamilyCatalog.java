@@ -158,7 +158,10 @@ public final class FamilyCatalog {
       });
     }
     for (MetricFamily family : families) {
-      checkFamily(key, family, retained);
+      // a family without series (protobuf) only removes what the group held: nothing to check
+      if (family.getMetricCount() > 0) {
+        checkFamily(key, family, retained);
+      }
     }
   }
 

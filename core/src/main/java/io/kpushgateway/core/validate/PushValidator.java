@@ -33,20 +33,29 @@ public final class PushValidator {
 
   private PushValidator() {}
 
+  /** {@link #sanitizeAndValidate(List, GroupingKey, NameValidationScheme)} with legacy names. */
+  public static List<MetricFamily> sanitizeAndValidate(List<MetricFamily> pushed, GroupingKey key) {
+    return sanitizeAndValidate(pushed, key, NameValidationScheme.LEGACY);
+  }
+
   /**
-   * Sanitizes {@code pushed} for the group {@code key} and validates it.
+   * Sanitizes {@code pushed} for the group {@code key} and validates it, metric and label names by
+   * {@code names}.
    *
-   * <p>Of several families with one name the last wins (upstream's protobuf behaviour). Every
-   * series gets the grouping labels (overwriting body labels of those names), {@code instance=""}
-   * when it has no instance, and its label pairs sorted by name; the series of a family are sorted
-   * in exposition order ({@link FamilyMerger#SERIES_ORDER}). Families without series and families
-   * named like the two timestamp gauges the gateway owns are dropped.
+   * <p>Of several families with one name the last wins, silently (upstream's protobuf behaviour),
+   * even when it has no series: a family without series is kept as its bare header, which makes a
+   * POST remove the stored family of that name, as upstream's does. Every series gets the
+   * grouping labels (overwriting body labels of those names), {@code instance=""} when it has no
+   * instance, and its label pairs sorted by name; the series of a family are sorted in exposition
+   * order ({@link FamilyMerger#SERIES_ORDER}). Families named like the two timestamp gauges the
+   * gateway owns are dropped.
    *
    * @return the families to store, sorted by name, one per name
    * @throws PushRejectedException {@link PushRejectedException.Reason#INVALID_METRICS} naming the
    *     first offending metric
    */
-  public static List<MetricFamily> sanitizeAndValidate(List<MetricFamily> pushed, GroupingKey key) {
+  public static List<MetricFamily> sanitizeAndValidate(
+      List<MetricFamily> pushed, GroupingKey key, NameValidationScheme names) {
     SortedMap<String, MetricFamily> byName = new TreeMap<>(Utf8Order.COMPARATOR);
     for (MetricFamily family : pushed) {
       byName.put(family.getName(), family);
@@ -63,28 +72,32 @@ public final class PushValidator {
     Map<String, MetricType> types = new HashMap<>();
     for (MetricFamily family : byName.values()) {
       String name = family.getName();
-      if (family.getMetricCount() == 0
-          || name.equals(GroupState.PUSH_TIME)
-          || name.equals(GroupState.PUSH_FAILURE_TIME)) {
+      if (name.equals(GroupState.PUSH_TIME) || name.equals(GroupState.PUSH_FAILURE_TIME)) {
         continue;
       }
-      if (!NameRules.isValidMetricName(name)) {
+      if (family.getMetricCount() == 0) {
+        result.add(family.toBuilder().clearMetric().build());
+        continue;
+      }
+      // proto2 strings decode lossily: the UTF-8 rule looks at the bytes
+      if (!names.isValidMetricName(name) || !family.getNameBytes().isValidUtf8()) {
         throw PushRejectedException.invalidMetrics(
             "\"" + escape(name) + "\" is not a valid metric name");
       }
       checkSuffixCollision(name, types);
       types.put(name, family.getType());
-      result.add(sanitizeAndCheck(family, key));
+      result.add(sanitizeAndCheck(family, key, names));
     }
     return List.copyOf(result);
   }
 
-  private static MetricFamily sanitizeAndCheck(MetricFamily family, GroupingKey key) {
+  private static MetricFamily sanitizeAndCheck(
+      MetricFamily family, GroupingKey key, NameValidationScheme names) {
     List<Metric> series = new ArrayList<>(family.getMetricCount());
     Set<List<String>> seen = new HashSet<>();
     for (Metric metric : family.getMetricList()) {
       Metric sanitized = sanitize(metric, key.labels());
-      checkSeries(family, sanitized);
+      checkSeries(family, sanitized, names);
       if (!seen.add(labelKey(sanitized))) {
         throw PushRejectedException.invalidMetrics(
             describe(family, sanitized)
@@ -133,7 +146,7 @@ public final class PushValidator {
   }
 
   /** client_golang's per-series checks, on a sanitized (name-sorted) series. */
-  private static void checkSeries(MetricFamily family, Metric metric) {
+  private static void checkSeries(MetricFamily family, Metric metric, NameValidationScheme names) {
     MetricType type = family.getType();
     if (!hasPayloadOf(type, metric)) {
       throw PushRejectedException.invalidMetrics(describe(family, metric) + " is not a " + type);
@@ -145,7 +158,7 @@ public final class PushValidator {
         throw PushRejectedException.invalidMetrics(
             describe(family, metric) + " has two or more labels with the same name: " + name);
       }
-      if (!NameRules.isUserLabelName(name)) {
+      if (!names.isUserLabelName(name) || !pair.getNameBytes().isValidUtf8()) {
         throw PushRejectedException.invalidMetrics(
             describe(family, metric) + " has a label with an invalid name: " + escape(name));
       }

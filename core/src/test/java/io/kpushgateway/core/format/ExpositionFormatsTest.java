@@ -57,8 +57,12 @@ class ExpositionFormatsTest {
         Arguments.of("other message", PB + "; proto=foo.Bar; encoding=delimited", false),
         Arguments.of("value case matters", PB + "; " + MF + "; encoding=Delimited", false),
         Arguments.of(
-            "repeated parameter",
+            "parameter repeated with the same value (Go's mime allows it)",
             PB + "; " + MF + "; encoding=delimited; encoding=delimited",
+            true),
+        Arguments.of(
+            "parameter repeated with another value",
+            PB + "; " + MF + "; encoding=delimited; encoding=text",
             false),
         Arguments.of("parameter without value", PB + "; " + MF + "; encoding", false),
         Arguments.of("unterminated quote", PB + "; " + MF + "; encoding=\"delimited", false),
@@ -117,6 +121,40 @@ class ExpositionFormatsTest {
   @MethodSource("acceptHeaders")
   void negotiatesScrapeFormat(String name, String accept, Format expected) {
     assertThat(ExpositionFormats.negotiate(accept)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> escapingParameters() {
+    String delimited = PB + ";" + MF + ";encoding=delimited";
+    return Stream.of(
+        Arguments.of("no Accept", null, EscapingScheme.UNDERSCORES),
+        Arguments.of("no parameter", "text/plain", EscapingScheme.UNDERSCORES),
+        Arguments.of("allow-utf-8", "text/plain;version=0.0.4;escaping=allow-utf-8", EscapingScheme.ALLOW_UTF8),
+        Arguments.of("values", "text/plain;escaping=values", EscapingScheme.VALUES),
+        Arguments.of("dots", "text/plain;escaping=dots", EscapingScheme.DOTS),
+        Arguments.of("unknown value ignored", "text/plain;escaping=bogus", EscapingScheme.UNDERSCORES),
+        Arguments.of("on protobuf too", delimited + ";escaping=allow-utf-8", EscapingScheme.ALLOW_UTF8),
+        Arguments.of(
+            "from a skipped range before the match",
+            "application/json;escaping=allow-utf-8,text/plain;q=0.5",
+            EscapingScheme.ALLOW_UTF8),
+        Arguments.of(
+            "the matching range's own parameter wins",
+            "text/plain;escaping=allow-utf-8;q=0.2,application/json;escaping=values;q=0.9",
+            EscapingScheme.ALLOW_UTF8),
+        Arguments.of(
+            "ranges after the match are not read",
+            "text/plain,application/json;escaping=values",
+            EscapingScheme.UNDERSCORES),
+        Arguments.of(
+            "OpenMetrics ranges are skipped but their parameter counts",
+            "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8,text/plain;q=0.5",
+            EscapingScheme.ALLOW_UTF8));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("escapingParameters")
+  void negotiatesEscapingLikeUpstream(String name, String accept, EscapingScheme expected) {
+    assertThat(ExpositionFormats.negotiateEscaping(accept)).isEqualTo(expected);
   }
 
   @Test

@@ -257,6 +257,10 @@ class TextParserTest {
             "a 1\na 2\n",
             List.of(family("a", UNTYPED, untyped(1), untyped(2)))),
         Arguments.of(
+            "a quoted legacy label name",
+            "a{\"x\"=\"1\"} 1\n",
+            List.of(family("a", UNTYPED, untyped(1, "x", "1")))),
+        Arguments.of(
             "backslashes in TYPE are dropped, as upstream",
             "# TYPE a coun\\ter\na 1\n",
             List.of(family("a", COUNTER, counter(1)))));
@@ -362,8 +366,6 @@ class TextParserTest {
             "a{1x=\"1\"} 1\n",
             1,
             "invalid label name for metric \"a\""),
-        Arguments.of(
-            "quoted label name", "a{\"x\"=\"1\"} 1\n", 1, "invalid label name for metric \"a\""),
         Arguments.of(
             "bad character in label name",
             "a{x-y=\"1\"} 1\n",

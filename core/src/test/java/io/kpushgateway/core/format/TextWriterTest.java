@@ -319,6 +319,98 @@ class TextWriterTest {
     assertThat(TextWriter.unsignedToDouble(Long.MIN_VALUE + 1025)).isEqualTo(0x1p63 + 2048);
   }
 
+  /** What upstream 1.11 serves for UTF-8 names, observed per escaping scheme. */
+  static Stream<Arguments> escapedNames() {
+    List<MetricFamily> families =
+        List.of(
+            family("foo.bar", "Help text.", COUNTER, counter(1, "a.b", "x", "c", "y")),
+            family("plain", UNTYPED, untyped(3, "instance", "", "l.x", "v")),
+            family("solo.name", GAUGE, gauge(2)),
+            family(
+                "my.hist",
+                HISTOGRAM,
+                labels("a.b", "x")
+                    .setHistogram(
+                        Histogram.newBuilder()
+                            .addBucket(bucket(1, 1))
+                            .setSampleSum(3)
+                            .setSampleCount(2))));
+    return Stream.of(
+        Arguments.of(
+            EscapingScheme.UNDERSCORES,
+            families,
+            """
+            # HELP foo_bar Help text.
+            # TYPE foo_bar counter
+            foo_bar{a_b="x",c="y"} 1
+            # TYPE plain untyped
+            plain{instance="",l_x="v"} 3
+            # TYPE solo_name gauge
+            solo_name 2
+            # TYPE my_hist histogram
+            my_hist_bucket{a_b="x",le="1"} 1
+            my_hist_bucket{a_b="x",le="+Inf"} 2
+            my_hist_sum{a_b="x"} 3
+            my_hist_count{a_b="x"} 2
+            """),
+        Arguments.of(
+            EscapingScheme.ALLOW_UTF8,
+            families,
+            """
+            # HELP "foo.bar" Help text.
+            # TYPE "foo.bar" counter
+            {"foo.bar","a.b"="x",c="y"} 1
+            # TYPE plain untyped
+            plain{instance="","l.x"="v"} 3
+            # TYPE "solo.name" gauge
+            {"solo.name"} 2
+            # TYPE "my.hist" histogram
+            {"my.hist_bucket","a.b"="x",le="1"} 1
+            {"my.hist_bucket","a.b"="x",le="+Inf"} 2
+            {"my.hist_sum","a.b"="x"} 3
+            {"my.hist_count","a.b"="x"} 2
+            """),
+        Arguments.of(
+            EscapingScheme.VALUES,
+            families.subList(0, 2),
+            """
+            # HELP U__foo_2e_bar Help text.
+            # TYPE U__foo_2e_bar counter
+            U__foo_2e_bar{U__a_2e_b="x",c="y"} 1
+            # TYPE plain untyped
+            plain{instance="",U__l_2e_x="v"} 3
+            """),
+        Arguments.of(
+            EscapingScheme.DOTS,
+            families.subList(0, 2),
+            """
+            # HELP foo_dot_bar Help text.
+            # TYPE foo_dot_bar counter
+            foo_dot_bar{a_dot_b="x",c="y"} 1
+            # TYPE plain untyped
+            plain{instance="",l_dot_x="v"} 3
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("escapedNames")
+  void escapesNamesOutsideTheLegacySet(
+      EscapingScheme escaping, List<MetricFamily> families, String expected) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TextWriter.write(out, families, escaping);
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(expected);
+  }
+
+  @Test
+  void quotesAndEscapesUtf8NamesWithoutEscaping() throws IOException {
+    MetricFamily family = family("a\"b\\c\nd", GAUGE, gauge(1, "x\"y", "v"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TextWriter.write(out, List.of(family), EscapingScheme.ALLOW_UTF8);
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "# TYPE \"a\\\"b\\\\c\\nd\" gauge\n{\"a\\\"b\\\\c\\nd\",\"x\\\"y\"=\"v\"} 1\n");
+  }
+
   @Test
   void contentType() {
     assertThat(TextWriter.CONTENT_TYPE).isEqualTo("text/plain; version=0.0.4; charset=utf-8");

@@ -121,6 +121,14 @@ class GroupStateTest {
             List.of(put(KEY, 5), rejected(Method.POST, KEY, 10), post(KEY, 20, A1)),
             "push=20 failure=10 a@20=1.0"),
         arguments(
+            "POST of a family without series removes the stored one (protobuf)",
+            List.of(put(KEY, 10, A1, B1), post(KEY, 20, family("a", GAUGE))),
+            "push=20 failure=0 b@10=1.0"),
+        arguments(
+            "PUT of a family without series stores nothing for it",
+            List.of(put(KEY, 10, A1), put(KEY, 20, family("a", GAUGE), B1)),
+            "push=20 failure=0 b@20=1.0"),
+        arguments(
             "families stay sorted whatever the push order",
             List.of(put(KEY, 10, C1, A1), post(KEY, 20, B1)),
             "push=20 failure=0 a@10=1.0 b@20=1.0 c@10=1.0"));

@@ -60,11 +60,22 @@ class GroupingKeyTest {
     assertThat(key("a", "v", "q\"b\\n\nl")).hasToString("{job=\"a\",v=\"q\\\"b\\\\n\\nl\"}");
   }
 
+  @Test
+  void utf8LabelNamesRoundTripThroughTheRecordKey() {
+    GroupingKey key = GroupingKey.of(Map.of("job", "a", "foo.bar", "1", "größe", "2"));
+    assertThat(GroupingKey.fromBytes(key.toBytes())).isEqualTo(key);
+    assertThat(key.labels()).containsOnlyKeys("foo.bar", "größe", "job");
+  }
+
   static Stream<Arguments> invalidLabels() {
     return Stream.of(
         arguments("no job", Map.of("x", "1"), "a grouping key needs a non-empty job label"),
         arguments("empty job", Map.of("job", ""), "a grouping key needs a non-empty job label"),
-        arguments("bad name", Map.of("job", "a", "a-b", "1"), "improper label name \"a-b\""),
+        arguments("empty name", Map.of("job", "a", "", "1"), "improper label name \"\""),
+        arguments(
+            "name with a lone surrogate",
+            Map.of("job", "a", "a\uD800", "1"),
+            "improper label name \"a\uD800\""),
         arguments("reserved name", Map.of("job", "a", "__x", "1"), "improper label name \"__x\""),
         arguments("lone surrogate", Map.of("job", "a\uDC00"), "label job has an ill-formed value"));
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.core.validate.PushRejectedException.Reason;
 import java.util.stream.Stream;
@@ -169,6 +170,71 @@ class GroupingKeyPathTest {
         .isInstanceOfSatisfying(
             PushRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason))
         .hasMessage(message);
+  }
+
+  /** With --push.enable-utf8-names: U__ value encoding, UTF-8 rules, upstream's message. */
+  static Stream<Arguments> utf8Paths() {
+    return Stream.of(
+        arguments("escaped dot", "job/x/U__foo_2e_bar/v", key("x", "foo.bar", "v")),
+        arguments("upper-case hex", "job/x/U__foo_2E_bar/v", key("x", "foo.bar", "v")),
+        arguments("escaped slash", "job/x/U__a_2f_b/v", key("x", "a/b", "v")),
+        arguments("doubled underscore", "job/x/U__a__b_2e_c/v", key("x", "a_b.c", "v")),
+        arguments("emoji", "job/x/U___1f600_/v", key("x", "😀", "v")),
+        arguments("five hex digits", "job/x/U__a_fffff_/v", key("x", "a\uDBBF\uDFFF", "v")),
+        arguments("with a base64 value", "job/x/U__a_2e_b@base64/dmFsdWU", key("x", "a.b", "value")),
+        arguments("raw UTF-8 name", "job/x/foo.bar/v", key("x", "foo.bar", "v")),
+        arguments("percent-decoded name", "job/x/é/v", key("x", "é", "v")),
+        arguments("legacy name untouched", "job/x/a_b/v", key("x", "a_b", "v")),
+        // upstream keeps the name as written when the escape does not decode
+        arguments("bad hex kept as written", "job/x/U__a_zz_b/v", key("x", "U__a_zz_b", "v")),
+        arguments("six hex digits kept", "job/x/U__a_10ffff_/v", key("x", "U__a_10ffff_", "v")),
+        arguments("surrogate kept", "job/x/U__a_d800_/v", key("x", "U__a_d800_", "v")),
+        arguments("dangling underscore kept", "job/x/U___/v", key("x", "U___", "v")),
+        arguments("unclosed escape kept", "job/x/U__a_2e/v", key("x", "U__a_2e", "v")),
+        arguments("escaped job label still ignored", "job/x/U__job/other", key("x")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("utf8Paths")
+  void parsesUtf8Names(String scenario, String suffix, GroupingKey expected) {
+    assertThat(GroupingKeyPath.parse(suffix, NameValidationScheme.UTF8)).isEqualTo(expected);
+  }
+
+  static Stream<Arguments> invalidUtf8Paths() {
+    return Stream.of(
+        arguments("escape of nothing", "job/x/U__/v", "improper label name \"U__\""),
+        arguments("reserved after un-escaping", "job/x/U______x/v", "improper label name \"U______x\""),
+        arguments("reserved name", "job/x/__x/v", "improper label name \"__x\""),
+        arguments("empty name", "job/x//v", "improper label name \"\""),
+        arguments(
+            "bad base64 names the escaped label",
+            "job/x/U__a_2e_b@base64/!!",
+            "invalid base64 encoding for label U__a_2e_b=\"!!\": illegal base64 data at input byte 0"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidUtf8Paths")
+  void rejectsBadUtf8Names(String scenario, String suffix, String message) {
+    assertThatThrownBy(() -> GroupingKeyPath.parse(suffix, NameValidationScheme.UTF8))
+        .isInstanceOfSatisfying(
+            PushRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED))
+        .hasMessage(message);
+  }
+
+  @Test
+  void withoutTheFlagEscapedNamesAreOrdinaryLegacyNames() {
+    assertThat(GroupingKeyPath.parse("job/x/U__foo_2e_bar/v"))
+        .isEqualTo(key("x", "U__foo_2e_bar", "v"));
+    assertThatThrownBy(() -> GroupingKeyPath.parse("job/x/foo.bar/v"))
+        .hasMessage("improper label name \"foo.bar\"");
+  }
+
+  @Test
+  void encodesUtf8NamesValueEscaped() {
+    GroupingKey key = key("j", "a/b.c", "v", "plain", "w");
+    String encoded = GroupingKeyPath.encode(key);
+    assertThat(encoded).isEqualTo("job@base64/ag==/U__a_2f_b_2e_c@base64/dg==/plain@base64/dw==");
+    assertThat(GroupingKeyPath.parse(encoded, NameValidationScheme.UTF8)).isEqualTo(key);
   }
 
   static Stream<Arguments> keys() {

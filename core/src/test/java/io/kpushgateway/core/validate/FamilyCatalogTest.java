@@ -120,6 +120,17 @@ class FamilyCatalogTest {
   }
 
   @Test
+  void aPostedFamilyWithoutSeriesRemovesTheGroupsFamily() {
+    accept(Method.PUT, A, family("m", MetricType.COUNTER, counter(1)));
+
+    // protobuf: m without series, as upstream removes m from the group on such a POST
+    assertThatCode(() -> accept(Method.POST, A, family("m", MetricType.GAUGE)))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> check(Method.PUT, B, family("m", MetricType.GAUGE, gauge(1))))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void sameTypeInManyGroupsIsFine() {
     accept(Method.PUT, A, family("m", MetricType.GAUGE, gauge(1)));
     accept(Method.PUT, B, family("m", MetricType.GAUGE, gauge(1)));

@@ -103,10 +103,12 @@ class PushValidatorTest {
             m{instance="",job="a"} counter=2.0
             """),
         arguments(
-            "repeated family name: an empty last one drops the family",
+            "repeated family name: an empty last one wins as a bare header (a POST removes m)",
             JOB_A,
             List.of(family("m", GAUGE, gauge(1)), family("m", GAUGE)),
-            ""),
+            """
+            # m GAUGE
+            """),
         arguments(
             "the gateway's own timestamp families are dropped",
             JOB_A,
@@ -119,10 +121,13 @@ class PushValidatorTest {
             push_time_seconds_total{instance="",job="a"} counter=7.0
             """),
         arguments(
-            "families without series are dropped, whatever their name",
+            "families without series stay bare headers, whatever their name",
             JOB_A,
             List.of(family("e", GAUGE), family("1 not even valid", GAUGE)),
-            ""),
+            """
+            # 1 not even valid GAUGE
+            # e GAUGE
+            """),
         arguments(
             "summary and histogram",
             JOB_A,
@@ -362,6 +367,72 @@ class PushValidatorTest {
     MetricFamily stored = PushValidator.sanitizeAndValidate(List.of(pushed), JOB_A).get(0);
     assertThat(stored.getHelp()).isEqualTo("help text");
     assertThat(stored.getUnit()).isEqualTo("seconds");
+  }
+
+  static Stream<Arguments> utf8Pushes() {
+    return Stream.of(
+        arguments(
+            "dotted metric and label names",
+            key("a", "g.k", "w"),
+            List.of(family("foo.bar", COUNTER, counter(1, "a.b", "x"))),
+            """
+            # foo.bar COUNTER
+            foo.bar{a.b="x",g.k="w",instance="",job="a"} counter=1.0
+            """),
+        arguments(
+            "non-ASCII names",
+            JOB_A,
+            List.of(family("größe", GAUGE, gauge(2, "maß", "1"))),
+            """
+            # größe GAUGE
+            größe{instance="",job="a",maß="1"} gauge=2.0
+            """));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("utf8Pushes")
+  void acceptsUtf8NamesWithTheUtf8Rules(
+      String scenario, GroupingKey key, List<MetricFamily> pushed, String expected) {
+    assertThat(render(PushValidator.sanitizeAndValidate(pushed, key, NameValidationScheme.UTF8)))
+        .isEqualTo(expected);
+  }
+
+  static Stream<Arguments> invalidUtf8Pushes() {
+    MetricFamily badNameBytes =
+        family("x", GAUGE, gauge(1)).toBuilder()
+            .setNameBytes(ByteString.copyFrom(new byte[] {'a', (byte) 0xFF}))
+            .build();
+    Metric badLabelBytes =
+        gauge(1).toBuilder()
+            .addLabel(
+                LabelPair.newBuilder()
+                    .setNameBytes(ByteString.copyFrom(new byte[] {'l', (byte) 0xC3}))
+                    .setValue("v"))
+            .build();
+    return Stream.of(
+        arguments("empty metric name", List.of(family("", GAUGE, gauge(1))), "\"\" is not a valid metric name"),
+        arguments("metric name not UTF-8", List.of(badNameBytes), "\"a\uFFFD\" is not a valid metric name"),
+        arguments(
+            "reserved label name",
+            List.of(family("m.x", GAUGE, gauge(1, "__x", "1"))),
+            "collected metric \"m.x\" {__x=\"1\",instance=\"\",job=\"a\"} has a label with an"
+                + " invalid name: __x"),
+        arguments(
+            "label name not UTF-8",
+            List.of(MetricFamily.newBuilder().setName("m").setType(GAUGE).addMetric(badLabelBytes).build()),
+            "collected metric \"m\" {instance=\"\",job=\"a\",l\uFFFD=\"v\"} has a label with an"
+                + " invalid name: l\uFFFD"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidUtf8Pushes")
+  void utf8RulesStillRefuseWhatTheyMust(String scenario, List<MetricFamily> pushed, String detail) {
+    assertThatThrownBy(
+            () -> PushValidator.sanitizeAndValidate(pushed, JOB_A, NameValidationScheme.UTF8))
+        .isInstanceOfSatisfying(
+            PushRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(PushRejectedException.Reason.INVALID_METRICS))
+        .hasMessage(PushRejectedException.INVALID_METRICS_PREFIX + detail);
   }
 
   @Test
