@@ -2,6 +2,7 @@ package io.kpushgateway.app;
 
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.validate.FamilyCatalog;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.CatalogView;
 import io.kpushgateway.kafka.RaceSettler;
 import io.prometheus.client.Metrics.MetricFamily;
@@ -112,7 +113,9 @@ public final class Gateway implements AutoCloseable {
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
             });
-    new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog)
+    NameValidationScheme names =
+        config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
+    new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
         .addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
     new ApiV1Routes(

@@ -108,6 +108,11 @@ public final class GatewayConfig {
   boolean disableConsistencyCheck;
 
   @Option(
+      names = "--push.enable-utf8-names",
+      description = "Allow UTF-8 characters in metric and label names.")
+  boolean enableUtf8Names;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description = "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")

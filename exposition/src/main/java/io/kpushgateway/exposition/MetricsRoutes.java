@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.core.format.DelimitedProtobuf;
+import io.kpushgateway.core.format.EscapingScheme;
 import io.kpushgateway.core.format.ExpositionFormats;
 import io.kpushgateway.core.format.TextWriter;
 import io.kpushgateway.core.merge.FamilyMerger;
@@ -46,12 +47,15 @@ public final class MetricsRoutes {
 
   private void scrape(Context ctx) throws IOException {
     List<MetricFamily> families = FamilyMerger.merge(self.families(), groups.readAll());
-    ExpositionFormats.Format format = ExpositionFormats.negotiate(ctx.header("Accept"));
-    ctx.contentType(format.contentType());
+    String accept = ctx.header("Accept");
+    ExpositionFormats.Format format = ExpositionFormats.negotiate(accept);
+    EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept);
+    // like upstream 1.11, the answer names the escaping (protobuf output is never escaped)
+    ctx.contentType(format.contentType() + "; escaping=" + escaping.parameterValue());
     OutputStream out = ctx.outputStream();
     switch (format) {
       case PROTOBUF -> DelimitedProtobuf.write(out, families);
-      case TEXT -> TextWriter.write(out, families);
+      case TEXT -> TextWriter.write(out, families, escaping);
     }
   }
 }

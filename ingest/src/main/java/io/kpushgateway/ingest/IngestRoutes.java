@@ -1,6 +1,7 @@
 package io.kpushgateway.ingest;
 
 import io.kpushgateway.core.validate.FamilyCatalog;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.javalin.Javalin;
@@ -30,7 +31,19 @@ public final class IngestRoutes {
       String nodeName,
       long maxBodyBytes,
       FamilyCatalog catalog) {
-    this.controller = new PushController(publisher, clock, nodeName, maxBodyBytes, catalog);
+    this(publisher, clock, nodeName, maxBodyBytes, catalog, NameValidationScheme.LEGACY);
+  }
+
+  /** {@code names}: {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}. */
+  public IngestRoutes(
+      PushPublisher publisher,
+      Clock clock,
+      String nodeName,
+      long maxBodyBytes,
+      FamilyCatalog catalog,
+      NameValidationScheme names) {
+    this.controller =
+        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names);
   }
 
   public void addTo(Javalin app) {

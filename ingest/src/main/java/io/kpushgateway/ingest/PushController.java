@@ -6,6 +6,7 @@ import io.kpushgateway.core.format.TextParser;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.path.GroupingKeyPath;
 import io.kpushgateway.core.validate.FamilyCatalog;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.kafka.PushPublisher;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.zip.GZIPInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,22 +38,26 @@ final class PushController {
   private final long maxBodyBytes;
   /** Other groups' families, for the cross-group check; null with the check disabled. */
   private final FamilyCatalog catalog;
+  /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
+  private final NameValidationScheme names;
 
   PushController(
       PushPublisher publisher,
       Clock clock,
       String nodeName,
       long maxBodyBytes,
-      FamilyCatalog catalog) {
+      FamilyCatalog catalog,
+      NameValidationScheme names) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
     this.maxBodyBytes = maxBodyBytes;
     this.catalog = catalog;
+    this.names = names;
   }
 
   void handle(Context ctx, Method method, String pathSuffix) throws IOException {
-    GroupingKey key = GroupingKeyPath.parse(pathSuffix);
+    GroupingKey key = GroupingKeyPath.parse(pathSuffix, names);
     PushRecord.Builder record =
         PushRecord.newBuilder()
             .setMethod(method)
@@ -64,7 +68,7 @@ final class PushController {
     if (method != Method.DELETE) {
       List<MetricFamily> parsed = decode(ctx);
       try {
-        List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key);
+        List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key, names);
         if (catalog != null) {
           catalog.check(key, method, families);
         }
@@ -113,23 +117,17 @@ final class PushController {
   }
 
   private List<MetricFamily> decode(Context ctx) throws IOException {
-    InputStream body = new LimitedInputStream(ctx.bodyInputStream(), maxBodyBytes);
-    String encoding = ctx.header("Content-Encoding");
-    if (encoding != null && encoding.trim().equalsIgnoreCase("gzip")) {
-      try {
-        body = new LimitedInputStream(new GZIPInputStream(body, 8192), maxBodyBytes);
-      } catch (IOException e) {
-        throw PushRejectedException.malformed("invalid gzip body: " + e.getMessage());
-      }
-    }
+    InputStream body =
+        ContentEncoding.decode(
+            ctx.header("Content-Encoding"), ctx.bodyInputStream(), maxBodyBytes);
     try {
       return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))
           ? DelimitedProtobuf.read(body)
-          : TextParser.parse(body);
+          : TextParser.parse(body, names);
     } catch (PushRejectedException | BodyTooLargeException e) {
       throw e;
     } catch (IOException e) {
-      // A truncated or corrupt gzip stream surfaces here.
+      // the client went away or sent less than it announced
       throw PushRejectedException.malformed("could not read the request body: " + e.getMessage());
     }
   }

@@ -2,8 +2,10 @@ package io.kpushgateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.airlift.compress.snappy.SnappyFramedOutputStream;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.validate.FamilyCatalog;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
@@ -17,16 +19,21 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The push API over real HTTP (Javalin on a free port), with a publisher that records what it
@@ -44,6 +51,14 @@ class IngestRoutesTest {
   }
 
   private Javalin app(long maxBody, FamilyCatalog catalog) {
+    return app(maxBody, catalog, NameValidationScheme.LEGACY);
+  }
+
+  private Javalin app(long maxBody, NameValidationScheme names) {
+    return app(maxBody, new FamilyCatalog(), names);
+  }
+
+  private Javalin app(long maxBody, FamilyCatalog catalog, NameValidationScheme names) {
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -51,7 +66,8 @@ class IngestRoutesTest {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
             });
-    new IngestRoutes(publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody, catalog)
+    new IngestRoutes(
+            publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody, catalog, names)
         .addTo(app);
     return app;
   }
@@ -116,7 +132,7 @@ class IngestRoutesTest {
   @Test
   void withTheCheckDisabledPushesAre202AndInvalidOnesRecordedAsFailed() {
     JavalinTest.test(
-        app(1 << 20, null),
+        app(1 << 20, (FamilyCatalog) null),
         (server, client) -> {
           assertThat(client.request("/metrics/job/a", b -> b.put(text("# TYPE m counter\nm 1\n"))).code())
               .isEqualTo(202);
@@ -248,6 +264,213 @@ class IngestRoutesTest {
                   b -> b.put(RequestBody.create(new byte[] {1, 2, 3}, TEXT)).header("Content-Encoding", "gzip"));
           assertThat(badGzip.code()).isEqualTo(400);
         });
+  }
+
+  @Test
+  void contentEncodingIsCaseInsensitiveAndTrimmed() throws IOException {
+    byte[] gz = gzip("m 1\n".getBytes(StandardCharsets.UTF_8));
+    byte[] sn = snappy("s 2\n".getBytes(StandardCharsets.UTF_8));
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          for (String encoding : List.of("gzip", "GZIP", "Gzip", " gzip\t")) {
+            assertThat(push(client, "/metrics/job/" + encoding.trim(), gz, encoding).code())
+                .as(encoding)
+                .isEqualTo(200);
+          }
+          for (String encoding : List.of("snappy", "SNAPPY", " Snappy ")) {
+            assertThat(push(client, "/metrics/job/s", sn, encoding).code())
+                .as(encoding)
+                .isEqualTo(200);
+          }
+          assertThat(publisher.records)
+              .extracting(r -> r.record().getFamilies(0).getName())
+              .containsExactly("m", "m", "m", "m", "s", "s", "s");
+        });
+  }
+
+  @Test
+  void snappyIsTheFramedStreamFormatOverManyChunks() throws IOException {
+    // over 64 KiB: several compressed chunks, as Go's snappy.NewBufferedWriter writes them
+    StringBuilder text = new StringBuilder("# TYPE big gauge\n");
+    for (int i = 0; i < 5_000; i++) {
+      text.append("big{i=\"").append(i).append("\",pad=\"").append("p".repeat(20)).append("\"} ");
+      text.append(i).append('\n');
+    }
+    byte[] body = text.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(body.length).isGreaterThan(3 * 65536);
+    byte[] framed = snappy(body);
+    assertThat(framed.length).isLessThan(body.length);
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(push(client, "/metrics/job/big", framed, "snappy").code()).isEqualTo(200);
+          assertThat(publisher.records.get(0).record().getFamilies(0).getMetricCount())
+              .isEqualTo(5_000);
+        });
+  }
+
+  @Test
+  void otherEncodingsLeaveTheBodyAsItIsLikeUpstream() throws IOException {
+    byte[] plain = "m 1\n".getBytes(StandardCharsets.UTF_8);
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(push(client, "/metrics/job/d", plain, "deflate").code()).isEqualTo(200);
+          assertThat(push(client, "/metrics/job/i", plain, "identity").code()).isEqualTo(200);
+          // a gzip body under a name upstream does not know is parsed as text, and fails
+          Response xgzip = push(client, "/metrics/job/x", gzip(plain), "x-gzip");
+          assertThat(xgzip.code()).isEqualTo(400);
+          assertThat(xgzip.body().string()).startsWith("text format parsing error in line 1");
+          assertThat(publisher.records).hasSize(2);
+        });
+  }
+
+  @Test
+  void emptyBodies() throws IOException {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          // Go's snappy reader takes nothing for an empty stream; its gzip reader wants a header
+          assertThat(push(client, "/metrics/job/s", new byte[0], "snappy").code()).isEqualTo(200);
+          Response gz = push(client, "/metrics/job/g", new byte[0], "gzip");
+          assertThat(gz.code()).isEqualTo(400);
+          assertThat(gz.body().string()).startsWith("gzip: unexpected EOF");
+          assertThat(publisher.records).hasSize(1);
+          assertThat(publisher.records.get(0).record().getFamiliesList()).isEmpty();
+        });
+  }
+
+  static Stream<Arguments> corruptBodies() throws IOException {
+    byte[] text = "m 1\n".getBytes(StandardCharsets.UTF_8);
+    byte[] gz = gzip(text);
+    byte[] framed = snappy(text);
+    byte[] badCrc = framed.clone();
+    badCrc[14] ^= 0x55; // inside the CRC-32C of the first data chunk
+    // the block format of remote write, without the framing: not what upstream reads
+    byte[] longer = "some_metric_name 12345\nother_metric 2\n".getBytes(StandardCharsets.UTF_8);
+    byte[] rawBlock = new byte[128];
+    int rawLength =
+        new io.airlift.compress.snappy.SnappyCompressor()
+            .compress(longer, 0, longer.length, rawBlock, 0, rawBlock.length);
+    return Stream.of(
+        Arguments.of("gzip", "not gzip at all".getBytes(StandardCharsets.UTF_8), "gzip: invalid header"),
+        Arguments.of("gzip", Arrays.copyOf(gz, gz.length - 6), "gzip: unexpected EOF"),
+        Arguments.of("gzip", Arrays.copyOf(gz, 5), "gzip: unexpected EOF"),
+        Arguments.of("snappy", badCrc, "snappy: corrupt input: invalid checksum"),
+        Arguments.of("snappy", Arrays.copyOf(framed, framed.length - 2), "snappy: unexpected EOF"),
+        Arguments.of(
+            "snappy",
+            Arrays.copyOf(rawBlock, rawLength),
+            "snappy: corrupt input: no snappy stream identifier (the framed format is expected)"),
+        Arguments.of("snappy", "garbage, not snappy".getBytes(StandardCharsets.UTF_8), "snappy: corrupt input"));
+  }
+
+  @ParameterizedTest(name = "{0}: {2}")
+  @MethodSource("corruptBodies")
+  void corruptCompressedBodiesAre400AndWriteNothing(String encoding, byte[] body, String message) {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response r = push(client, "/metrics/job/c", body, encoding);
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(r.body().string())
+              .startsWith(message)
+              .contains("(Content-Encoding: " + encoding + ")");
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void theLimitCountsDecompressedBytes() throws IOException {
+    // ~2 MiB of one comment line: compresses to a few KiB, and the parser reads all of it
+    byte[] bomb = ("# " + "x".repeat(2 << 20) + "\nm 1\n").getBytes(StandardCharsets.UTF_8);
+    byte[] gz = gzip(bomb);
+    byte[] sn = snappy(bomb);
+    assertThat(gz.length).isLessThan(64 << 10);
+    assertThat(sn.length).isLessThan(200 << 10);
+    JavalinTest.test(
+        app(256 << 10),
+        (server, client) -> {
+          for (var encoded : Map.of("gzip", gz, "snappy", sn).entrySet()) {
+            Response r = push(client, "/metrics/job/bomb", encoded.getValue(), encoded.getKey());
+            assertThat(r.code()).as(encoded.getKey()).isEqualTo(413);
+            assertThat(r.body().string()).contains("--push.max-body-size");
+          }
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void utf8NamesNeedTheFlag() {
+    JavalinTest.test(
+        app(1 << 20, NameValidationScheme.LEGACY),
+        (server, client) -> {
+          // without the flag a U__ name is an ordinary legacy name ...
+          assertThat(client.request("/metrics/job/j/U__foo_2e_bar/v", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(200);
+          assertThat(GroupingKey.fromBytes(publisher.records.get(0).key()).labels())
+              .containsKey("U__foo_2e_bar");
+          // ... and a quoted UTF-8 name is a parse error
+          Response quoted = client.request("/metrics/job/j", b -> b.put(text("{\"a.b\"} 1\n")));
+          assertThat(quoted.code()).isEqualTo(400);
+          assertThat(quoted.body().string())
+              .isEqualTo("text format parsing error in line 1: invalid metric name \"a.b\"\n");
+          Response dotted = client.request("/metrics/job/j/a.b/v", b -> b.put(text("m 1\n")));
+          assertThat(dotted.code()).isEqualTo(400);
+          assertThat(dotted.body().string()).isEqualTo("improper label name \"a.b\"\n");
+          assertThat(publisher.records).hasSize(1);
+        });
+  }
+
+  @Test
+  void utf8NamesWithTheFlag() {
+    JavalinTest.test(
+        app(1 << 20, NameValidationScheme.UTF8),
+        (server, client) -> {
+          Response r =
+              client.request(
+                  "/metrics/job/j/U__foo_2e_bar/v",
+                  b -> b.put(text("# TYPE \"my.count\" counter\n{\"my.count\",\"a.b\"=\"x\"} 1\n")));
+          assertThat(r.code()).isEqualTo(200);
+          Published p = publisher.records.get(0);
+          assertThat(GroupingKey.fromBytes(p.key()).labels())
+              .containsExactlyInAnyOrderEntriesOf(Map.of("job", "j", "foo.bar", "v"));
+          Metrics.MetricFamily family = p.record().getFamilies(0);
+          assertThat(family.getName()).isEqualTo("my.count");
+          assertThat(family.getMetric(0).getLabelList())
+              .extracting(Metrics.LabelPair::getName)
+              .containsExactly("a.b", "foo.bar", "instance", "job");
+          Response empty = client.request("/metrics/job/j/U__/v", b -> b.put(text("m 1\n")));
+          assertThat(empty.code()).isEqualTo(400);
+          assertThat(empty.body().string()).isEqualTo("improper label name \"U__\"\n");
+          // the path is read the same way for DELETE
+          assertThat(client.delete("/metrics/job/j/U__foo_2e_bar/v").code()).isEqualTo(202);
+          assertThat(GroupingKey.fromBytes(publisher.records.get(1).key()))
+              .isEqualTo(GroupingKey.fromBytes(p.key()));
+        });
+  }
+
+  private static Response push(
+      io.javalin.testtools.HttpClient client, String path, byte[] body, String encoding) {
+    return client.request(
+        path, b -> b.put(RequestBody.create(body, TEXT)).header("Content-Encoding", encoding));
+  }
+
+  static byte[] gzip(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(data);
+    }
+    return out.toByteArray();
+  }
+
+  static byte[] snappy(byte[] data) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (SnappyFramedOutputStream sn = new SnappyFramedOutputStream(out)) {
+      sn.write(data);
+    }
+    return out.toByteArray();
   }
 
   @Test
