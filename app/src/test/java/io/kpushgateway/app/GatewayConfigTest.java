@@ -38,6 +38,15 @@ class GatewayConfigTest {
   }
 
   @Test
+  void utf8NamesAreOffUnlessAskedForLikeUpstream() {
+    assertThat(GatewayConfig.parse().enableUtf8Names).isFalse();
+    assertThat(GatewayConfig.parse().flags()).containsEntry("push.enable-utf8-names", "false");
+    GatewayConfig on = GatewayConfig.parse("--push.enable-utf8-names");
+    assertThat(on.enableUtf8Names).isTrue();
+    assertThat(on.flags()).containsEntry("push.enable-utf8-names", "true");
+  }
+
+  @Test
   void badValuesAreRefusedWithTheFlagNamed() {
     assertThatThrownBy(() -> GatewayConfig.parse("--kafka.produce-timeout=soon"))
         .isInstanceOf(CommandLine.ParameterException.class)
