@@ -117,10 +117,10 @@ final class PushController {
   }
 
   private List<MetricFamily> decode(Context ctx) throws IOException {
-    InputStream body =
-        ContentEncoding.decode(
-            ctx.header("Content-Encoding"), ctx.bodyInputStream(), maxBodyBytes);
     try {
+      InputStream body =
+          ContentEncoding.decode(
+              ctx.header("Content-Encoding"), ctx.bodyInputStream(), maxBodyBytes);
       return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))
           ? DelimitedProtobuf.read(body)
           : TextParser.parse(body, names);
