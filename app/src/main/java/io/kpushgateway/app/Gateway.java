@@ -1,6 +1,7 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.broker.EmbeddedKafka;
+import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
@@ -98,9 +99,14 @@ public final class Gateway implements AutoCloseable {
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
-    new ApiV1Routes(
+    StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
+    new ApiV1Routes(new LocalGroupReader(store), status).addTo(http);
+    new AdminRoutes(
             new LocalGroupReader(store),
-            new StatusInfo(BuildInfo.information(), config.flags(), startTime))
+            publisher,
+            Clock.systemUTC(),
+            nodeName,
+            config.enableAdminApi)
         .addTo(http);
     new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);
     http.exception(
