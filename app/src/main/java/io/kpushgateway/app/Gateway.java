@@ -7,6 +7,7 @@ import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
+import io.kpushgateway.exposition.WebUiRoutes;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
@@ -108,6 +109,7 @@ public final class Gateway implements AutoCloseable {
             nodeName,
             config.enableAdminApi)
         .addTo(http);
+    new WebUiRoutes(new LocalGroupReader(store), status, config.enableAdminApi).addTo(http);
     new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);
     http.exception(
         Exception.class,
