@@ -13,11 +13,13 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
+import io.kpushgateway.exposition.WebUiRoutes;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
@@ -118,10 +120,16 @@ public final class Gateway implements AutoCloseable {
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
         .addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
-    new ApiV1Routes(
+    StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
+    new ApiV1Routes(new LocalGroupReader(store), status).addTo(http);
+    new AdminRoutes(
             new LocalGroupReader(store),
-            new StatusInfo(BuildInfo.information(), config.flags(), startTime))
+            publisher,
+            Clock.systemUTC(),
+            nodeName,
+            config.enableAdminApi)
         .addTo(http);
+    new WebUiRoutes(new LocalGroupReader(store), status, config.enableAdminApi).addTo(http);
     new LifecycleRoutes(
             store, publisher, this::catalogReady, config.enableLifecycle, this::shutdownAsync)
         .addTo(http);

@@ -42,6 +42,11 @@ public final class GatewayConfig {
   boolean enableLifecycle;
 
   @Option(
+      names = "--web.enable-admin-api",
+      description = "Enable API endpoints for admin control actions (PUT /api/v1/admin/wipe).")
+  boolean enableAdminApi;
+
+  @Option(
       names = "--kafka.bootstrap-servers",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
       description =

@@ -47,6 +47,16 @@ class GatewayConfigTest {
   }
 
   @Test
+  void adminApiIsOffUnlessAskedForAndReportedEitherWay() {
+    GatewayConfig off = GatewayConfig.parse();
+    assertThat(off.enableAdminApi).isFalse();
+    assertThat(off.flags()).containsEntry("web.enable-admin-api", "false");
+    GatewayConfig on = GatewayConfig.parse("--web.enable-admin-api");
+    assertThat(on.enableAdminApi).isTrue();
+    assertThat(on.flags()).containsEntry("web.enable-admin-api", "true");
+  }
+
+  @Test
   void badValuesAreRefusedWithTheFlagNamed() {
     assertThatThrownBy(() -> GatewayConfig.parse("--kafka.produce-timeout=soon"))
         .isInstanceOf(CommandLine.ParameterException.class)

@@ -1,0 +1,81 @@
+package io.kpushgateway.app;
+
+import io.kpushgateway.testkit.Await;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A started, ready {@link Gateway} with a plain HTTP client for its API. */
+final class TestGateway implements AutoCloseable {
+
+  private static final Duration READY = Duration.ofSeconds(60);
+
+  private final Gateway gateway;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private TestGateway(Gateway gateway) {
+    this.gateway = gateway;
+  }
+
+  static TestGateway startReady(String... flags) {
+    TestGateway gw = new TestGateway(Gateway.start(GatewayConfig.parse(flags)));
+    try {
+      Await.until(
+          READY, "gateway ready", () -> gw.send("GET", "/-/ready", null).statusCode() == 200);
+    } catch (RuntimeException | Error e) {
+      gw.close();
+      throw e;
+    }
+    return gw;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + gateway.port() + path;
+  }
+
+  HttpResponse<String> send(String method, String path, String body) {
+    HttpRequest.BodyPublisher publisher =
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body);
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .method(method, publisher)
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** PUTs {@code body} to {@code /metrics/<groupPath>} and fails unless it is answered 200. */
+  void push(String groupPath, String body) {
+    HttpResponse<String> r = send("PUT", "/metrics/" + groupPath, body);
+    if (r.statusCode() != 200) {
+      throw new AssertionError(
+          "push to " + groupPath + " answered " + r.statusCode() + ": " + r.body());
+    }
+  }
+
+  String scrape() {
+    HttpResponse<String> r = send("GET", "/metrics", null);
+    if (r.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+  }
+}

@@ -1,0 +1,81 @@
+package io.kpushgateway.exposition;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.kpushgateway.proto.GroupRecord;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The web UI: the page at {@code /} and {@code /status} (one page, two tabs, as upstream) and its
+ * two assets under {@code /static/}, read once from the jar so the UI works offline.
+ */
+public final class WebUiRoutes {
+
+  private static final String RESOURCES = "/io/kpushgateway/exposition/static/";
+
+  /** The assets the page uses, by file name; nothing else is served under /static/. */
+  private static final Map<String, Asset> ASSETS =
+      Map.of(
+          "ui.css", Asset.load("ui.css", "text/css; charset=utf-8"),
+          "ui.js", Asset.load("ui.js", "text/javascript; charset=utf-8"));
+
+  private final LocalGroupReader groups;
+  private final StatusInfo status;
+  private final boolean adminApi;
+
+  /**
+   * @param adminApi whether {@code --web.enable-admin-api} is on: the page then offers "Delete All
+   *     Groups"
+   */
+  public WebUiRoutes(LocalGroupReader groups, StatusInfo status, boolean adminApi) {
+    this.groups = groups;
+    this.status = status;
+    this.adminApi = adminApi;
+  }
+
+  public void addTo(Javalin app) {
+    app.get("/", this::page);
+    app.get("/status", this::page);
+    app.get("/static/<file>", WebUiRoutes::asset);
+  }
+
+  private void page(Context ctx) throws IOException {
+    // read before the first byte is written, so an unavailable store still gets its 503
+    List<GroupRecord> all = groups.readAll();
+    ctx.contentType("text/html; charset=utf-8");
+    Writer out =
+        new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8));
+    WebUiPage.write(out, all, status, adminApi);
+    out.flush();
+  }
+
+  private static void asset(Context ctx) {
+    Asset asset = ASSETS.get(ctx.pathParam("file"));
+    if (asset == null) {
+      ctx.status(404).contentType("text/plain; charset=utf-8").result("404 page not found\n");
+      return;
+    }
+    ctx.contentType(asset.contentType()).result(asset.bytes());
+  }
+
+  private record Asset(byte[] bytes, String contentType) {
+    static Asset load(String name, String contentType) {
+      try (InputStream in = WebUiRoutes.class.getResourceAsStream(RESOURCES + name)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + RESOURCES + name);
+        }
+        return new Asset(in.readAllBytes(), contentType);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}
