@@ -2,6 +2,7 @@ package io.kpushgateway.app;
 
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.exposition.ApiV1Routes;
+import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
@@ -88,6 +89,9 @@ public final class Gateway implements AutoCloseable {
     store.start();
 
     SelfMetrics self = new SelfMetrics(BuildInfo.version(), BuildInfo.revision());
+    UpstreamRouter router =
+        new UpstreamRouter(config.routePrefix(), config.telemetryPath, false);
+    RoutingFilter routing = new RoutingFilter(router, new HttpMetrics(self.registry()));
     http =
         Javalin.create(
             cfg -> {
@@ -95,14 +99,24 @@ public final class Gateway implements AutoCloseable {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
+              // routes, the route prefix and the HTTP self-metrics, in front of Javalin
+              cfg.jetty.modifyServletContextHandler(routing::installOn);
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
-    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
+    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, router.telemetryPath());
     new ApiV1Routes(
             new LocalGroupReader(store),
             new StatusInfo(BuildInfo.information(), config.flags(), startTime))
         .addTo(http);
     new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);
+    // a known route without a registered handler gets Go's 404, like every other 404
+    http.error(
+        404,
+        ctx -> {
+          UpstreamRouter.Answer notFound = UpstreamRouter.notFound();
+          notFound.headers().forEach(ctx::header);
+          ctx.result(notFound.body());
+        });
     http.exception(
         Exception.class,
         (e, ctx) -> {
