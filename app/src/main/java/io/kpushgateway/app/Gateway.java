@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
+import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
@@ -107,6 +108,9 @@ public final class Gateway implements AutoCloseable {
         config.disableConsistencyCheck
             ? null
             : startCatalog(settings, topics, publisher, self, nodeName);
+    UpstreamRouter router =
+        new UpstreamRouter(config.routePrefix(), config.telemetryPath, config.enableAdminApi);
+    RoutingFilter routing = new RoutingFilter(router, new HttpMetrics(self.registry()));
     http =
         Javalin.create(
             cfg -> {
@@ -114,12 +118,14 @@ public final class Gateway implements AutoCloseable {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
+              // routes, the route prefix and the HTTP self-metrics, in front of Javalin
+              cfg.jetty.modifyServletContextHandler(routing::installOn);
             });
     NameValidationScheme names =
         config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
         .addTo(http);
-    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
+    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, router.telemetryPath());
     StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
     new ApiV1Routes(new LocalGroupReader(store), status).addTo(http);
     new AdminRoutes(
@@ -133,6 +139,14 @@ public final class Gateway implements AutoCloseable {
     new LifecycleRoutes(
             store, publisher, this::catalogReady, config.enableLifecycle, this::shutdownAsync)
         .addTo(http);
+    // a known route without a registered handler gets Go's 404, like every other 404
+    http.error(
+        404,
+        ctx -> {
+          UpstreamRouter.Answer notFound = UpstreamRouter.notFound();
+          notFound.headers().forEach(ctx::header);
+          ctx.result(notFound.body());
+        });
     http.exception(
         Exception.class,
         (e, ctx) -> {

@@ -1,11 +1,14 @@
 package io.kpushgateway.app;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +38,20 @@ public final class GatewayConfig {
       defaultValue = "/metrics",
       description = "Path under which to expose metrics (default ${DEFAULT-VALUE}).")
   String telemetryPath;
+
+  @Option(
+      names = "--web.external-url",
+      defaultValue = "",
+      description = "The URL under which the Pushgateway is externally reachable.")
+  String externalUrl;
+
+  @Option(
+      names = "--web.route-prefix",
+      defaultValue = "",
+      description =
+          "Prefix for the internal routes of web endpoints. Defaults to the path of"
+              + " --web.external-url.")
+  String routePrefix;
 
   @Option(
       names = "--web.enable-lifecycle",
@@ -150,6 +167,25 @@ public final class GatewayConfig {
       throw new CommandLine.ParameterException(
           new CommandLine(this), "--web.telemetry-path must start with '/': " + telemetryPath);
     }
+    routePrefix(); // fails early on a malformed external URL
+  }
+
+  /**
+   * Where every route lives, as upstream computes it: the flag, else the path of the external
+   * URL; without slashes at either end, then with one leading slash; {@code ""} for the root.
+   */
+  String routePrefix() {
+    String prefix = routePrefix;
+    if (prefix.isEmpty() && !externalUrl.isEmpty()) {
+      try {
+        prefix = Objects.requireNonNullElse(new URI(externalUrl).getPath(), "");
+      } catch (URISyntaxException e) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--web.external-url is not a valid URL: " + e.getMessage());
+      }
+    }
+    String trimmed = prefix.replaceAll("^/+|/+$", "");
+    return trimmed.isEmpty() ? "" : "/" + trimmed;
   }
 
   boolean embeddedBroker() {
@@ -188,6 +224,8 @@ public final class GatewayConfig {
                   : String.valueOf(option.getValue() == null ? "" : option.getValue());
       flags.put(option.longestName().substring(2), value);
     }
+    // upstream reports the prefix it routes under, e.g. the external URL's path
+    flags.put("web.route-prefix", routePrefix());
     return flags;
   }
 

@@ -68,4 +68,35 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.parse("--web.listen-address=9091"))
         .hasMessageContaining("--web.listen-address");
   }
+
+  @Test
+  void theRoutePrefixIsTheFlagElseTheExternalUrlsPathAsUpstreamNormalisesIt() {
+    assertThat(GatewayConfig.parse().routePrefix()).isEmpty();
+    assertThat(GatewayConfig.parse("--web.route-prefix=pgw/").routePrefix()).isEqualTo("/pgw");
+    assertThat(GatewayConfig.parse("--web.route-prefix=//a//").routePrefix()).isEqualTo("/a");
+    assertThat(GatewayConfig.parse("--web.route-prefix=/").routePrefix()).isEmpty();
+    assertThat(GatewayConfig.parse("--web.external-url=http://example.com:8080/ext/gw/")
+            .routePrefix()).isEqualTo("/ext/gw");
+    assertThat(GatewayConfig.parse("--web.external-url=http://example.com").routePrefix())
+        .isEmpty();
+    assertThat(GatewayConfig.parse("--web.external-url=http://h/x/", "--web.route-prefix=/y")
+            .routePrefix()).isEqualTo("/y");
+  }
+
+  @Test
+  void statusReportsTheExternalUrlAsWrittenAndTheComputedPrefix() {
+    assertThat(GatewayConfig.parse().flags())
+        .containsEntry("web.external-url", "")
+        .containsEntry("web.route-prefix", "");
+    assertThat(GatewayConfig.parse("--web.external-url=http://example.com/pgw/").flags())
+        .containsEntry("web.external-url", "http://example.com/pgw/")
+        .containsEntry("web.route-prefix", "/pgw");
+  }
+
+  @Test
+  void aMalformedExternalUrlIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.parse("--web.external-url=://bad"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--web.external-url");
+  }
 }
