@@ -3,6 +3,7 @@ package io.kpushgateway.kafka;
 import io.kpushgateway.kafka.PublishFailedException.Reason;
 import io.kpushgateway.proto.PushRecord;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -56,6 +57,10 @@ public final class KafkaPushPublisher implements PushPublisher {
   private final long staleMetadataMs;
   private final ScheduledExecutorService retries;
   private final Set<Pending> awaitingMetadata = ConcurrentHashMap.newKeySet();
+  /** Pushes waiting for the topic's metadata, in publish order; also the send order's lock. */
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+  private int drainAttempts; // guarded by waiting
+  private volatile Exception lastNoMetadata;
   private volatile boolean closed;
 
   public KafkaPushPublisher(KafkaSettings settings, Topics topics) {
@@ -119,55 +124,111 @@ public final class KafkaPushPublisher implements PushPublisher {
     return result;
   }
 
+  /**
+   * Sends in publish order. While the topic's metadata is missing, pushes wait in one FIFO queue
+   * and are retried from its head, and later pushes queue behind them: two pushes of one group
+   * reach the partition in the order they were published, even across a broker outage.
+   */
   private void send(Pending pending) {
+    synchronized (waiting) {
+      if (!waiting.isEmpty()) {
+        enqueue(pending, null);
+        return;
+      }
+      Exception noMetadata = trySend(pending);
+      if (noMetadata != null) {
+        enqueue(pending, noMetadata);
+        scheduleDrain();
+      }
+    }
+  }
+
+  /**
+   * Hands one push to the producer. Returns the exception when it failed inside send() before
+   * being buffered because the topic's metadata is not there (yet); null otherwise (buffered, or
+   * completed with its outcome).
+   */
+  private Exception trySend(Pending pending) {
     if (pending.isDone()) {
-      return;
+      return null;
     }
     if (closed) {
       pending.fail(closedException());
-      return;
+      return null;
     }
     Thread sender = Thread.currentThread();
+    Exception[] noMetadata = new Exception[1];
     try {
       producer.send(
           pending.record,
-          (metadata, e) -> onCompletion(pending, e, Thread.currentThread() == sender));
+          (metadata, e) -> {
+            if (e != null
+                && Thread.currentThread() == sender
+                && e instanceof TimeoutException
+                && !(e instanceof BufferExhaustedException)) {
+              noMetadata[0] = e;
+            } else if (e == null) {
+              pending.succeed();
+            } else {
+              pending.fail(classify(e));
+            }
+          });
     } catch (IllegalStateException e) {
       pending.fail(closedException()); // the producer was closed under us
     } catch (RuntimeException e) {
       pending.fail(unavailable("could not hand the push to the Kafka producer", e));
     }
+    return noMetadata[0];
   }
 
-  private void onCompletion(Pending pending, Exception e, boolean withinSend) {
-    if (e == null) {
-      pending.succeed();
-    } else if (withinSend
-        && e instanceof TimeoutException
-        && !(e instanceof BufferExhaustedException)) {
-      // Failed inside send() before being buffered: the topic's metadata is not there (yet).
-      retryLater(pending, e);
-    } else {
-      pending.fail(classify(e));
-    }
-  }
-
-  private void retryLater(Pending pending, Exception e) {
+  /** Queues a push until the metadata arrives, failing it at its deadline. Holds {@code waiting}. */
+  private void enqueue(Pending pending, Exception cause) {
     long remainingNanos = pending.deadlineNanos - System.nanoTime();
     if (remainingNanos <= 0 || closed) {
-      pending.fail(noMetadata(e));
+      pending.fail(closed ? closedException() : noMetadata(cause));
       return;
     }
     try {
-      if (awaitingMetadata.add(pending)) {
-        // Once buffered, the push gets a full delivery timeout of its own: keep the promise of
-        // failing within produceTimeout of the publish anyway.
-        retries.schedule(() -> pending.fail(noMetadata(e)), remainingNanos, TimeUnit.NANOSECONDS);
+      // Once buffered, the push gets a full delivery timeout of its own: keep the promise of
+      // failing within produceTimeout of the publish anyway.
+      retries.schedule(
+          () -> pending.fail(noMetadata(cause != null ? cause : lastNoMetadata)),
+          remainingNanos,
+          TimeUnit.NANOSECONDS);
+      waiting.add(pending);
+      awaitingMetadata.add(pending);
+      if (cause != null) {
+        lastNoMetadata = cause;
       }
-      long backoffMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(pending.retries++, 10));
-      retries.schedule(() -> send(pending), backoffMs, TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException rejected) {
       pending.fail(closedException()); // closing
+    }
+  }
+
+  /** Holds {@code waiting}. */
+  private void scheduleDrain() {
+    long backoffMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(drainAttempts++, 10));
+    try {
+      retries.schedule(this::drain, backoffMs, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException rejected) {
+      // closing: close() fails what waits
+    }
+  }
+
+  /** Retries the queue from its head, in order, until one still finds no metadata. */
+  private void drain() {
+    synchronized (waiting) {
+      while (!waiting.isEmpty()) {
+        Pending head = waiting.peek();
+        Exception noMetadata = trySend(head);
+        if (noMetadata != null) {
+          lastNoMetadata = noMetadata;
+          scheduleDrain();
+          return;
+        }
+        waiting.poll();
+      }
+      drainAttempts = 0;
     }
   }
 
@@ -267,8 +328,6 @@ public final class KafkaPushPublisher implements PushPublisher {
     final long deadlineNanos;
     final CompletableFuture<Void> result;
     final AtomicBoolean done = new AtomicBoolean();
-    // First counted on the publishing thread, then only on the retry thread (schedule hands over).
-    int retries;
 
     Pending(
         ProducerRecord<byte[], PushRecord> record,
