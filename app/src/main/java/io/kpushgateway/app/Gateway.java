@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.app.web.WebSecurity;
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.LocalGroupReader;
@@ -53,6 +54,9 @@ public final class Gateway implements AutoCloseable {
   private void startAll(GatewayConfig config) {
     long t0 = System.nanoTime();
     Instant startTime = Instant.now();
+    // First: a broken web config must stop the start before a broker or store is created.
+    WebSecurity web = WebSecurity.load(config.webConfigFile);
+    started.push(web);
     String bootstrap = config.bootstrapServers;
     if (config.embeddedBroker()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"));
@@ -95,6 +99,7 @@ public final class Gateway implements AutoCloseable {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
+              web.applyTo(cfg, listen);
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
     new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
@@ -112,8 +117,9 @@ public final class Gateway implements AutoCloseable {
     started.push(http::stop);
     http.start(listen.getHostString(), listen.getPort());
     LOG.info(
-        "kpushgateway {} listening on {}:{} (started in {} ms)",
+        "kpushgateway {} listening on {}://{}:{} (started in {} ms)",
         BuildInfo.version(),
+        web.scheme(),
         listen.getHostString(),
         http.port(),
         (System.nanoTime() - t0) / 1_000_000);
