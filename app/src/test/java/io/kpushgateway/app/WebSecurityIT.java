@@ -69,10 +69,10 @@ class WebSecurityIT {
       // Without credentials, or with a wrong password: 401 as upstream, and nothing reaches a route.
       for (String authorization : new String[] {null, basic("alice", "wrong"), basic("mallory", "secret")}) {
         Client c = new Client(https, "https", gw.port(), authorization);
-        for (HttpResponse<String> r : new HttpResponse[] {
+        for (HttpResponse<String> r : java.util.List.of(
             c.send("PUT", "/metrics/job/intruder", "intruder_total 1\n"),
             c.send("GET", "/metrics", null),
-            c.send("GET", "/api/v1/status", null)}) {
+            c.send("GET", "/api/v1/status", null))) {
           assertThat(r.statusCode()).as("%s %s", r.request().method(), r.uri()).isEqualTo(401);
           assertThat(r.headers().firstValue("WWW-Authenticate")).hasValue("Basic");
           assertThat(r.headers().firstValue("Content-Type").orElseThrow().replace(" ", ""))
