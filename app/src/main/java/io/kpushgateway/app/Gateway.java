@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.app.web.WebSecurity;
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
@@ -69,6 +70,9 @@ public final class Gateway implements AutoCloseable {
   private void startAll(GatewayConfig config) {
     long t0 = System.nanoTime();
     Instant startTime = Instant.now();
+    // First: a broken web config must stop the start before a broker or store is created.
+    WebSecurity web = WebSecurity.load(config.webConfigFile);
+    started.push(web);
     String bootstrap = config.bootstrapServers;
     if (config.embeddedBroker()) {
       EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"));
@@ -118,6 +122,7 @@ public final class Gateway implements AutoCloseable {
               cfg.http.prefer405over404 = true;
               cfg.router.ignoreTrailingSlashes = false;
               cfg.http.gzipOnlyCompression();
+              web.applyTo(cfg, listen);
               // routes, the route prefix and the HTTP self-metrics, in front of Javalin
               cfg.jetty.modifyServletContextHandler(routing::installOn);
             });
@@ -156,8 +161,9 @@ public final class Gateway implements AutoCloseable {
     started.push(http::stop);
     http.start(listen.getHostString(), listen.getPort());
     LOG.info(
-        "kpushgateway {} listening on {}:{} (started in {} ms)",
+        "kpushgateway {} listening on {}://{}:{} (started in {} ms)",
         BuildInfo.version(),
+        web.scheme(),
         listen.getHostString(),
         http.port(),
         (System.nanoTime() - t0) / 1_000_000);

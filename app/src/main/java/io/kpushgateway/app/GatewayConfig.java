@@ -34,6 +34,15 @@ public final class GatewayConfig {
   String listenAddress;
 
   @Option(
+      names = "--web.config.file",
+      defaultValue = "",
+      paramLabel = "FILE",
+      description =
+          "[EXPERIMENTAL] Path to configuration file that can enable TLS or authentication"
+              + " (the Prometheus exporter-toolkit's web configuration).")
+  String webConfigFile;
+
+  @Option(
       names = "--web.telemetry-path",
       defaultValue = "/metrics",
       description = "Path under which to expose metrics (default ${DEFAULT-VALUE}).")

@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.app.web.WebConfigException;
 import picocli.CommandLine;
 
 /** {@code java -jar kpushgateway.jar [flags]}: parse the flags, start, stop on SIGTERM. */
@@ -22,7 +23,14 @@ public final class Main {
     }
     // slf4j-simple reads its level once, at the first logger: set it before anything logs.
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel);
-    Gateway gateway = Gateway.start(config);
+    Gateway gateway;
+    try {
+      gateway = Gateway.start(config);
+    } catch (WebConfigException e) {
+      System.err.println("kpushgateway: --web.config.file: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(gateway::close, "sigterm"));
     gateway.awaitShutdown();
     // /-/quit: let the JVM end even if a library left a non-daemon thread behind.
