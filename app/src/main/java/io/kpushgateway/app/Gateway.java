@@ -97,7 +97,8 @@ public final class Gateway implements AutoCloseable {
               cfg.http.gzipOnlyCompression();
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
-    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, config.telemetryPath);
+    new MetricsRoutes(new LocalGroupReader(store), self, config.enableOpenMetrics)
+        .addTo(http, config.telemetryPath);
     new ApiV1Routes(
             new LocalGroupReader(store),
             new StatusInfo(BuildInfo.information(), config.flags(), startTime))
