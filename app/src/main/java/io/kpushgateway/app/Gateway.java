@@ -97,10 +97,10 @@ public final class Gateway implements AutoCloseable {
               cfg.http.gzipOnlyCompression();
             });
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes).addTo(http);
-    new MetricsRoutes(new LocalGroupReader(store), self, config.enableOpenMetrics)
-        .addTo(http, config.telemetryPath);
+    LocalGroupReader groups = new LocalGroupReader(store); // one: it keeps the last groups read
+    new MetricsRoutes(groups, self, config.enableOpenMetrics).addTo(http, config.telemetryPath);
     new ApiV1Routes(
-            new LocalGroupReader(store),
+            groups,
             new StatusInfo(BuildInfo.information(), config.flags(), startTime))
         .addTo(http);
     new LifecycleRoutes(store, publisher, config.enableLifecycle, this::shutdownAsync).addTo(http);

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /** Applies each push to its group with the pure {@link GroupState#apply}; nothing else. */
 final class GroupProcessor implements Processor<Bytes, PushRecord, Void, Void> {
 
-  private KeyValueStore<Bytes, GroupRecord> groups;
+  private KeyValueStore<Bytes, byte[]> groups;
 
   @Override
   public void init(ProcessorContext<Void, Void> context) {
@@ -25,11 +25,13 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Void, Void> {
     if (push.key() == null || push.value() == null) {
       return; // not a push (e.g. a record another tool wrote): nothing to apply
     }
-    GroupRecord next = GroupState.apply(groups.get(push.key()), push.value());
+    byte[] stored = groups.get(push.key());
+    GroupRecord current = stored == null ? null : StoredGroups.parse(stored);
+    GroupRecord next = GroupState.apply(current, push.value());
     if (next == null) {
       groups.delete(push.key());
     } else {
-      groups.put(push.key(), next);
+      groups.put(push.key(), next.toByteArray());
     }
   }
 }
