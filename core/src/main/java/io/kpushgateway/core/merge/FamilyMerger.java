@@ -90,7 +90,8 @@ public final class FamilyMerger {
    */
   public static List<MetricFamily> merge(
       List<MetricFamily> own, Iterable<GroupRecord> groups, Naming naming) {
-    SortedMap<String, Contributions> byName = new TreeMap<>(Utf8Order.COMPARATOR);
+    // hashed while collecting (one lookup per family of every group), sorted once at the end
+    Map<String, Contributions> byName = new HashMap<>();
     for (MetricFamily family : own) {
       add(byName, family);
     }
@@ -103,8 +104,10 @@ public final class FamilyMerger {
       }
     }
     Set<String> dropped = suffixCollisions(byName, naming);
-    List<MetricFamily> result = new ArrayList<>(byName.size());
-    byName.forEach(
+    SortedMap<String, Contributions> sorted = new TreeMap<>(Utf8Order.COMPARATOR);
+    sorted.putAll(byName);
+    List<MetricFamily> result = new ArrayList<>(sorted.size());
+    sorted.forEach(
         (name, contributions) -> {
           if (!dropped.contains(name)) {
             result.add(mergeFamily(contributions.families()));
@@ -124,10 +127,16 @@ public final class FamilyMerger {
     if (contributions.size() == 1) {
       series = first.getMetricList();
     } else {
-      series = new ArrayList<>();
+      series = new ArrayList<>(contributions.size());
       for (MetricFamily family : contributions) {
         if (family.getType() == first.getType()) {
-          series.addAll(family.getMetricList());
+          // most groups hold one series per family: skip addAll's array copy for those
+          List<Metric> metrics = family.getMetricList();
+          if (metrics.size() == 1) {
+            series.add(metrics.get(0));
+          } else {
+            series.addAll(metrics);
+          }
         }
       }
     }
@@ -197,7 +206,7 @@ public final class FamilyMerger {
     return kept;
   }
 
-  private static void add(SortedMap<String, Contributions> byName, MetricFamily family) {
+  private static void add(Map<String, Contributions> byName, MetricFamily family) {
     if (family.getMetricCount() == 0) {
       return; // must not fix a header for series that never come
     }
@@ -215,8 +224,7 @@ public final class FamilyMerger {
    * X} vs {@code X_count}, ...). Decided greedily in precedence order, so the family that came
    * first stays, as with HELP and TYPE.
    */
-  private static Set<String> suffixCollisions(
-      SortedMap<String, Contributions> byName, Naming naming) {
+  private static Set<String> suffixCollisions(Map<String, Contributions> byName, Naming naming) {
     List<Map.Entry<String, Contributions>> byRank = new ArrayList<>(byName.entrySet());
     byRank.sort(Comparator.comparingInt(e -> e.getValue().rank()));
     Map<String, MetricType> kept = new HashMap<>();
