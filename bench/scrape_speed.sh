@@ -9,7 +9,8 @@
 # (upstream with --push.disable-consistency-check, see below). Then, in turn, each is scraped
 # RUNS times with curl (identity, then gzip) after one warm-up; reported are the wall time curl
 # measured and the CPU time the server process spent per scrape (from /proc, all its threads:
-# robust when other work shares the machine). Every server started here is stopped at the end.
+# robust when other work shares the machine), then each server's resident memory. Every server
+# started here is stopped at the end.
 # Environment: NGROUPS=10000 RUNS=5 PAR=4 PUSHGATEWAY=/usr/bin/prometheus-pushgateway
 # JAVA_OPTS= (extra JVM flags for the jars).
 set -euo pipefail
@@ -130,4 +131,7 @@ for url in "${URLS[@]}"; do fill "$url"; done
 echo "GET /metrics, $RUNS sequential curl runs each after one warm-up"
 for i in "${!URLS[@]}"; do scrape "${NAMES[$i]}" "${URLS[$i]}" "${PIDS[$i]}"; done
 for i in "${!URLS[@]}"; do scrape "${NAMES[$i]} gzip" "${URLS[$i]}" "${PIDS[$i]}" --compressed; done
+for i in "${!URLS[@]}"; do
+  echo "${NAMES[$i]}: resident memory $(($(ps -o rss= -p "${PIDS[$i]}") / 1024)) MiB"
+done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -223,6 +223,9 @@ public final class OpenMetricsWriter {
     private final OutputStream out;
     private final byte[] buf = new byte[16 * 1024];
     private int n;
+    // whether the last name seen needs quoting; suffixes never change that
+    private String checkedName;
+    private boolean quotedName;
 
     Sink(OutputStream out) {
       this.out = out;
@@ -235,9 +238,12 @@ public final class OpenMetricsWriter {
      */
     void sample(String name, String suffix, Metric metric, String extraLabel, double extraValue)
         throws IOException {
-      boolean quoted = !NameRules.isValidMetricName(suffix.isEmpty() ? name : name + suffix);
+      if (name != checkedName) {
+        checkedName = name;
+        quotedName = !NameRules.isValidMetricName(name);
+      }
       char separator = '{';
-      if (quoted) {
+      if (quotedName) {
         b('{');
         b('"');
         escaped(name);
