@@ -3,6 +3,7 @@ package io.kpushgateway.core.format;
 import com.google.protobuf.Timestamp;
 import io.kpushgateway.core.validate.NameRules;
 import io.prometheus.client.Metrics.Bucket;
+import io.prometheus.client.Metrics.Counter;
 import io.prometheus.client.Metrics.Exemplar;
 import io.prometheus.client.Metrics.Histogram;
 import io.prometheus.client.Metrics.LabelPair;
@@ -111,10 +112,11 @@ public final class OpenMetricsWriter {
         case COUNTER -> {
           require(metric.hasCounter(), "counter", name, metric);
           w.sample(name, "", metric, null, 0);
-          w.floatValue(metric.getCounter().getValue());
-          w.endSample(metric, metric.getCounter().hasExemplar() ? metric.getCounter().getExemplar() : null);
-          if (total && metric.getCounter().hasCreatedTimestamp()) {
-            w.created(familyName, metric, metric.getCounter().getCreatedTimestamp());
+          Counter counter = metric.getCounter();
+          w.floatValue(counter.getValue());
+          w.endSample(metric, counter.hasExemplar() ? counter.getExemplar() : null);
+          if (total && counter.hasCreatedTimestamp()) {
+            w.created(familyName, metric, counter.getCreatedTimestamp());
           }
         }
         case GAUGE -> {
