@@ -130,17 +130,18 @@ public final class Gateway implements AutoCloseable {
         config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
     new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
         .addTo(http);
-    new MetricsRoutes(new LocalGroupReader(store), self).addTo(http, router.telemetryPath());
+    LocalGroupReader groups = new LocalGroupReader(store); // one: it keeps the last groups read
+    new MetricsRoutes(groups, self, config.enableOpenMetrics).addTo(http, router.telemetryPath());
     StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
-    new ApiV1Routes(new LocalGroupReader(store), status).addTo(http);
+    new ApiV1Routes(groups, status).addTo(http);
     new AdminRoutes(
-            new LocalGroupReader(store),
+            groups,
             publisher,
             Clock.systemUTC(),
             nodeName,
             config.enableAdminApi)
         .addTo(http);
-    new WebUiRoutes(new LocalGroupReader(store), status, config.enableAdminApi).addTo(http);
+    new WebUiRoutes(groups, status, config.enableAdminApi).addTo(http);
     new LifecycleRoutes(
             store, publisher, this::catalogReady, config.enableLifecycle, this::shutdownAsync)
         .addTo(http);

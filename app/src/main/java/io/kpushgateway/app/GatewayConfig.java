@@ -73,6 +73,13 @@ public final class GatewayConfig {
   boolean enableAdminApi;
 
   @Option(
+      names = "--web.enable-openmetrics",
+      description =
+          "Answer OpenMetrics to scrapers that ask for it. Off by default, as in the Pushgateway:"
+              + " OpenMetrics types a counter without the _total suffix as unknown.")
+  boolean enableOpenMetrics;
+
+  @Option(
       names = "--kafka.bootstrap-servers",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
       description =

@@ -18,6 +18,15 @@ class GatewayConfigTest {
     assertThat(c.embeddedBroker()).isTrue();
     assertThat(c.produceTimeout).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxBodyBytes).isEqualTo(32L << 20);
+    assertThat(c.enableOpenMetrics).isFalse();
+    assertThat(c.flags()).containsEntry("web.enable-openmetrics", "false");
+  }
+
+  @Test
+  void openMetricsIsOfferedOnlyWithItsFlag() {
+    GatewayConfig c = GatewayConfig.parse("--web.enable-openmetrics");
+    assertThat(c.enableOpenMetrics).isTrue();
+    assertThat(c.flags()).containsEntry("web.enable-openmetrics", "true");
   }
 
   @Test

@@ -1,23 +1,22 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.core.format.DelimitedProtobuf;
 import io.kpushgateway.core.format.EscapingScheme;
 import io.kpushgateway.core.format.ExpositionFormats;
-import io.kpushgateway.core.format.TextWriter;
 import io.kpushgateway.core.merge.FamilyMerger;
+import io.kpushgateway.core.merge.FamilyMerger.Naming;
 import io.kpushgateway.store.StoreUnavailableException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /metrics}: the gateway's own metrics and every stored group, merged by the
- * Pushgateway's rules, in the format the scraper negotiates, written straight to the response.
+ * Pushgateway's rules, in the format the scraper negotiates (OpenMetrics only when enabled),
+ * written straight to the response; the HTTP layer gzips it when the scraper accepts that.
  */
 public final class MetricsRoutes {
 
@@ -26,10 +25,17 @@ public final class MetricsRoutes {
 
   private final LocalGroupReader groups;
   private final SelfMetrics self;
+  private final boolean openMetrics;
 
   public MetricsRoutes(LocalGroupReader groups, SelfMetrics self) {
+    this(groups, self, false);
+  }
+
+  /** @param openMetrics whether to answer OpenMetrics to scrapers that ask for it */
+  public MetricsRoutes(LocalGroupReader groups, SelfMetrics self, boolean openMetrics) {
     this.groups = groups;
     this.self = self;
+    this.openMetrics = openMetrics;
   }
 
   public void addTo(Javalin app, String telemetryPath) {
@@ -46,16 +52,20 @@ public final class MetricsRoutes {
   }
 
   private void scrape(Context ctx) throws IOException {
-    List<MetricFamily> families = FamilyMerger.merge(self.families(), groups.readAll());
     String accept = ctx.header("Accept");
-    ExpositionFormats.Format format = ExpositionFormats.negotiate(accept);
-    EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept);
-    // like upstream 1.11, the answer names the escaping (protobuf output is never escaped)
-    ctx.contentType(format.contentType() + "; escaping=" + escaping.parameterValue());
-    OutputStream out = ctx.outputStream();
-    switch (format) {
-      case PROTOBUF -> DelimitedProtobuf.write(out, families);
-      case TEXT -> TextWriter.write(out, families, escaping);
-    }
+    ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
+    EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
+    List<MetricFamily> families =
+        FamilyMerger.merge(
+            self.families(),
+            groups.readAll(),
+            format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
+    // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);
+    // upstream offers no OpenMetrics, whose Content-Type stays client_golang's
+    ctx.contentType(
+        format.isOpenMetrics()
+            ? format.contentType()
+            : format.contentType() + "; escaping=" + escaping.parameterValue());
+    format.write(ctx.outputStream(), families, escaping);
   }
 }

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
 
   private ProcessorContext<Bytes, GroupShape> context;
-  private KeyValueStore<Bytes, GroupRecord> groups;
+  private KeyValueStore<Bytes, byte[]> groups;
 
   @Override
   public void init(ProcessorContext<Bytes, GroupShape> context) {
@@ -33,7 +33,8 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     if (push.key() == null || push.value() == null) {
       return; // not a push (e.g. a record another tool wrote): nothing to apply
     }
-    GroupRecord current = groups.get(push.key());
+    byte[] stored = groups.get(push.key());
+    GroupRecord current = stored == null ? null : StoredGroups.parse(stored);
     GroupRecord next = GroupState.apply(current, push.value());
     if (next == null) {
       groups.delete(push.key());
@@ -43,7 +44,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
       }
       return;
     }
-    groups.put(push.key(), next);
+    groups.put(push.key(), next.toByteArray());
     GroupShape shape = GroupShapes.of(next, push.value().getReceivedAtUnixNanos());
     // Shapes are read by every node: forwarded only when they change, not on every push.
     if (current == null || !GroupShapes.sameFamilies(GroupShapes.of(current, 0), shape)) {

@@ -2,7 +2,6 @@ package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.ProtoSerdes;
 import io.kpushgateway.kafka.Topics;
-import io.kpushgateway.proto.GroupRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,12 +22,14 @@ public final class PushTopology {
 
   public static Topology build(Topics topics) {
     StreamsBuilder builder = new StreamsBuilder();
-    StoreBuilder<KeyValueStore<Bytes, GroupRecord>> groups =
+    // Values stay GroupRecord protobuf bytes in memory too: readers parse them, and the
+    // exposition reuses what it parsed for a group as long as its bytes are unchanged.
+    StoreBuilder<KeyValueStore<Bytes, byte[]>> groups =
         org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
                 org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
                     io.kpushgateway.kafka.Stores.GROUPS),
                 Serdes.Bytes(),
-                ProtoSerdes.groupRecord())
+                Serdes.ByteArray())
             // Interactive queries must see a push as soon as it is applied, and the changelog
             // is what makes a restart recover every group.
             .withCachingDisabled()

@@ -3,7 +3,6 @@ package io.kpushgateway.store;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.kafka.Topics;
-import io.kpushgateway.proto.GroupRecord;
 import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.CloseOptions;
@@ -49,18 +48,19 @@ public final class StoreService implements AutoCloseable {
   }
 
   /**
-   * The groups of every partition this node holds, read through interactive queries.
+   * The groups of every partition this node holds, read through interactive queries, as stored:
+   * {@code GroupRecord} bytes ({@link StoredGroups#parse}).
    *
    * @throws StoreUnavailableException while the store is starting, rebalancing or restoring
    */
-  public ReadOnlyKeyValueStore<Bytes, GroupRecord> groups() {
+  public ReadOnlyKeyValueStore<Bytes, byte[]> groups() {
     if (!isRunning()) {
       throw new StoreUnavailableException("the groups store is " + streams.state());
     }
     try {
       return streams.store(
           StoreQueryParameters.fromNameAndType(
-              Stores.GROUPS, QueryableStoreTypes.<Bytes, GroupRecord>keyValueStore()));
+              Stores.GROUPS, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()));
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailableException("the groups store is not available: " + e.getMessage());
     }

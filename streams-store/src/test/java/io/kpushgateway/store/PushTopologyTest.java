@@ -40,7 +40,7 @@ class PushTopologyTest {
 
   private TopologyTestDriver driver;
   private TestInputTopic<Bytes, PushRecord> pushes;
-  private KeyValueStore<Bytes, GroupRecord> groups;
+  private KeyValueStore<Bytes, byte[]> groups;
   private long clock = 1_700_000_000_000_000_000L;
 
   @BeforeEach
@@ -221,9 +221,9 @@ class PushTopologyTest {
   }
 
   private GroupRecord group(GroupingKey key) {
-    GroupRecord g = groups.get(Bytes.wrap(key.toBytes()));
-    assertThat(g).as("group %s", key).isNotNull();
-    return g;
+    byte[] stored = groups.get(Bytes.wrap(key.toBytes()));
+    assertThat(stored).as("group %s", key).isNotNull();
+    return StoredGroups.parse(stored);
   }
 
   private static List<String> names(GroupRecord g) {

@@ -16,17 +16,22 @@ import java.util.Map;
  * body, {@code Accept} the writer of a scrape. Both follow the Pushgateway: a push body is
  * delimited protobuf only when its media type says so exactly, and anything else (missing, JSON,
  * OpenMetrics, garbage) goes to the text parser; a scrape gets protobuf only when the scraper asks
- * for the delimited encoding before text, otherwise text 0.0.4 (OpenMetrics is not offered).
+ * for the delimited encoding before text, OpenMetrics only when the gateway offers it and the
+ * scraper asks for it before text, otherwise text 0.0.4.
  */
 public final class ExpositionFormats {
 
   private static final String PROTO_MEDIA_TYPE = "application/vnd.google.protobuf";
   private static final String PROTO_MESSAGE = "io.prometheus.client.MetricFamily";
+  private static final String OPENMETRICS_MEDIA_TYPE = "application/openmetrics-text";
 
   /** The scrape formats this gateway writes. */
   public enum Format {
     TEXT(TextWriter.CONTENT_TYPE),
-    PROTOBUF(DelimitedProtobuf.CONTENT_TYPE);
+    PROTOBUF(DelimitedProtobuf.CONTENT_TYPE),
+    /** Asked for with version 1.0.0; the same page as 0.0.1 under another Content-Type. */
+    OPENMETRICS_1_0_0(OpenMetricsWriter.CONTENT_TYPE_1_0_0),
+    OPENMETRICS_0_0_1(OpenMetricsWriter.CONTENT_TYPE_0_0_1);
 
     private final String contentType;
 
@@ -38,11 +43,17 @@ public final class ExpositionFormats {
       return contentType;
     }
 
-    public void write(OutputStream out, Iterable<MetricFamily> families) throws IOException {
-      if (this == PROTOBUF) {
-        DelimitedProtobuf.write(out, families);
-      } else {
-        TextWriter.write(out, families);
+    public boolean isOpenMetrics() {
+      return this == OPENMETRICS_1_0_0 || this == OPENMETRICS_0_0_1;
+    }
+
+    /** Writes a page; {@code escaping} applies to the text format (protobuf is never escaped). */
+    public void write(OutputStream out, Iterable<MetricFamily> families, EscapingScheme escaping)
+        throws IOException {
+      switch (this) {
+        case PROTOBUF -> DelimitedProtobuf.write(out, families);
+        case TEXT -> TextWriter.write(out, families, escaping);
+        case OPENMETRICS_1_0_0, OPENMETRICS_0_0_1 -> OpenMetricsWriter.write(out, families);
       }
     }
   }
@@ -75,21 +86,33 @@ public final class ExpositionFormats {
         : TextParser.parse(body);
   }
 
+  /** {@link #negotiate(String, boolean)} without OpenMetrics, as the Pushgateway answers. */
+  public static Format negotiate(String accept) {
+    return negotiate(accept, false);
+  }
+
   /**
    * Picks the scrape format for an {@code Accept} header (may be null), like client_golang's {@code
-   * expfmt.Negotiate}: ranges are taken by descending q (stable); the first that is delimited
-   * MetricFamily protobuf gives PROTOBUF, the first that is {@code text/plain} (version absent or
-   * 0.0.4) gives TEXT; other ranges are skipped, and TEXT is the default. Unlike upstream, a range
-   * with {@code q=0} is skipped too: the client said it does not want it.
+   * expfmt.Negotiate}, or {@code NegotiateIncludingOpenMetrics} when {@code openMetrics}: ranges
+   * are taken by descending q (stable); the first that is delimited MetricFamily protobuf gives
+   * PROTOBUF, {@code text/plain} (version absent or 0.0.4) gives TEXT, and with {@code openMetrics}
+   * {@code application/openmetrics-text} with version 1.0.0 gives OPENMETRICS_1_0_0, with 0.0.1 or
+   * none OPENMETRICS_0_0_1; other ranges are skipped, and TEXT is the default. Unlike upstream, a
+   * range with {@code q=0} is skipped too: the client said it does not want it.
    */
-  public static Format negotiate(String accept) {
+  public static Format negotiate(String accept, boolean openMetrics) {
     for (MediaType range : acceptRanges(accept)) {
-      Format format = match(range);
+      Format format = match(range, openMetrics);
       if (format != null) {
         return format;
       }
     }
     return Format.TEXT;
+  }
+
+  /** {@link #negotiateEscaping(String, boolean)} without OpenMetrics. */
+  public static EscapingScheme negotiateEscaping(String accept) {
+    return negotiateEscaping(accept, false);
   }
 
   /**
@@ -98,14 +121,14 @@ public final class ExpositionFormats {
    * that carries a known one, among the ranges looked at until {@link #negotiate} found its
    * format; {@link EscapingScheme#DEFAULT} without one. Protobuf output is never escaped.
    */
-  public static EscapingScheme negotiateEscaping(String accept) {
+  public static EscapingScheme negotiateEscaping(String accept, boolean openMetrics) {
     EscapingScheme escaping = EscapingScheme.DEFAULT;
     for (MediaType range : acceptRanges(accept)) {
       EscapingScheme asked = EscapingScheme.fromParameter(range.params().get("escaping"));
       if (asked != null) {
         escaping = asked;
       }
-      if (match(range) != null) {
+      if (match(range, openMetrics) != null) {
         break;
       }
     }
@@ -129,7 +152,7 @@ public final class ExpositionFormats {
   }
 
   /** The format one Accept range asks for, or null if it asks for none we write. */
-  private static Format match(MediaType range) {
+  private static Format match(MediaType range, boolean openMetrics) {
     if (range.type().equals(PROTO_MEDIA_TYPE)
         && PROTO_MESSAGE.equals(range.params().get("proto"))) {
       // Upstream would answer encoding=text/compact-text with debug formats we do not offer.
@@ -142,8 +165,17 @@ public final class ExpositionFormats {
       }
     }
     String version = range.params().get("version");
-    if (range.type().equals("text/plain") && (version == null || version.equals("0.0.4"))) {
+    if (range.type().equals("text/plain")
+        && (version == null || version.isEmpty() || version.equals("0.0.4"))) {
       return Format.TEXT;
+    }
+    if (openMetrics && range.type().equals(OPENMETRICS_MEDIA_TYPE)) {
+      if ("1.0.0".equals(version)) {
+        return Format.OPENMETRICS_1_0_0;
+      }
+      if (version == null || version.isEmpty() || version.equals("0.0.1")) {
+        return Format.OPENMETRICS_0_0_1;
+      }
     }
     return null;
   }

@@ -25,6 +25,14 @@ import java.util.TreeMap;
  * repeated series are dropped, so that inconsistent groups (racing pushes on different partitions)
  * never make the page invalid.
  *
+ * <p>Names that would clash once written are resolved by the same precedence: of a histogram or
+ * summary {@code X} and a family {@code X_count}, {@code X_sum} (or, for histograms, {@code
+ * X_bucket}), the one that came first stays whole and the other is left out with all its series,
+ * as client_golang's registry refuses the later one. Partial keeping would not help: the text
+ * parser of prometheus/common attributes every {@code X_count} line to the histogram {@code X} and
+ * rejects the page at the second {@code TYPE}. OpenMetrics adds its own clashes ({@link
+ * Naming#OPENMETRICS}).
+ *
  * <p>Per name the work is {@link #mergeFamily}, which needs only that name's contributions in
  * precedence order: a streaming k-way merge over name-sorted groups can call it directly.
  */
@@ -49,16 +57,41 @@ public final class FamilyMerger {
         return 0;
       };
 
+  /** How the page will name its samples, which decides which family names clash. */
+  public enum Naming {
+    /**
+     * Text 0.0.4 and protobuf (which Prometheus turns into the same series): a histogram or
+     * summary {@code X} claims {@code X_count} and {@code X_sum}, a histogram also {@code
+     * X_bucket}.
+     */
+    PROMETHEUS,
+    /**
+     * OpenMetrics as {@code OpenMetricsWriter} writes it, on top of {@link #PROMETHEUS}: a counter
+     * {@code X_total} is the family {@code X} (so it clashes with a gauge {@code X}) and may write
+     * {@code X_created}; summaries and histograms may write {@code X_created}; a gauge histogram
+     * writes {@code X_gcount} and {@code X_gsum}.
+     */
+    OPENMETRICS
+  }
+
   private FamilyMerger() {}
+
+  /** {@link #merge(List, Iterable, Naming)} for text 0.0.4 and protobuf. */
+  public static List<MetricFamily> merge(List<MetricFamily> own, Iterable<GroupRecord> groups) {
+    return merge(own, groups, Naming.PROMETHEUS);
+  }
 
   /**
    * @param own the gateway's self-metrics; they take precedence over pushed families
    * @param groups the groups in {@code GroupingKey} order; each contributes its stored families and
    *     its two {@link GroupState#metaFamilies timestamp gauges}
+   * @param naming the sample naming of the format the page is written in
    * @return one family per name, sorted by name (byte order), none empty
    */
-  public static List<MetricFamily> merge(List<MetricFamily> own, Iterable<GroupRecord> groups) {
-    SortedMap<String, Contributions> byName = new TreeMap<>(Utf8Order.COMPARATOR);
+  public static List<MetricFamily> merge(
+      List<MetricFamily> own, Iterable<GroupRecord> groups, Naming naming) {
+    // hashed while collecting (one lookup per family of every group), sorted once at the end
+    Map<String, Contributions> byName = new HashMap<>();
     for (MetricFamily family : own) {
       add(byName, family);
     }
@@ -70,9 +103,11 @@ public final class FamilyMerger {
         add(byName, meta);
       }
     }
-    Set<String> dropped = suffixCollisions(byName);
-    List<MetricFamily> result = new ArrayList<>(byName.size());
-    byName.forEach(
+    Set<String> dropped = suffixCollisions(byName, naming);
+    SortedMap<String, Contributions> sorted = new TreeMap<>(Utf8Order.COMPARATOR);
+    sorted.putAll(byName);
+    List<MetricFamily> result = new ArrayList<>(sorted.size());
+    sorted.forEach(
         (name, contributions) -> {
           if (!dropped.contains(name)) {
             result.add(mergeFamily(contributions.families()));
@@ -92,10 +127,16 @@ public final class FamilyMerger {
     if (contributions.size() == 1) {
       series = first.getMetricList();
     } else {
-      series = new ArrayList<>();
+      series = new ArrayList<>(contributions.size());
       for (MetricFamily family : contributions) {
         if (family.getType() == first.getType()) {
-          series.addAll(family.getMetricList());
+          // most groups hold one series per family: skip addAll's array copy for those
+          List<Metric> metrics = family.getMetricList();
+          if (metrics.size() == 1) {
+            series.add(metrics.get(0));
+          } else {
+            series.addAll(metrics);
+          }
         }
       }
     }
@@ -108,19 +149,33 @@ public final class FamilyMerger {
 
   /**
    * {@code series} stably sorted by {@link #SERIES_ORDER}, later repeats of a label set removed;
-   * {@code series} itself when that changes nothing. Stored families are sorted at ingest, so the
-   * sort mostly finds a few presorted runs.
+   * {@code series} itself when that changes nothing. Stored families are sorted at ingest and
+   * groups arrive in key order, so one pass of neighbour comparisons usually settles it.
    */
   private static List<Metric> sortedDistinct(List<Metric> series) {
-    List<Metric> sorted = series;
+    boolean sorted = true;
+    boolean equalNeighbours = false;
     for (int i = 1; i < series.size(); i++) {
-      if (SERIES_ORDER.compare(series.get(i - 1), series.get(i)) > 0) {
-        sorted = new ArrayList<>(series);
-        sorted.sort(SERIES_ORDER);
+      int c = SERIES_ORDER.compare(series.get(i - 1), series.get(i));
+      if (c > 0) {
+        sorted = false;
         break;
       }
+      equalNeighbours |= c == 0;
     }
-    // a repeated label set compares equal, so it sits in a run of equal neighbours
+    if (sorted && !equalNeighbours) {
+      return series;
+    }
+    List<Metric> ordered = series;
+    if (!sorted) {
+      ordered = new ArrayList<>(series);
+      ordered.sort(SERIES_ORDER);
+    }
+    return withoutRepeats(ordered);
+  }
+
+  /** A repeated label set compares equal, so it sits in a run of equal neighbours. */
+  private static List<Metric> withoutRepeats(List<Metric> sorted) {
     List<Metric> distinct = null;
     for (int i = 0; i < sorted.size(); ) {
       int end = i + 1;
@@ -151,7 +206,7 @@ public final class FamilyMerger {
     return kept;
   }
 
-  private static void add(SortedMap<String, Contributions> byName, MetricFamily family) {
+  private static void add(Map<String, Contributions> byName, MetricFamily family) {
     if (family.getMetricCount() == 0) {
       return; // must not fix a header for series that never come
     }
@@ -165,22 +220,26 @@ public final class FamilyMerger {
   }
 
   /**
-   * Names to leave out because they would clash in the text format with a histogram or summary of
-   * another name ({@code X} vs {@code X_count}, ...). Decided greedily in precedence order, so the
-   * family that came first stays, as with HELP and TYPE.
+   * Names to leave out because they would clash once written with a family of another name ({@code
+   * X} vs {@code X_count}, ...). Decided greedily in precedence order, so the family that came
+   * first stays, as with HELP and TYPE.
    */
-  private static Set<String> suffixCollisions(SortedMap<String, Contributions> byName) {
+  private static Set<String> suffixCollisions(Map<String, Contributions> byName, Naming naming) {
     List<Map.Entry<String, Contributions>> byRank = new ArrayList<>(byName.entrySet());
     byRank.sort(Comparator.comparingInt(e -> e.getValue().rank()));
     Map<String, MetricType> kept = new HashMap<>();
+    Set<String> claimed = new HashSet<>(); // OpenMetrics family and sample names taken
     Set<String> dropped = new HashSet<>();
     for (Map.Entry<String, Contributions> e : byRank) {
       String name = e.getKey();
       MetricType type = e.getValue().families().get(0).getType();
-      if (collides(name, type, kept)) {
+      List<String> claims =
+          naming == Naming.OPENMETRICS ? openMetricsClaims(name, type) : List.of();
+      if (collides(name, type, kept) || claims.stream().anyMatch(claimed::contains)) {
         dropped.add(name);
       } else {
         kept.put(name, type);
+        claimed.addAll(claims);
       }
     }
     return dropped;
@@ -208,6 +267,34 @@ public final class FamilyMerger {
       case SUMMARY -> List.of("_count", "_sum");
       case HISTOGRAM, GAUGE_HISTOGRAM -> List.of("_count", "_sum", "_bucket");
       default -> List.of();
+    };
+  }
+
+  /**
+   * The OpenMetrics family name ({@code F:}) and sample names ({@code S:}) a family takes, as
+   * OpenMetricsWriter writes it; {@code _created} counted whether or not a series carries it, so
+   * the outcome does not change with the data.
+   */
+  private static List<String> openMetricsClaims(String name, MetricType type) {
+    String total = "_total";
+    return switch (type) {
+      case COUNTER -> {
+        if (!name.endsWith(total)) {
+          yield List.of("F:" + name, "S:" + name); // written as unknown
+        }
+        String base = name.substring(0, name.length() - total.length());
+        yield List.of("F:" + base, "S:" + name, "S:" + base + "_created");
+      }
+      case SUMMARY ->
+          List.of("F:" + name, "S:" + name, "S:" + name + "_sum", "S:" + name + "_count",
+              "S:" + name + "_created");
+      case HISTOGRAM ->
+          List.of("F:" + name, "S:" + name + "_bucket", "S:" + name + "_sum",
+              "S:" + name + "_count", "S:" + name + "_created");
+      case GAUGE_HISTOGRAM ->
+          List.of("F:" + name, "S:" + name + "_bucket", "S:" + name + "_gsum",
+              "S:" + name + "_gcount");
+      default -> List.of("F:" + name, "S:" + name);
     };
   }
 

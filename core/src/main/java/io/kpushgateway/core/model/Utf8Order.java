@@ -14,17 +14,23 @@ public final class Utf8Order {
   private Utf8Order() {}
 
   public static int compare(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char ca = a.charAt(i);
+      char cb = b.charAt(i);
       if (ca != cb) {
+        // UTF-16 units already order as code points, except surrogates against U+E000..U+FFFF:
+        // move the surrogates above those (the usual code point order fix-up).
+        if (ca >= 0xD800 && cb >= 0xD800) {
+          return Integer.compare(fixUp(ca), fixUp(cb));
+        }
         return Integer.compare(ca, cb);
       }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
     }
-    return Boolean.compare(i < a.length(), j < b.length());
+    return Integer.compare(a.length(), b.length());
+  }
+
+  private static int fixUp(char c) {
+    return c >= 0xE000 ? c - 0x800 : c + 0x2000;
   }
 }

@@ -84,6 +84,7 @@ class ExpositionFormatsTest {
         Arguments.of("empty Accept", "", Format.TEXT),
         Arguments.of("anything", "*/*", Format.TEXT),
         Arguments.of("text", "text/plain", Format.TEXT),
+        Arguments.of("text with an empty version", "text/plain;version=, " + delimited, Format.TEXT),
         Arguments.of("delimited protobuf alone", delimited, Format.PROTOBUF),
         Arguments.of(
             "Prometheus with protobuf scraping",
@@ -157,22 +158,103 @@ class ExpositionFormatsTest {
     assertThat(ExpositionFormats.negotiateEscaping(accept)).isEqualTo(expected);
   }
 
+  /** Each: Accept, the answer without OpenMetrics (upstream's), the answer with it. */
+  static Stream<Arguments> openMetricsAcceptHeaders() {
+    String delimited = PB + ";" + MF + ";encoding=delimited";
+    return Stream.of(
+        Arguments.of(
+            "Prometheus 2 default",
+            "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            Format.TEXT,
+            Format.OPENMETRICS_1_0_0),
+        Arguments.of(
+            "Prometheus 2 with native histograms (protobuf first)",
+            delimited + ",application/openmetrics-text;version=1.0.0;q=0.8,"
+                + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
+                + "*/*;q=0.1",
+            Format.PROTOBUF,
+            Format.PROTOBUF),
+        Arguments.of(
+            "Prometheus 3 default (escaping parameters, text 1.0.0 skipped)",
+            "application/openmetrics-text;version=1.0.0;escaping=allow-utf-8,"
+                + "application/openmetrics-text;version=0.0.1;q=0.9,"
+                + "text/plain;version=1.0.0;escaping=allow-utf-8;q=0.8,"
+                + "text/plain;version=0.0.4;q=0.7,*/*;q=0.6",
+            Format.TEXT,
+            Format.OPENMETRICS_1_0_0),
+        Arguments.of(
+            "older Prometheus: OpenMetrics 0.0.1",
+            "application/openmetrics-text; version=0.0.1,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+            Format.TEXT,
+            Format.OPENMETRICS_0_0_1),
+        Arguments.of(
+            "no version is 0.0.1",
+            "application/openmetrics-text",
+            Format.TEXT,
+            Format.OPENMETRICS_0_0_1),
+        Arguments.of(
+            "an unknown version is skipped",
+            "application/openmetrics-text;version=2.0.0, " + delimited + ";q=0.5",
+            Format.PROTOBUF,
+            Format.PROTOBUF),
+        Arguments.of(
+            "q decides, not order",
+            "text/plain;q=0.9, application/openmetrics-text;version=1.0.0",
+            Format.TEXT,
+            Format.OPENMETRICS_1_0_0),
+        Arguments.of(
+            "text first at equal q",
+            "text/plain, application/openmetrics-text;version=1.0.0",
+            Format.TEXT,
+            Format.TEXT),
+        Arguments.of(
+            "refused with q=0",
+            "application/openmetrics-text;version=1.0.0;q=0",
+            Format.TEXT,
+            Format.TEXT),
+        Arguments.of(
+            "type and parameter names in any case",
+            "Application/OpenMetrics-Text; Version=1.0.0",
+            Format.TEXT,
+            Format.OPENMETRICS_1_0_0));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("openMetricsAcceptHeaders")
+  void offersOpenMetricsOnlyWhenEnabled(
+      String name, String accept, Format without, Format with) {
+    assertThat(ExpositionFormats.negotiate(accept)).isEqualTo(without);
+    assertThat(ExpositionFormats.negotiate(accept, false)).isEqualTo(without);
+    assertThat(ExpositionFormats.negotiate(accept, true)).isEqualTo(with);
+  }
+
   @Test
   void formatsKnowTheirContentType() {
     assertThat(Format.TEXT.contentType()).isEqualTo(TextWriter.CONTENT_TYPE);
     assertThat(Format.PROTOBUF.contentType()).isEqualTo(DelimitedProtobuf.CONTENT_TYPE);
+    // client_golang's expfmt.FmtOpenMetrics_1_0_0 and _0_0_1
+    assertThat(Format.OPENMETRICS_1_0_0.contentType())
+        .isEqualTo("application/openmetrics-text; version=1.0.0; charset=utf-8");
+    assertThat(Format.OPENMETRICS_0_0_1.contentType())
+        .isEqualTo("application/openmetrics-text; version=0.0.1; charset=utf-8");
+    assertThat(Format.OPENMETRICS_1_0_0.isOpenMetrics()).isTrue();
+    assertThat(Format.TEXT.isOpenMetrics()).isFalse();
   }
 
   @Test
   void formatsWriteWithTheirWriter() throws IOException {
     List<MetricFamily> families = List.of(family("g", GAUGE, gauge(1.5)));
     ByteArrayOutputStream text = new ByteArrayOutputStream();
-    Format.TEXT.write(text, families);
+    Format.TEXT.write(text, families, EscapingScheme.DEFAULT);
     assertThat(text.toString(StandardCharsets.UTF_8)).isEqualTo("# TYPE g gauge\ng 1.5\n");
     ByteArrayOutputStream pb = new ByteArrayOutputStream();
-    Format.PROTOBUF.write(pb, families);
+    Format.PROTOBUF.write(pb, families, EscapingScheme.DEFAULT);
     assertThat(DelimitedProtobuf.read(new ByteArrayInputStream(pb.toByteArray())))
         .isEqualTo(families);
+    ByteArrayOutputStream om = new ByteArrayOutputStream();
+    Format.OPENMETRICS_1_0_0.write(om, families, EscapingScheme.DEFAULT);
+    assertThat(om.toString(StandardCharsets.UTF_8)).isEqualTo("# TYPE g gauge\ng 1.5\n# EOF\n");
   }
 
   @Test

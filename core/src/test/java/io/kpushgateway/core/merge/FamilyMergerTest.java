@@ -11,15 +11,25 @@ import static io.kpushgateway.core.TestFamilies.summary;
 import static io.kpushgateway.core.TestFamilies.untyped;
 import static io.prometheus.client.Metrics.MetricType.COUNTER;
 import static io.prometheus.client.Metrics.MetricType.GAUGE;
+import static io.prometheus.client.Metrics.MetricType.GAUGE_HISTOGRAM;
 import static io.prometheus.client.Metrics.MetricType.HISTOGRAM;
 import static io.prometheus.client.Metrics.MetricType.SUMMARY;
 import static io.prometheus.client.Metrics.MetricType.UNTYPED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.kpushgateway.core.format.TextParser;
+import io.kpushgateway.core.format.TextWriter;
+import io.kpushgateway.core.merge.FamilyMerger.Naming;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.proto.GroupRecord;
+import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -252,6 +262,178 @@ class FamilyMergerTest {
             .filter(f -> !f.getName().equals(GroupState.PUSH_FAILURE_TIME))
             .collect(Collectors.toList());
     assertThat(render(withoutMeta)).isEqualTo(expected);
+  }
+
+  /** A one-series family of group {@code job}, with the labels sanitation gives it. */
+  private static MetricFamily pushed(String name, MetricType type, String job) {
+    String[] labels = {"instance", "", "job", job};
+    Metric series =
+        switch (type) {
+          case COUNTER -> counter(1, labels);
+          case GAUGE -> gauge(1, labels);
+          case UNTYPED -> untyped(1, labels);
+          case SUMMARY -> summary(1, 1, labels);
+          case HISTOGRAM, GAUGE_HISTOGRAM -> histogram(1, 1, labels);
+          default -> throw new IllegalArgumentException(type.toString());
+        };
+    return family(name, type, series);
+  }
+
+  /** Groups a, b, c, ... in key order, each holding the families given for it. */
+  private static List<GroupRecord> groups(List<List<Object>> perGroup) {
+    List<GroupRecord> groups = new ArrayList<>();
+    char job = 'a';
+    for (List<Object> spec : perGroup) {
+      List<MetricFamily> families = new ArrayList<>();
+      for (int i = 0; i < spec.size(); i += 2) {
+        families.add(pushed((String) spec.get(i), (MetricType) spec.get(i + 1), "" + job));
+      }
+      families.sort((x, y) -> x.getName().compareTo(y.getName())); // stored sorted by name
+      groups.add(group(key("" + job), 0, families.toArray(MetricFamily[]::new)));
+      job++;
+    }
+    return groups;
+  }
+
+  /**
+   * Each scenario: the naming, own families, the families of groups a, b, ... (name, type pairs)
+   * and the names that stay (meta gauges left out). Earlier wins: own, then group order, then a
+   * group's families by name.
+   */
+  static Stream<Arguments> nameClashes() {
+    return Stream.of(
+        arguments(
+            "histogram X, later gauge X_count: the gauge goes",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x", HISTOGRAM), List.of("x_count", GAUGE)),
+            List.of("x")),
+        arguments(
+            "gauge X_bucket, later histogram X: the histogram goes",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x_bucket", GAUGE), List.of("x", HISTOGRAM)),
+            List.of("x_bucket")),
+        arguments(
+            "untyped X_sum, later summary X: the summary goes",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x_sum", UNTYPED), List.of("x", SUMMARY)),
+            List.of("x_sum")),
+        arguments(
+            "a summary has no _bucket: summary X and gauge X_bucket both stay",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x", SUMMARY), List.of("x_bucket", GAUGE)),
+            List.of("x", "x_bucket")),
+        arguments(
+            "histogram X, later histogram X_count: the parser would file X_count under X",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x", HISTOGRAM), List.of("x_count", HISTOGRAM)),
+            List.of("x")),
+        arguments(
+            "gauge histogram X is a histogram in text: later gauge X_bucket goes",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x", GAUGE_HISTOGRAM), List.of("x_bucket", GAUGE)),
+            List.of("x")),
+        arguments(
+            "within one group the family first by name wins",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x_count", GAUGE, "x", HISTOGRAM)),
+            List.of("x")),
+        arguments(
+            "own families win over every group",
+            Naming.PROMETHEUS,
+            List.of(family("rpc_sum", GAUGE, gauge(1))),
+            List.of(List.of("rpc", SUMMARY)),
+            List.of("rpc_sum")),
+        arguments(
+            "a dropped family claims nothing: X loses to X_count, so X_sum stays",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x_count", GAUGE), List.of("x", HISTOGRAM, "x_sum", GAUGE)),
+            List.of("x_count", "x_sum")),
+        arguments(
+            "the winning type decides: gauge X fixed first, so X_count is no clash",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x", GAUGE), List.of("x", HISTOGRAM, "x_count", GAUGE)),
+            List.of("x", "x_count")),
+        arguments(
+            "counter X_total and gauge X are different series in text",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("x_total", COUNTER), List.of("x", GAUGE)),
+            List.of("x", "x_total")),
+        arguments(
+            "OpenMetrics: counter X_total is the family X, so a later gauge X goes",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(List.of("x_total", COUNTER), List.of("x", GAUGE)),
+            List.of("x_total")),
+        arguments(
+            "OpenMetrics: gauge X first, so a later counter X_total goes",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(List.of("x", GAUGE), List.of("x_total", COUNTER)),
+            List.of("x")),
+        arguments(
+            "OpenMetrics: counter X (written unknown) and counter X_total share the family X",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(List.of("x", COUNTER), List.of("x_total", COUNTER)),
+            List.of("x")),
+        arguments(
+            "OpenMetrics: X_created of a counter, summary or histogram",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(
+                List.of("c_total", COUNTER, "h", HISTOGRAM, "s", SUMMARY),
+                List.of("c_created", GAUGE, "h_created", GAUGE, "s_created", UNTYPED)),
+            List.of("c_total", "h", "s")),
+        arguments(
+            "OpenMetrics: gauge histogram X writes X_gcount and X_gsum",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(List.of("q", GAUGE_HISTOGRAM), List.of("q_gcount", GAUGE, "q_gsum", GAUGE)),
+            List.of("q")),
+        arguments(
+            "text keeps what OpenMetrics would drop",
+            Naming.PROMETHEUS,
+            List.of(),
+            List.of(List.of("q", GAUGE_HISTOGRAM, "c_total", COUNTER), List.of("q_gsum", GAUGE,
+                "c_created", GAUGE)),
+            List.of("c_created", "c_total", "q", "q_gsum")),
+        arguments(
+            "OpenMetrics drops what text drops",
+            Naming.OPENMETRICS,
+            List.of(),
+            List.of(List.of("x", HISTOGRAM), List.of("x_count", GAUGE)),
+            List.of("x")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource
+  void nameClashes(
+      String scenario,
+      Naming naming,
+      List<MetricFamily> own,
+      List<List<Object>> perGroup,
+      List<String> kept)
+      throws IOException {
+    List<MetricFamily> merged = FamilyMerger.merge(own, groups(perGroup), naming);
+    assertThat(merged.stream().map(MetricFamily::getName))
+        .filteredOn(n -> !n.equals(GroupState.PUSH_TIME) && !n.equals(GroupState.PUSH_FAILURE_TIME))
+        .containsExactlyElementsOf(kept);
+    if (naming == Naming.PROMETHEUS) {
+      // the page parses with expfmt's rules (TextParser mirrors them): no second TYPE for a name
+      ByteArrayOutputStream page = new ByteArrayOutputStream();
+      TextWriter.write(page, merged);
+      TextParser.parse(new ByteArrayInputStream(page.toByteArray()));
+    }
   }
 
   @Test

@@ -25,7 +25,12 @@ class Utf8OrderTest {
             "\uFFFD",
             "\uD83D\uDE00",
             "a\uD83D\uDE00",
-            "a\uFFFF");
+            "a\uFFFF",
+            "\uD7FF",
+            "\uD800\uDC00",
+            "\uDBFF\uDFFF",
+            "x\uD800\uDC00y",
+            "x\uE000");
     for (String a : samples) {
       for (String b : samples) {
         int bytes =
