@@ -39,7 +39,7 @@ class ScrapeFormatsIT {
           + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
   private static final String PROTOBUF_ACCEPT =
       "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
-  private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
   private static final String OM_1_0_0 = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   private static final String OM_0_0_1 = "application/openmetrics-text; version=0.0.1; charset=utf-8";
 
@@ -85,7 +85,7 @@ class ScrapeFormatsIT {
       assertThat(protobuf.contentType())
           .isEqualTo(
               "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;"
-                  + " encoding=delimited");
+                  + " encoding=delimited; escaping=underscores");
       assertThat(names(protobuf.body())).contains("fmt_requests_total", "fmt_clash");
 
       for (String accept : new String[] {null, PROMETHEUS_2_ACCEPT, PROTOBUF_ACCEPT}) {
