@@ -96,7 +96,10 @@ public final class Gateway implements AutoCloseable {
             nodeName,
             KafkaOptions.DEFAULT_PUSH_RETENTION,
             KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES,
-            maxRecordBytes(config.maxBodyBytes));
+            maxRecordBytes(config.maxBodyBytes),
+            config.minInsyncReplicas(),
+            config.standbyReplicas,
+            config.sessionTimeout);
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);

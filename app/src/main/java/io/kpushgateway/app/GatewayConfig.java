@@ -79,6 +79,77 @@ public final class GatewayConfig {
               + " OpenMetrics types a counter without the _total suffix as unknown.")
   boolean enableOpenMetrics;
 
+  /** What a process does; see README "Running a cluster". */
+  enum Role {
+    /** The push API: validates pushes and publishes them to Kafka. */
+    ingest,
+    /** The Kafka Streams store with /metrics, /federate, /api/v1/*, the UI and admin wipe. */
+    store
+  }
+
+  /** Partial-failure policy of a cluster-wide read. */
+  enum PartialReads {
+    /** Answer 503 naming the unavailable partitions. */
+    fail,
+    /** Answer with what could be read and count it in kpushgateway_scrape_partial_total. */
+    serve
+  }
+
+  @Option(
+      names = "--roles",
+      split = ",",
+      defaultValue = "ingest,store",
+      paramLabel = "ROLE[,ROLE]",
+      description =
+          "What this node does: ingest (the push API), store (the state, /metrics, /federate,"
+              + " /api/v1/*, the web UI), or both (default ${DEFAULT-VALUE}).")
+  java.util.Set<Role> roles;
+
+  @Option(
+      names = "--cluster.advertise-address",
+      defaultValue = "",
+      paramLabel = "HOST:PORT",
+      description =
+          "Address other nodes reach this node's HTTP port at, for cluster-wide reads (Kafka"
+              + " Streams' application.server). Default: the listen address, with this host's"
+              + " name when listening on every interface.")
+  String advertiseAddress;
+
+  @Option(
+      names = "--cluster.peer-timeout",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description =
+          "How long a cluster-wide read waits for each peer's groups (default ${DEFAULT-VALUE}).")
+  Duration peerTimeout;
+
+  @Option(
+      names = "--cluster.partial-reads",
+      defaultValue = "fail",
+      description =
+          "When some partitions cannot be read (a peer down, partitions moving): fail (503"
+              + " naming them) or serve (answer with the rest; counted in"
+              + " kpushgateway_scrape_partial_total) (default ${DEFAULT-VALUE}).")
+  PartialReads partialReads;
+
+  @Option(
+      names = "--store.standby-replicas",
+      defaultValue = "0",
+      description =
+          "Warm copies of each partition's state kept on other store nodes, for fast fail-over"
+              + " (Kafka Streams num.standby.replicas) (default ${DEFAULT-VALUE}).")
+  int standbyReplicas;
+
+  @Option(
+      names = "--store.session-timeout",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "How soon Kafka gives a store node's partitions to the others when it stops answering"
+              + " (the store consumer's session.timeout.ms; at least the broker's"
+              + " group.min.session.timeout.ms, 6s by default) (default ${DEFAULT-VALUE}).")
+  Duration sessionTimeout;
+
   @Option(
       names = "--kafka.bootstrap-servers",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
@@ -110,7 +181,9 @@ public final class GatewayConfig {
   @Option(
       names = "--kafka.partitions",
       defaultValue = "4",
-      description = "Partitions of the pushes topic when this gateway creates it (default ${DEFAULT-VALUE}).")
+      description =
+          "Partitions of the pushes topic when this gateway creates it: the most store nodes that"
+              + " can share the work (default ${DEFAULT-VALUE}).")
   int partitions;
 
   @Option(
@@ -118,6 +191,15 @@ public final class GatewayConfig {
       defaultValue = "1",
       description = "Replication factor of the topics this gateway creates (default ${DEFAULT-VALUE}).")
   short replicationFactor;
+
+  @Option(
+      names = "--kafka.min-insync-replicas",
+      paramLabel = "N",
+      description =
+          "min.insync.replicas of the topics this gateway creates: how many replicas must have a"
+              + " push before it is acknowledged. Default: 2 when the replication factor is 3 or"
+              + " more, else 1.")
+  Integer minInsyncReplicas;
 
   @Option(
       names = "--kafka.produce-timeout",
@@ -184,6 +266,61 @@ public final class GatewayConfig {
           new CommandLine(this), "--web.telemetry-path must start with '/': " + telemetryPath);
     }
     routePrefix(); // fails early on a malformed external URL
+    if (roles.isEmpty()) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--roles must name a role");
+    }
+    if (standbyReplicas < 0) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--store.standby-replicas must not be negative");
+    }
+    if (minInsyncReplicas != null
+        && (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor)) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--kafka.min-insync-replicas must be between 1 and --kafka.replication-factor ("
+              + replicationFactor
+              + ")");
+    }
+    advertisedAddress(); // fails early on a malformed address
+  }
+
+  boolean runs(Role role) {
+    return roles.contains(role);
+  }
+
+  /** {@code --kafka.min-insync-replicas}, or its default for the replication factor. */
+  int minInsyncReplicas() {
+    return minInsyncReplicas != null ? minInsyncReplicas : replicationFactor >= 3 ? 2 : 1;
+  }
+
+  /**
+   * HOST:PORT where peers reach this node: the flag, else the listen address (this host's name
+   * when listening on every interface).
+   */
+  String advertisedAddress() {
+    if (!advertiseAddress.isBlank()) {
+      int colon = advertiseAddress.lastIndexOf(':');
+      if (colon <= 0 || !advertiseAddress.substring(colon + 1).matches("[0-9]{1,5}")) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this),
+            "--cluster.advertise-address must be HOST:PORT, got " + advertiseAddress);
+      }
+      return advertiseAddress;
+    }
+    InetSocketAddress listen = listenSocket();
+    String host =
+        listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()
+            ? hostName()
+            : listen.getHostString();
+    return host + ":" + listen.getPort();
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /**

@@ -48,14 +48,14 @@ public final class AdminRoutes {
           HandlerType.DELETE,
           HandlerType.PATCH);
 
-  private final LocalGroupReader groups;
+  private final GroupSource groups;
   private final PushPublisher publisher;
   private final Clock clock;
   private final String nodeName;
   private final boolean enabled;
 
   public AdminRoutes(
-      LocalGroupReader groups,
+      GroupSource groups,
       PushPublisher publisher,
       Clock clock,
       String nodeName,

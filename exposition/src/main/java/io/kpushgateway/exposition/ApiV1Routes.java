@@ -18,10 +18,10 @@ public final class ApiV1Routes {
   private static final Logger LOG = LoggerFactory.getLogger(ApiV1Routes.class);
   static final String PREFIX = "/api/v1";
 
-  private final LocalGroupReader groups;
+  private final GroupSource groups;
   private final StatusInfo status;
 
-  public ApiV1Routes(LocalGroupReader groups, StatusInfo status) {
+  public ApiV1Routes(GroupSource groups, StatusInfo status) {
     this.groups = groups;
     this.status = status;
   }

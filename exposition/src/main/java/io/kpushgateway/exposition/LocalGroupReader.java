@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  * group that lives through the whole scrape and, on a big store, through several collections. The
  * price is that the parsed groups of the last read stay in memory, as upstream keeps all of them.
  */
-public final class LocalGroupReader {
+public final class LocalGroupReader implements GroupSource {
 
   private final StoreService store;
 
@@ -41,6 +41,7 @@ public final class LocalGroupReader {
    * All local groups in canonical grouping-key order (the order of the merge rules), which the
    * per-partition iterators do not give across partitions.
    */
+  @Override
   public List<GroupRecord> readAll() {
     List<KeyValue<Bytes, byte[]>> stored = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> it = store.groups().all()) {

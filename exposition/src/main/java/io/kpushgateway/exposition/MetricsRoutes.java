@@ -23,16 +23,16 @@ public final class MetricsRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsRoutes.class);
   static final String RETRY_AFTER_SECONDS = "1";
 
-  private final LocalGroupReader groups;
+  private final GroupSource groups;
   private final SelfMetrics self;
   private final boolean openMetrics;
 
-  public MetricsRoutes(LocalGroupReader groups, SelfMetrics self) {
+  public MetricsRoutes(GroupSource groups, SelfMetrics self) {
     this(groups, self, false);
   }
 
   /** @param openMetrics whether to answer OpenMetrics to scrapers that ask for it */
-  public MetricsRoutes(LocalGroupReader groups, SelfMetrics self, boolean openMetrics) {
+  public MetricsRoutes(GroupSource groups, SelfMetrics self, boolean openMetrics) {
     this.groups = groups;
     this.self = self;
     this.openMetrics = openMetrics;

@@ -27,7 +27,7 @@ public final class WebUiRoutes {
           "ui.css", Asset.load("ui.css", "text/css; charset=utf-8"),
           "ui.js", Asset.load("ui.js", "text/javascript; charset=utf-8"));
 
-  private final LocalGroupReader groups;
+  private final GroupSource groups;
   private final StatusInfo status;
   private final boolean adminApi;
 
@@ -35,7 +35,7 @@ public final class WebUiRoutes {
    * @param adminApi whether {@code --web.enable-admin-api} is on: the page then offers "Delete All
    *     Groups"
    */
-  public WebUiRoutes(LocalGroupReader groups, StatusInfo status, boolean adminApi) {
+  public WebUiRoutes(GroupSource groups, StatusInfo status, boolean adminApi) {
     this.groups = groups;
     this.status = status;
     this.adminApi = adminApi;

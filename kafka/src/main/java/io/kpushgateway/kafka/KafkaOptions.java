@@ -27,6 +27,12 @@ import java.util.regex.Pattern;
  * @param pushRetention how long the push log (the history) keeps pushes; null keeps them forever
  * @param maxInFlightPushes pushes waiting for an acknowledgement beyond which a publish fails at
  *     once instead of queuing
+ * @param maxRecordBytes the largest record on the gateway's topics
+ * @param minInsyncReplicas {@code min.insync.replicas} of the topics the gateway creates
+ * @param standbyReplicas Kafka Streams {@code num.standby.replicas}: warm copies of each store
+ *     partition on other store nodes
+ * @param sessionTimeout how long a store node may stay silent before its partitions move (the
+ *     Streams consumer's {@code session.timeout.ms})
  */
 public record KafkaOptions(
     String bootstrapServers,
@@ -41,7 +47,10 @@ public record KafkaOptions(
     String nodeName,
     Duration pushRetention,
     int maxInFlightPushes,
-    int maxRecordBytes) {
+    int maxRecordBytes,
+    int minInsyncReplicas,
+    int standbyReplicas,
+    Duration sessionTimeout) {
 
   public static final String DEFAULT_TOPIC_PREFIX = "kpushgateway";
   public static final String DEFAULT_APPLICATION_ID = "kpushgateway";
@@ -60,6 +69,8 @@ public record KafkaOptions(
   public static final int DEFAULT_MAX_IN_FLIGHT_PUSHES = 10_000;
   /** Kafka's own default record limit (max.request.size, message.max.bytes) is about 1 MiB. */
   public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+  /** Fail-over within seconds; Kafka Streams' own default is 45 s. */
+  public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
   // Kafka's legal topic characters; the application id prefixes internal topic names too.
   private static final Pattern TOPIC_NAME_PART = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
@@ -91,6 +102,14 @@ public record KafkaOptions(
     if (maxRecordBytes < 1024) {
       throw new IllegalArgumentException("maxRecordBytes must be at least 1024: " + maxRecordBytes);
     }
+    if (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
+      throw new IllegalArgumentException(
+          "minInsyncReplicas must be between 1 and the replication factor: " + minInsyncReplicas);
+    }
+    if (standbyReplicas < 0) {
+      throw new IllegalArgumentException("standbyReplicas must not be negative: " + standbyReplicas);
+    }
+    requirePositive(sessionTimeout, "sessionTimeout");
     if (maxInFlightPushes < 1) {
       throw new IllegalArgumentException(
           "maxInFlightPushes must be at least 1: " + maxInFlightPushes);
@@ -100,7 +119,8 @@ public record KafkaOptions(
   /**
    * The defaults: topic prefix and application id {@value #DEFAULT_TOPIC_PREFIX}, 4 partitions,
    * replication factor 1, commit interval 100 ms, produce timeout 10 s, no application server, this
-   * host's name as node name, 7 days of push history, 10,000 pushes in flight.
+   * host's name as node name, 7 days of push history, 10,000 pushes in flight, min.insync.replicas 1,
+   * no standby replicas, a 10 s session timeout.
    */
   public static KafkaOptions defaults(String bootstrapServers, Path stateDir) {
     return new KafkaOptions(
@@ -116,7 +136,10 @@ public record KafkaOptions(
         defaultNodeName(),
         DEFAULT_PUSH_RETENTION,
         DEFAULT_MAX_IN_FLIGHT_PUSHES,
-        DEFAULT_MAX_RECORD_BYTES);
+        DEFAULT_MAX_RECORD_BYTES,
+        1,
+        0,
+        DEFAULT_SESSION_TIMEOUT);
   }
 
   public KafkaOptions withTopicPrefix(String topicPrefix) {
@@ -137,6 +160,14 @@ public record KafkaOptions(
 
   public KafkaOptions withMaxRecordBytes(int maxRecordBytes) {
     return copy(c -> c.maxRecordBytes = maxRecordBytes);
+  }
+
+  public KafkaOptions withStandbyReplicas(int standbyReplicas) {
+    return copy(c -> c.standbyReplicas = standbyReplicas);
+  }
+
+  public KafkaOptions withSessionTimeout(Duration sessionTimeout) {
+    return copy(c -> c.sessionTimeout = sessionTimeout);
   }
 
   public KafkaOptions withMaxInFlightPushes(int maxInFlightPushes) {
@@ -168,7 +199,10 @@ public record KafkaOptions(
         c.nodeName,
         c.pushRetention,
         c.maxInFlightPushes,
-        c.maxRecordBytes);
+        c.maxRecordBytes,
+        c.minInsyncReplicas,
+        c.standbyReplicas,
+        c.sessionTimeout);
   }
 
   /** The components of a copy being made, mutable until {@link #copy} builds the record. */
@@ -186,6 +220,9 @@ public record KafkaOptions(
     Duration pushRetention;
     int maxInFlightPushes;
     int maxRecordBytes;
+    int minInsyncReplicas;
+    int standbyReplicas;
+    Duration sessionTimeout;
 
     Copy(KafkaOptions o) {
       bootstrapServers = o.bootstrapServers;
@@ -201,6 +238,9 @@ public record KafkaOptions(
       pushRetention = o.pushRetention;
       maxInFlightPushes = o.maxInFlightPushes;
       maxRecordBytes = o.maxRecordBytes;
+      minInsyncReplicas = o.minInsyncReplicas;
+      standbyReplicas = o.standbyReplicas;
+      sessionTimeout = o.sessionTimeout;
     }
   }
 

@@ -85,6 +85,17 @@ public final class KafkaSettings {
     if (options.applicationServer() != null) {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.applicationServer());
     }
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
+    // A node killed without leaving the group hands its partitions over after this long.
+    int sessionMs = (int) options.sessionTimeout().toMillis();
+    p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionMs);
+    p.put(
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+        Math.max(100, sessionMs / 5));
+    // The changelog is the store's only copy besides the push log: as durable as the pushes.
+    p.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Integer.toString(options.minInsyncReplicas()));
     // New pushes return from a parked fetch at once (fetch.min.bytes=1); this bounds the rest,
     // e.g. a fetch parked before a partition was assigned.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);

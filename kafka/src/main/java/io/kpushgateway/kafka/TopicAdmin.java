@@ -110,6 +110,8 @@ public final class TopicAdmin {
     Map<String, String> config = new LinkedHashMap<>();
     config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
+    config.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(options.minInsyncReplicas()));
     return config;
   }
 
@@ -120,6 +122,9 @@ public final class TopicAdmin {
     // Retention and replay go by record timestamps, which are the receive times we stamp.
     config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
     config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
+    // With acks=all, a push is acknowledged once this many replicas have it.
+    config.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(options.minInsyncReplicas()));
     if (options.pushRetention() == null) {
       config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
     } else {

@@ -54,7 +54,10 @@ class KafkaOptionsTest {
                 DEFAULTS.nodeName(),
                 Duration.ofDays(7),
                 7,
-                KafkaOptions.DEFAULT_MAX_RECORD_BYTES));
+                KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
+                    1,
+                    0,
+                    KafkaOptions.DEFAULT_SESSION_TIMEOUT));
   }
 
   @Test
@@ -99,7 +102,10 @@ class KafkaOptionsTest {
                     "n",
                     null,
                     1,
-                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES))
+                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
+                    1,
+                    0,
+                    KafkaOptions.DEFAULT_SESSION_TIMEOUT))
         .hasMessageContaining("partitions");
     assertThatThrownBy(
             () ->
@@ -116,7 +122,10 @@ class KafkaOptionsTest {
                     "n",
                     null,
                     1,
-                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES))
+                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
+                    1,
+                    0,
+                    KafkaOptions.DEFAULT_SESSION_TIMEOUT))
         .hasMessageContaining("replicationFactor");
     assertThatThrownBy(() -> DEFAULTS.withPushRetention(Duration.ofDays(-1)))
         .hasMessageContaining("pushRetention");

@@ -89,7 +89,10 @@ class TopicAdminIT {
             "n",
             KafkaOptions.DEFAULT_PUSH_RETENTION,
             1,
-            KafkaOptions.DEFAULT_MAX_RECORD_BYTES);
+            KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
+            1,
+            0,
+            KafkaOptions.DEFAULT_SESSION_TIMEOUT);
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->

@@ -25,7 +25,9 @@ class TopicAdminTest {
                 "segment.ms",
                 Long.toString(Duration.ofDays(1).toMillis()),
                 "max.message.bytes",
-                Integer.toString(KafkaOptions.DEFAULT_MAX_RECORD_BYTES)));
+                Integer.toString(KafkaOptions.DEFAULT_MAX_RECORD_BYTES),
+                "min.insync.replicas",
+                "1"));
   }
 
   @Test

@@ -4,11 +4,21 @@ import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.kafka.Topics;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -21,8 +31,10 @@ public final class StoreService implements AutoCloseable {
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaStreams streams;
+  private final String pushesTopic;
 
   public StoreService(KafkaSettings settings, Topics topics) {
+    this.pushesTopic = topics.pushes();
     this.streams = new KafkaStreams(PushTopology.build(topics), settings.streams());
     streams.setStateListener(
         (now, before) -> LOG.info("store state {} -> {}", before, now));
@@ -64,6 +76,59 @@ public final class StoreService implements AutoCloseable {
     } catch (InvalidStateStoreException e) {
       throw new StoreUnavailableException("the groups store is not available: " + e.getMessage());
     }
+  }
+
+  /**
+   * Which store node serves each partition as active, by partition, from the group's last
+   * assignment; a partition nobody serves (its node gone, not yet reassigned) is absent.
+   *
+   * @throws StoreUnavailableException while this node's store is not running or rebalancing
+   */
+  public SortedMap<Integer, HostInfo> activeOwners() {
+    SortedMap<Integer, HostInfo> owners = new TreeMap<>();
+    try {
+      for (StreamsMetadata node : streams.streamsMetadataForStore(Stores.GROUPS)) {
+        for (TopicPartition tp : node.topicPartitions()) {
+          if (tp.topic().equals(pushesTopic)) {
+            owners.put(tp.partition(), node.hostInfo());
+          }
+        }
+      }
+    } catch (RuntimeException e) { // not started yet, or shutting down
+      throw new StoreUnavailableException("the groups store is " + streams.state());
+    }
+    return owners;
+  }
+
+  /** What {@link #readPartitions} read: the groups, and each partition it could not read. */
+  public record PartitionRead(
+      List<KeyValue<Bytes, byte[]>> groups, SortedMap<Integer, String> unavailable) {}
+
+  /**
+   * The groups of the given partitions, read from this node's active copies through interactive
+   * queries, as stored ({@link StoredGroups#parse}); each partition this node does not serve as
+   * active and running right now is reported instead, with the reason.
+   */
+  public PartitionRead readPartitions(Collection<Integer> partitions) {
+    List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
+    SortedMap<Integer, String> unavailable = new TreeMap<>();
+    for (int partition : partitions) {
+      List<KeyValue<Bytes, byte[]>> read = new ArrayList<>();
+      try {
+        ReadOnlyKeyValueStore<Bytes, byte[]> store =
+            streams.store(
+                StoreQueryParameters.fromNameAndType(
+                        Stores.GROUPS, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                    .withPartition(partition));
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+          it.forEachRemaining(read::add);
+        }
+        groups.addAll(read);
+      } catch (RuntimeException e) { // not hosted here, restoring, moved while read, not started
+        unavailable.put(partition, "not served by this node (" + e.getMessage() + ")");
+      }
+    }
+    return new PartitionRead(groups, unavailable);
   }
 
   @Override
