@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * strconv.ParseInt}, {@code %q} quoting and {@code utf8.Valid}. Works on raw bytes because the text
  * format is read byte by byte, as upstream does.
  */
-final class GoSyntax {
+public final class GoSyntax {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
@@ -209,7 +209,8 @@ final class GoSyntax {
     return sb.append('"').toString();
   }
 
-  static String quote(String s) {
+  /** {@code fmt.Sprintf("%q", s)}: how Go, and so Prometheus, quotes a string in a message. */
+  public static String quote(String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     return quote(b, 0, b.length);
   }
