@@ -1,0 +1,74 @@
+package io.kpushgateway.exposition;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.kpushgateway.core.format.EscapingScheme;
+import io.kpushgateway.core.format.ExpositionFormats;
+import io.kpushgateway.core.merge.FamilyMerger;
+import io.kpushgateway.core.merge.FamilyMerger.Naming;
+import io.kpushgateway.store.StoreUnavailableException;
+import io.prometheus.client.Metrics.MetricFamily;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The merged page that {@code /metrics} serves whole and {@code /federate} in part: the gateway's
+ * own metrics and every stored group, merged by the Pushgateway's rules, in the format the scraper
+ * negotiates (OpenMetrics only when enabled), written straight to the response; the HTTP layer
+ * gzips it when the scraper accepts that.
+ */
+final class ScrapePage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScrapePage.class);
+
+  private final GroupSource groups;
+  private final SelfMetrics self;
+  private final boolean openMetrics;
+
+  ScrapePage(GroupSource groups, SelfMetrics self, boolean openMetrics) {
+    this.groups = groups;
+    this.self = self;
+    this.openMetrics = openMetrics;
+  }
+
+  /** A store that cannot be read right now answers 503 with Retry-After, on any route. */
+  static void answerUnavailableStore(Javalin app) {
+    app.exception(
+        StoreUnavailableException.class,
+        (e, ctx) -> {
+          LOG.info("{} answered 503: {}", ctx.path(), e.getMessage());
+          ctx.status(503)
+              .header("Retry-After", MetricsRoutes.RETRY_AFTER_SECONDS)
+              .contentType("text/plain; charset=utf-8")
+              .result(e.getMessage() + "\n");
+        });
+  }
+
+  /**
+   * Writes the page, or the part of it {@code select} keeps (given the merged families in page
+   * order, it returns those to write).
+   *
+   * @throws StoreUnavailableException before anything is written, when groups cannot be read
+   */
+  void write(Context ctx, UnaryOperator<List<MetricFamily>> select) throws IOException {
+    String accept = ctx.header("Accept");
+    ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
+    EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
+    List<MetricFamily> families =
+        FamilyMerger.merge(
+            self.families(),
+            groups.readAll(),
+            format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
+    families = select.apply(families);
+    // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);
+    // upstream offers no OpenMetrics, whose Content-Type stays client_golang's
+    ctx.contentType(
+        format.isOpenMetrics()
+            ? format.contentType()
+            : format.contentType() + "; escaping=" + escaping.parameterValue());
+    format.write(ctx.outputStream(), families, escaping);
+  }
+}
