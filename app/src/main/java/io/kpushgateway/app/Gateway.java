@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
+import io.kpushgateway.exposition.FederateRoutes;
 import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.MetricsRoutes;
@@ -135,6 +136,9 @@ public final class Gateway implements AutoCloseable {
         .addTo(http);
     LocalGroupReader groups = new LocalGroupReader(store); // one: it keeps the last groups read
     new MetricsRoutes(groups, self, config.enableOpenMetrics).addTo(http, router.telemetryPath());
+    if (!router.telemetryPath().equals(FederateRoutes.PATH)) {
+      new FederateRoutes(groups, self, config.enableOpenMetrics).addTo(http);
+    }
     StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
     new ApiV1Routes(groups, status).addTo(http);
     new AdminRoutes(

@@ -68,7 +68,9 @@ final class UpstreamRouter {
     String p = bytes(prefix);
     main.add("GET", p + "/-/healthy", "healthy", prefix)
         .add("GET", p + "/-/ready", "ready", prefix)
-        .add("GET", bytes(joined), null, prefix); // scrapes are not counted
+        .add("GET", bytes(joined), null, prefix) // scrapes are not counted
+        // ours, not upstream's: Prometheus' federation endpoint (a telemetry path there wins)
+        .add("GET", p + "/federate", "federate", prefix);
     for (String push : PUSH_PATTERNS) {
       main.add("PUT", p + push, PUSH, prefix)
           .add("POST", p + push, PUSH, prefix)

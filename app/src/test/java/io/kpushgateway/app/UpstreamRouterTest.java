@@ -42,10 +42,22 @@ class UpstreamRouterTest {
 
   @Test
   void theWipeRouteExistsOnlyWithTheAdminApi() {
-    assertThat(plain.route("PUT", "/api/v1/admin/wipe", null))
-        .isEqualTo(UpstreamRouter.notFound());
+    assertThat(plain.route("PUT", "/api/v1/admin/wipe", null)).isEqualTo(UpstreamRouter.notFound());
     assertThat(new UpstreamRouter("", "/metrics", true).route("PUT", "/api/v1/admin/wipe", null))
         .isEqualTo(new Forward("wipe", ""));
+  }
+
+  @Test
+  void federateIsOursGetOnlyAndGivesWayToATelemetryPathOfThatName() {
+    assertThat(plain.route("GET", "/federate", "match[]=up"))
+        .isEqualTo(new Forward("federate", ""));
+    Answer post = (Answer) plain.route("POST", "/federate", null);
+    assertThat(post.status()).isEqualTo(405);
+    assertThat(post.headers()).containsEntry("Allow", "GET, OPTIONS");
+    assertThat(new UpstreamRouter("/p", "/metrics", false).route("GET", "/p/federate", null))
+        .isEqualTo(new Forward("federate", "/p"));
+    assertThat(new UpstreamRouter("", "/federate", false).route("GET", "/federate", null))
+        .isEqualTo(new Forward(null, ""));
   }
 
   @Test

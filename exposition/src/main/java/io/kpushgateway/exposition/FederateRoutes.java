@@ -19,7 +19,8 @@ import java.util.List;
  */
 public final class FederateRoutes {
 
-  static final String PATH = "/federate";
+  /** Under the route prefix, like every route. */
+  public static final String PATH = "/federate";
   static final String MATCH_PARAM = "match[]";
 
   private final ScrapePage page;
