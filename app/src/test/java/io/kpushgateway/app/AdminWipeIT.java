@@ -19,18 +19,7 @@ class AdminWipeIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   private static TestGateway start(Path data, String... more) {
-    String name = KAFKA.uniqueName("wipe");
-    String[] base = {
-      "--web.listen-address=127.0.0.1:0",
-      "--data.dir=" + data,
-      "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-      "--kafka.topic-prefix=" + name,
-      "--kafka.application-id=" + name
-    };
-    String[] flags = new String[base.length + more.length];
-    System.arraycopy(base, 0, flags, 0, base.length);
-    System.arraycopy(more, 0, flags, base.length, more.length);
-    return TestGateway.startReady(flags);
+    return TestGateway.startOn(KAFKA, "wipe", data, more);
   }
 
   @Test

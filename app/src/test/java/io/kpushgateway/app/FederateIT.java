@@ -1,5 +1,7 @@
 package io.kpushgateway.app;
 
+import static io.kpushgateway.app.TestGateway.PROMETHEUS_2_ACCEPT;
+import static io.kpushgateway.app.TestGateway.PROTOBUF_ACCEPT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kpushgateway.core.format.DelimitedProtobuf;
@@ -30,12 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 class FederateIT {
 
   private static final Duration VISIBLE = Duration.ofSeconds(10);
-  private static final String PROMETHEUS_2_ACCEPT =
-      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
-          + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-  private static final String PROTOBUF_ACCEPT =
-      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
-
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   private final HttpClient http = HttpClient.newHttpClient();
@@ -155,17 +151,7 @@ class FederateIT {
   }
 
   private static TestGateway start(Path data, String... more) {
-    String name = KAFKA.uniqueName("fed");
-    String[] base = {
-      "--web.listen-address=127.0.0.1:0",
-      "--data.dir=" + data,
-      "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-      "--kafka.topic-prefix=" + name,
-      "--kafka.application-id=" + name
-    };
-    String[] flags = Arrays.copyOf(base, base.length + more.length);
-    System.arraycopy(more, 0, flags, base.length, more.length);
-    return TestGateway.startReady(flags);
+    return TestGateway.startOn(KAFKA, "fed", data, more);
   }
 
   /**

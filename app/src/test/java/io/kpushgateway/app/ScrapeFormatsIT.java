@@ -1,5 +1,7 @@
 package io.kpushgateway.app;
 
+import static io.kpushgateway.app.TestGateway.PROMETHEUS_2_ACCEPT;
+import static io.kpushgateway.app.TestGateway.PROTOBUF_ACCEPT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Timestamp;
@@ -34,11 +36,6 @@ class ScrapeFormatsIT {
 
   private static final Duration READY = Duration.ofSeconds(60);
   private static final Duration VISIBLE = Duration.ofSeconds(10);
-  private static final String PROMETHEUS_2_ACCEPT =
-      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
-          + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
-  private static final String PROTOBUF_ACCEPT =
-      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
   private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
   private static final String OM_1_0_0 = "application/openmetrics-text; version=1.0.0; charset=utf-8";
   private static final String OM_0_0_1 = "application/openmetrics-text; version=0.0.1; charset=utf-8";
@@ -165,17 +162,7 @@ class ScrapeFormatsIT {
   }
 
   private Gateway startReady(Path data, String name, String... extra) {
-    String unique = KAFKA.uniqueName(name);
-    String[] flags = {
-      "--web.listen-address=127.0.0.1:0",
-      "--data.dir=" + data,
-      "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-      "--kafka.topic-prefix=" + unique,
-      "--kafka.application-id=" + unique
-    };
-    String[] all = new String[flags.length + extra.length];
-    System.arraycopy(flags, 0, all, 0, flags.length);
-    System.arraycopy(extra, 0, all, flags.length, extra.length);
+    String[] all = TestGateway.flags(KAFKA, name, data, extra);
     Gateway gw = Gateway.start(GatewayConfig.parse(all));
     Await.until(READY, "gateway ready",
         () -> send(gw, "GET", "/-/ready", null, null).statusCode() == 200);

@@ -1,16 +1,27 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.testkit.Await;
+import io.kpushgateway.testkit.KafkaBrokerExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 
 /** A started, ready {@link Gateway} with a plain HTTP client for its API. */
 final class TestGateway implements AutoCloseable {
+
+  /** What Prometheus 2 asks a target for when OpenMetrics is possible. */
+  static final String PROMETHEUS_2_ACCEPT =
+      "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+          + "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+  static final String PROTOBUF_ACCEPT =
+      "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 
   private static final Duration READY = Duration.ofSeconds(60);
 
@@ -31,6 +42,30 @@ final class TestGateway implements AutoCloseable {
       throw e;
     }
     return gw;
+  }
+
+  /** {@link #flags}, started and ready. */
+  static TestGateway startOn(KafkaBrokerExtension kafka, String name, Path data, String... more) {
+    return startReady(flags(kafka, name, data, more));
+  }
+
+  /**
+   * The flags of a gateway on a free loopback port with its data in {@code data}, on {@code kafka}
+   * under topics and an application id of its own, made from {@code name}; {@code more} after
+   * those.
+   */
+  static String[] flags(KafkaBrokerExtension kafka, String name, Path data, String... more) {
+    String unique = kafka.uniqueName(name);
+    String[] base = {
+      "--web.listen-address=127.0.0.1:0",
+      "--data.dir=" + data,
+      "--kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+      "--kafka.topic-prefix=" + unique,
+      "--kafka.application-id=" + unique
+    };
+    String[] flags = Arrays.copyOf(base, base.length + more.length);
+    System.arraycopy(more, 0, flags, base.length, more.length);
+    return flags;
   }
 
   String url(String path) {
