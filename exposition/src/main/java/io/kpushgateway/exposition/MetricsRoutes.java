@@ -23,17 +23,27 @@ public final class MetricsRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsRoutes.class);
   static final String RETRY_AFTER_SECONDS = "1";
 
+  /** {@code ?scope=local}: only the groups of this node's partitions, for sharded scraping. */
+  static final String SCOPE_PARAM = "scope";
+
   private final GroupSource groups;
+  private final GroupSource localGroups;
   private final SelfMetrics self;
   private final boolean openMetrics;
 
   public MetricsRoutes(GroupSource groups, SelfMetrics self) {
-    this(groups, self, false);
+    this(groups, groups, self, false);
   }
 
-  /** @param openMetrics whether to answer OpenMetrics to scrapers that ask for it */
-  public MetricsRoutes(GroupSource groups, SelfMetrics self, boolean openMetrics) {
+  /**
+   * @param groups what a scrape serves: the whole cluster's groups
+   * @param localGroups what {@code ?scope=local} serves: this node's share
+   * @param openMetrics whether to answer OpenMetrics to scrapers that ask for it
+   */
+  public MetricsRoutes(
+      GroupSource groups, GroupSource localGroups, SelfMetrics self, boolean openMetrics) {
     this.groups = groups;
+    this.localGroups = localGroups;
     this.self = self;
     this.openMetrics = openMetrics;
   }
@@ -52,13 +62,21 @@ public final class MetricsRoutes {
   }
 
   private void scrape(Context ctx) throws IOException {
+    String scope = ctx.queryParam(SCOPE_PARAM);
+    if (scope != null && !scope.equals("local") && !scope.equals("cluster")) {
+      ctx.status(400)
+          .contentType("text/plain; charset=utf-8")
+          .result("unknown scope " + scope + ": use scope=local or scope=cluster\n");
+      return;
+    }
+    GroupSource source = "local".equals(scope) ? localGroups : groups;
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
     List<MetricFamily> families =
         FamilyMerger.merge(
             self.families(),
-            groups.readAll(),
+            source.readAll(),
             format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
     // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);
     // upstream offers no OpenMetrics, whose Content-Type stays client_golang's

@@ -1,0 +1,194 @@
+package io.kpushgateway.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kpushgateway.testkit.Await;
+import io.kpushgateway.testkit.FreePorts;
+import io.kpushgateway.testkit.KafkaBrokerExtension;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several nodes of one gateway in one JVM (distinct ports and state dirs) on a real broker: the
+ * store's partitions spread over the store nodes, and any store node answers for all of them.
+ */
+class ClusterIT {
+
+  private static final Duration SETTLED = Duration.ofSeconds(60);
+  private static final Pattern GROUP = Pattern.compile("push_time_seconds\\{[^}]*job=\"(c_\\d+)\"");
+
+  @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+
+  @Test
+  void pushesThroughAnyNodeAreServedByEveryNodeAndSurviveANodeLeaving(@TempDir Path data) {
+    String name = KAFKA.uniqueName("cluster");
+    List<TestGateway> nodes = new ArrayList<>();
+    try {
+      TestGateway a = node(nodes, name, data, "a", "--roles=ingest,store");
+      TestGateway b = node(nodes, name, data, "b", "--roles=store");
+      TestGateway c = node(nodes, name, data, "c", "--roles=ingest,store");
+      for (int i = 0; i < 30; i++) {
+        (i % 2 == 0 ? a : c).push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
+      }
+      Set<String> all = groups(0, 30);
+      for (TestGateway node : List.of(a, b, c)) {
+        Await.until(SETTLED, "every group on " + node.url("/"), () -> all.equals(served(node)));
+        assertThat(node.send("GET", "/api/v1/metrics", null).body()).contains("\"c_29\"");
+      }
+      assertThat(a.scrape()).contains("m{instance=\"\",job=\"c_7\"} 7");
+
+      // sharded scraping: every group on exactly one node
+      Await.until(
+          SETTLED,
+          "the shards cover every group once",
+          () -> {
+            List<String> shards = new ArrayList<>();
+            for (TestGateway node : List.of(a, b, c)) {
+              HttpResponse<String> r = node.send("GET", "/metrics?scope=local", null);
+              if (r.statusCode() != 200) {
+                return false;
+              }
+              shards.addAll(groupsIn(r.body()));
+            }
+            return shards.size() == 30 && all.equals(new HashSet<>(shards));
+          });
+
+      // a store-only node takes no pushes, and says where to push
+      HttpResponse<String> refused = b.send("PUT", "/metrics/job/x", "m 1\n");
+      assertThat(refused.statusCode()).isEqualTo(404);
+      assertThat(refused.body()).contains("push to an ingest node");
+
+      // b leaves: a and c take over its partitions and serve everything again
+      b.close();
+      nodes.remove(b);
+      a.push("job/c_30", "# TYPE m gauge\nm 30\n");
+      Set<String> after = groups(0, 31);
+      for (TestGateway node : List.of(a, c)) {
+        Await.until(SETTLED, "every group again on " + node.url("/"), () -> after.equals(served(node)));
+      }
+    } finally {
+      nodes.forEach(TestGateway::close);
+    }
+  }
+
+  @Test
+  void anIngestNodeServesOnlyItsOwnMetrics(@TempDir Path data) {
+    String name = KAFKA.uniqueName("ingest");
+    List<TestGateway> nodes = new ArrayList<>();
+    try {
+      TestGateway store = node(nodes, name, data, "s", "--roles=store");
+      TestGateway ingest = node(nodes, name, data, "i", "--roles=ingest");
+      ingest.push("job/c_1", "# TYPE m gauge\nm 1\n");
+      Await.until(SETTLED, "the push on the store node", () -> Set.of("c_1").equals(served(store)));
+      String own = ingest.scrape();
+      assertThat(own).contains("pushgateway_build_info").doesNotContain("c_1");
+      HttpResponse<String> api = ingest.send("GET", "/api/v1/metrics", null);
+      assertThat(api.statusCode()).isEqualTo(404);
+      assertThat(api.body()).contains("served by the store nodes");
+    } finally {
+      nodes.forEach(TestGateway::close);
+    }
+  }
+
+  @Test
+  void aPeerThatCannotBeReachedFailsTheReadOrIsLeftOutWhenAsked(@TempDir Path data) {
+    String name = KAFKA.uniqueName("partial");
+    List<TestGateway> nodes = new ArrayList<>();
+    try {
+      TestGateway strict = node(nodes, name, data, "f", "--roles=ingest,store");
+      TestGateway lenient =
+          node(nodes, name, data, "s", "--roles=store", "--cluster.partial-reads=serve");
+      // advertises an address where nothing listens: its partitions cannot be read by peers
+      int nowhere = FreePorts.next();
+      TestGateway lost =
+          node(nodes, name, data, "l", "--roles=store", "--cluster.advertise-address=127.0.0.1:" + nowhere,
+              "--cluster.peer-timeout=1s");
+      for (int i = 0; i < 12; i++) {
+        strict.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
+      }
+      Set<String> all = groups(0, 12);
+      // the unreachable node itself reads its peers fine
+      Await.until(SETTLED, "every group on the unreachable node", () -> all.equals(served(lost)));
+      Set<String> lostShare = groupsIn(lost.send("GET", "/metrics?scope=local", null).body());
+      assertThat(lostShare).isNotEmpty();
+
+      Await.until(
+          SETTLED,
+          "a 503 naming the unreachable node's partitions",
+          () -> {
+            HttpResponse<String> r = strict.send("GET", "/metrics", null);
+            return r.statusCode() == 503
+                && r.headers().firstValue("Retry-After").isPresent()
+                && r.body().contains("127.0.0.1:" + nowhere + " did not answer");
+          });
+      HttpResponse<String> api = strict.send("GET", "/api/v1/metrics", null);
+      assertThat(api.statusCode()).isEqualTo(503);
+
+      Await.until(
+          SETTLED,
+          "the rest, counted as partial",
+          () -> {
+            HttpResponse<String> r = lenient.send("GET", "/metrics", null);
+            Set<String> served = groupsIn(r.body());
+            return r.statusCode() == 200
+                && served.size() == all.size() - lostShare.size()
+                && served.stream().noneMatch(lostShare::contains)
+                && r.body().contains("kpushgateway_cluster_unavailable_partitions ")
+                && !r.body().contains("kpushgateway_cluster_partial_reads_total 0.0");
+          });
+    } finally {
+      nodes.forEach(TestGateway::close);
+    }
+  }
+
+  private static TestGateway node(
+      List<TestGateway> nodes, String name, Path data, String id, String... extra) {
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--web.listen-address=127.0.0.1:" + FreePorts.next(),
+                "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
+                "--kafka.topic-prefix=" + name,
+                "--kafka.application-id=" + name,
+                "--kafka.partitions=6",
+                "--data.dir=" + data.resolve(id),
+                "--log.level=warn"));
+    flags.addAll(List.of(extra));
+    TestGateway node = TestGateway.startReady(flags.toArray(String[]::new));
+    nodes.add(node);
+    return node;
+  }
+
+  /** The groups of a full cluster read through this node, or an empty set while it answers 503. */
+  private static Set<String> served(TestGateway node) {
+    HttpResponse<String> r = node.send("GET", "/metrics", null);
+    return r.statusCode() == 200 ? groupsIn(r.body()) : Set.of();
+  }
+
+  private static Set<String> groupsIn(String page) {
+    Set<String> groups = new HashSet<>();
+    Matcher m = GROUP.matcher(page);
+    while (m.find()) {
+      groups.add(m.group(1));
+    }
+    return groups;
+  }
+
+  private static Set<String> groups(int from, int to) {
+    Set<String> groups = new HashSet<>();
+    for (int i = from; i < to; i++) {
+      groups.add("c_" + i);
+    }
+    return groups;
+  }
+}
