@@ -159,6 +159,14 @@ public final class GatewayConfig {
   String bootstrapServers;
 
   @Option(
+      names = "--kafka.embedded-broker-port",
+      defaultValue = "0",
+      description =
+          "Port of the embedded broker (on 127.0.0.1) when no --kafka.bootstrap-servers is given;"
+              + " 0 picks a free one. Other nodes on this host can then join it (default ${DEFAULT-VALUE}).")
+  int embeddedBrokerPort;
+
+  @Option(
       names = "--data.dir",
       defaultValue = "./data",
       description =
