@@ -167,7 +167,11 @@ public final class Gateway implements AutoCloseable {
               store,
               HostInfo.buildFromEndpoint(nodeName),
               partitions,
-              new PeerClient(web.scheme(), config.routePrefix(), config.peerTimeout),
+              new PeerClient(
+                  web.scheme(),
+                  config.routePrefix(),
+                  config.peerTimeout,
+                  config.peerAuthorization()),
               config.partialReads == GatewayConfig.PartialReads.serve,
               self.registry());
       new MetricsRoutes(cluster, local, self, config.enableOpenMetrics)

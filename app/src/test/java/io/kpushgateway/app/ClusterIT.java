@@ -1,14 +1,19 @@
 package io.kpushgateway.app;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
 
 import io.kpushgateway.testkit.Await;
 import io.kpushgateway.testkit.FreePorts;
 import io.kpushgateway.testkit.KafkaBrokerExtension;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -151,8 +156,54 @@ class ClusterIT {
     }
   }
 
+  @Test
+  void peersSendCredentialsWhenBasicAuthGuardsTheNodes(@TempDir Path data) throws Exception {
+    String name = KAFKA.uniqueName("auth");
+    Path web = data.resolve("web.yml");
+    Files.writeString(
+        web,
+        "basic_auth_users:\n  peer: '"
+            + BCrypt.withDefaults().hashToString(6, "s3cret".toCharArray())
+            + "'\n");
+    Path credentials = data.resolve("peer.credentials");
+    Files.writeString(credentials, "peer:s3cret\n");
+    String auth =
+        "Basic " + Base64.getEncoder().encodeToString("peer:s3cret".getBytes(UTF_8));
+    List<TestGateway> nodes = new ArrayList<>();
+    try {
+      TestGateway with =
+          node(nodes, auth, name, data, "w", "--web.config.file=" + web,
+              "--cluster.peer-credentials-file=" + credentials);
+      TestGateway without =
+          node(nodes, auth, name, data, "o", "--web.config.file=" + web, "--roles=store",
+              "--cluster.peer-timeout=2s");
+      for (int i = 0; i < 8; i++) {
+        with.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
+      }
+      Await.until(SETTLED, "every group through the node with credentials",
+          () -> groups(0, 8).equals(served(with)));
+      Await.until(SETTLED, "a 503 from the node without",
+          () -> {
+            HttpResponse<String> r = without.send("GET", "/metrics", null);
+            return r.statusCode() == 503 && r.body().contains("answered 401");
+          });
+    } finally {
+      nodes.forEach(TestGateway::close);
+    }
+  }
+
   private static TestGateway node(
       List<TestGateway> nodes, String name, Path data, String id, String... extra) {
+    return node(nodes, null, name, data, id, extra);
+  }
+
+  private static TestGateway node(
+      List<TestGateway> nodes,
+      String authorization,
+      String name,
+      Path data,
+      String id,
+      String... extra) {
     List<String> flags =
         new ArrayList<>(
             List.of(
@@ -164,7 +215,7 @@ class ClusterIT {
                 "--data.dir=" + data.resolve(id),
                 "--log.level=warn"));
     flags.addAll(List.of(extra));
-    TestGateway node = TestGateway.startReady(flags.toArray(String[]::new));
+    TestGateway node = TestGateway.startReadyWith(authorization, flags.toArray(String[]::new));
     nodes.add(node);
     return node;
   }

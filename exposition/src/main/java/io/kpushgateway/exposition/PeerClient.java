@@ -26,13 +26,15 @@ public final class PeerClient {
   private final String scheme;
   private final String routePrefix;
   private final Duration timeout;
+  private final String authorization;
 
   /**
    * @param scheme {@code http} or {@code https}, as this node serves (every node of a cluster
    *     serves the same way)
    * @param routePrefix the route prefix every node serves under, {@code ""} for none
+   * @param authorization the {@code Authorization} header peers demand, or null
    */
-  public PeerClient(String scheme, String routePrefix, Duration timeout) {
+  public PeerClient(String scheme, String routePrefix, Duration timeout, String authorization) {
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -42,6 +44,7 @@ public final class PeerClient {
     this.scheme = scheme;
     this.routePrefix = routePrefix;
     this.timeout = timeout;
+    this.authorization = authorization;
   }
 
   /** Never completes exceptionally: a failure is an answer with every partition unavailable. */
@@ -52,9 +55,12 @@ public final class PeerClient {
         URI.create(
             scheme + "://" + peer.host() + ":" + peer.port() + routePrefix
                 + PeerGroupsRoutes.PATH + "?" + query);
-    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     String name = peer.host() + ":" + peer.port();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> answer(name, partitions, response))
         .exceptionally(e -> allUnavailable(partitions, name + " did not answer: " + reason(e)));
   }
