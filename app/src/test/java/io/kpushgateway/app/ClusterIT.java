@@ -36,12 +36,10 @@ class ClusterIT {
 
   @Test
   void pushesThroughAnyNodeAreServedByEveryNodeAndSurviveANodeLeaving(@TempDir Path data) {
-    String name = KAFKA.uniqueName("cluster");
-    List<TestGateway> nodes = new ArrayList<>();
-    try {
-      TestGateway a = node(nodes, name, data, "a", "--roles=ingest,store");
-      TestGateway b = node(nodes, name, data, "b", "--roles=store");
-      TestGateway c = node(nodes, name, data, "c", "--roles=ingest,store");
+    try (Nodes nodes = new Nodes(KAFKA.uniqueName("cluster"), data)) {
+      TestGateway a = nodes.start("a", "--roles=ingest,store");
+      TestGateway b = nodes.start("b", "--roles=store");
+      TestGateway c = nodes.start("c", "--roles=ingest,store");
       for (int i = 0; i < 30; i++) {
         (i % 2 == 0 ? a : c).push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
       }
@@ -74,25 +72,20 @@ class ClusterIT {
       assertThat(refused.body()).contains("push to an ingest node");
 
       // b leaves: a and c take over its partitions and serve everything again
-      b.close();
-      nodes.remove(b);
+      nodes.stop(b);
       a.push("job/c_30", "# TYPE m gauge\nm 30\n");
       Set<String> after = groups(0, 31);
       for (TestGateway node : List.of(a, c)) {
         Await.until(SETTLED, "every group again on " + node.url("/"), () -> after.equals(served(node)));
       }
-    } finally {
-      nodes.forEach(TestGateway::close);
     }
   }
 
   @Test
   void anIngestNodeServesOnlyItsOwnMetrics(@TempDir Path data) {
-    String name = KAFKA.uniqueName("ingest");
-    List<TestGateway> nodes = new ArrayList<>();
-    try {
-      TestGateway store = node(nodes, name, data, "s", "--roles=store");
-      TestGateway ingest = node(nodes, name, data, "i", "--roles=ingest");
+    try (Nodes nodes = new Nodes(KAFKA.uniqueName("ingest"), data)) {
+      TestGateway store = nodes.start("s", "--roles=store");
+      TestGateway ingest = nodes.start("i", "--roles=ingest");
       ingest.push("job/c_1", "# TYPE m gauge\nm 1\n");
       Await.until(SETTLED, "the push on the store node", () -> Set.of("c_1").equals(served(store)));
       String own = ingest.scrape();
@@ -100,23 +93,19 @@ class ClusterIT {
       HttpResponse<String> api = ingest.send("GET", "/api/v1/metrics", null);
       assertThat(api.statusCode()).isEqualTo(404);
       assertThat(api.body()).contains("served by the store nodes");
-    } finally {
-      nodes.forEach(TestGateway::close);
     }
   }
 
   @Test
   void aPeerThatCannotBeReachedFailsTheReadOrIsLeftOutWhenAsked(@TempDir Path data) {
-    String name = KAFKA.uniqueName("partial");
-    List<TestGateway> nodes = new ArrayList<>();
-    try {
-      TestGateway strict = node(nodes, name, data, "f", "--roles=ingest,store");
+    try (Nodes nodes = new Nodes(KAFKA.uniqueName("partial"), data)) {
+      TestGateway strict = nodes.start("f", "--roles=ingest,store");
       TestGateway lenient =
-          node(nodes, name, data, "s", "--roles=store", "--cluster.partial-reads=serve");
+          nodes.start("s", "--roles=store", "--cluster.partial-reads=serve");
       // advertises an address where nothing listens: its partitions cannot be read by peers
       int nowhere = FreePorts.next();
       TestGateway lost =
-          node(nodes, name, data, "l", "--roles=store", "--cluster.advertise-address=127.0.0.1:" + nowhere,
+          nodes.start("l", "--roles=store", "--cluster.advertise-address=127.0.0.1:" + nowhere,
               "--cluster.peer-timeout=1s");
       for (int i = 0; i < 12; i++) {
         strict.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
@@ -151,14 +140,11 @@ class ClusterIT {
                 && r.body().contains("kpushgateway_cluster_unavailable_partitions ")
                 && !r.body().contains("kpushgateway_cluster_partial_reads_total 0.0");
           });
-    } finally {
-      nodes.forEach(TestGateway::close);
     }
   }
 
   @Test
   void peersSendCredentialsWhenBasicAuthGuardsTheNodes(@TempDir Path data) throws Exception {
-    String name = KAFKA.uniqueName("auth");
     Path web = data.resolve("web.yml");
     Files.writeString(
         web,
@@ -169,13 +155,12 @@ class ClusterIT {
     Files.writeString(credentials, "peer:s3cret\n");
     String auth =
         "Basic " + Base64.getEncoder().encodeToString("peer:s3cret".getBytes(UTF_8));
-    List<TestGateway> nodes = new ArrayList<>();
-    try {
+    try (Nodes nodes = new Nodes(KAFKA.uniqueName("auth"), data)) {
       TestGateway with =
-          node(nodes, auth, name, data, "w", "--web.config.file=" + web,
+          nodes.startWith(auth, "w", "--web.config.file=" + web,
               "--cluster.peer-credentials-file=" + credentials);
       TestGateway without =
-          node(nodes, auth, name, data, "o", "--web.config.file=" + web, "--roles=store",
+          nodes.startWith(auth, "o", "--web.config.file=" + web, "--roles=store",
               "--cluster.peer-timeout=2s");
       for (int i = 0; i < 8; i++) {
         with.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
@@ -187,37 +172,51 @@ class ClusterIT {
             HttpResponse<String> r = without.send("GET", "/metrics", null);
             return r.statusCode() == 503 && r.body().contains("answered 401");
           });
-    } finally {
-      nodes.forEach(TestGateway::close);
     }
   }
 
-  private static TestGateway node(
-      List<TestGateway> nodes, String name, Path data, String id, String... extra) {
-    return node(nodes, null, name, data, id, extra);
-  }
+  /** Nodes of one gateway (one topic prefix and application id), each with its own state dir. */
+  private static final class Nodes implements AutoCloseable {
+    private final String name;
+    private final Path data;
+    private final List<TestGateway> started = new ArrayList<>();
 
-  private static TestGateway node(
-      List<TestGateway> nodes,
-      String authorization,
-      String name,
-      Path data,
-      String id,
-      String... extra) {
-    List<String> flags =
-        new ArrayList<>(
-            List.of(
-                "--web.listen-address=127.0.0.1:" + FreePorts.next(),
-                "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                "--kafka.topic-prefix=" + name,
-                "--kafka.application-id=" + name,
-                "--kafka.partitions=6",
-                "--data.dir=" + data.resolve(id),
-                "--log.level=warn"));
-    flags.addAll(List.of(extra));
-    TestGateway node = TestGateway.startReadyWith(authorization, flags.toArray(String[]::new));
-    nodes.add(node);
-    return node;
+    Nodes(String name, Path data) {
+      this.name = name;
+      this.data = data;
+    }
+
+    TestGateway start(String id, String... extra) {
+      return startWith(null, id, extra);
+    }
+
+    /** @param authorization the {@code Authorization} header the test's requests carry, or null */
+    TestGateway startWith(String authorization, String id, String... extra) {
+      List<String> flags =
+          new ArrayList<>(
+              List.of(
+                  "--web.listen-address=127.0.0.1:" + FreePorts.next(),
+                  "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
+                  "--kafka.topic-prefix=" + name,
+                  "--kafka.application-id=" + name,
+                  "--kafka.partitions=6",
+                  "--data.dir=" + data.resolve(id),
+                  "--log.level=warn"));
+      flags.addAll(List.of(extra));
+      TestGateway node = TestGateway.startReadyWith(authorization, flags.toArray(String[]::new));
+      started.add(node);
+      return node;
+    }
+
+    void stop(TestGateway node) {
+      started.remove(node);
+      node.close();
+    }
+
+    @Override
+    public void close() {
+      started.forEach(TestGateway::close);
+    }
   }
 
   /** The groups of a full cluster read through this node, or an empty set while it answers 503. */
