@@ -102,7 +102,8 @@ class ComposeFileTest {
 
   @Test
   void storeNodesKeepTheirStateOnVolumesOfTheirOwn() {
-    List<String> volumes = STORE_NODES.stream().map(n -> namedVolumeAt(service(n), "/data")).toList();
+    List<String> volumes =
+        STORE_NODES.stream().map(n -> namedVolumeAt(service(n), "/data")).toList();
     assertThat(volumes).doesNotContainNull().doesNotHaveDuplicates();
     assertThat(INGEST_NODES).allSatisfy(n -> assertThat(service(n)).doesNotContainKey("volumes"));
   }

@@ -93,7 +93,8 @@ class ComposeIT {
               "PUT",
               "/metrics/job/compose/instance/" + i,
               "# TYPE compose_pushed gauge\ncompose_pushed " + i + "\n");
-      assertThat(pushed.statusCode()).as("push %d through %s: %s", i, ingest, pushed.body())
+      assertThat(pushed.statusCode())
+          .as("push %d through %s: %s", i, ingest, pushed.body())
           .isEqualTo(200);
     }
     for (String store : STORE_NODES) {
