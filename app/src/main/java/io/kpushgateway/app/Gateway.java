@@ -18,7 +18,11 @@ import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.FederateRoutes;
 import io.kpushgateway.exposition.HttpMetrics;
+import io.kpushgateway.exposition.ClusterGroupReader;
+import io.kpushgateway.exposition.GroupSource;
 import io.kpushgateway.exposition.LocalGroupReader;
+import io.kpushgateway.exposition.PeerClient;
+import io.kpushgateway.exposition.PeerGroupsRoutes;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
@@ -35,9 +39,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,13 +82,13 @@ public final class Gateway implements AutoCloseable {
     started.push(web);
     String bootstrap = config.bootstrapServers;
     if (config.embeddedBroker()) {
-      EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"));
+      EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"), config.embeddedBrokerPort);
       started.push(broker);
       bootstrap = broker.bootstrapServers();
       LOG.info("embedded Kafka broker listening on {}", bootstrap);
     }
     InetSocketAddress listen = config.listenSocket();
-    String nodeName = nodeName(listen);
+    String nodeName = config.advertisedAddress();
     KafkaOptions options =
         new KafkaOptions(
             bootstrap,
@@ -93,7 +99,7 @@ public final class Gateway implements AutoCloseable {
             config.dataDir.resolve("streams"),
             KafkaOptions.DEFAULT_COMMIT_INTERVAL,
             config.produceTimeout,
-            null,
+            nodeName, // application.server: where peers ask for this node's partitions
             nodeName,
             KafkaOptions.DEFAULT_PUSH_RETENTION,
             KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES,
@@ -103,19 +109,34 @@ public final class Gateway implements AutoCloseable {
             config.sessionTimeout);
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
-    TopicAdmin.ensureTopics(settings, topics, options);
+    int partitions = TopicAdmin.ensureTopics(settings, topics, options);
+    boolean ingest = config.runs(GatewayConfig.Role.ingest);
+    boolean storeRole = config.runs(GatewayConfig.Role.store);
+    List<LifecycleRoutes.Readiness> readiness = new ArrayList<>();
 
+    // every role publishes: pushes, the store's admin wipe, the catalog's race settlements
     KafkaPushPublisher publisher = new KafkaPushPublisher(settings, topics);
     started.push(publisher);
-    StoreService store = new StoreService(settings, topics);
-    started.push(store);
-    store.start();
+    readiness.add(() -> publisher.isReady() ? null : "the Kafka broker is not reachable");
+    StoreService store = null;
+    if (storeRole) {
+      StoreService s = new StoreService(settings, topics);
+      started.push(s);
+      s.start();
+      readiness.add(() -> s.isRunning() ? null : "the groups store is " + s.state());
+      store = s;
+    }
 
     SelfMetrics self = new SelfMetrics(BuildInfo.version(), BuildInfo.revision());
-    FamilyCatalog catalog =
-        config.disableConsistencyCheck
-            ? null
-            : startCatalog(settings, topics, publisher, self, nodeName);
+    FamilyCatalog catalog = null;
+    if (ingest && !config.disableConsistencyCheck) {
+      catalog = startCatalog(settings, topics, publisher, self, nodeName);
+      readiness.add(
+          () ->
+              catalogView.isCaughtUp()
+                  ? null
+                  : "still reading the catalog of registered metric families");
+    }
     UpstreamRouter router =
         new UpstreamRouter(config.routePrefix(), config.telemetryPath, config.enableAdminApi);
     RoutingFilter routing = new RoutingFilter(router, new HttpMetrics(self.registry()));
@@ -130,32 +151,60 @@ public final class Gateway implements AutoCloseable {
               // routes, the route prefix and the HTTP self-metrics, in front of Javalin
               cfg.jetty.modifyServletContextHandler(routing::installOn);
             });
-    NameValidationScheme names =
-        config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
-    new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
-        .addTo(http);
-    LocalGroupReader groups = new LocalGroupReader(store); // one: it keeps the last groups read
-    new MetricsRoutes(groups, self, config.enableOpenMetrics).addTo(http, router.telemetryPath());
-    if (!router.telemetryPath().equals(FederateRoutes.PATH)) {
-      new FederateRoutes(groups, self, config.enableOpenMetrics).addTo(http);
+    if (ingest) {
+      NameValidationScheme names =
+          config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
+      new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
+          .addTo(http);
+    } else {
+      RoleRoutes.pushesElsewhere(http);
     }
     StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
-    new ApiV1Routes(groups, status).addTo(http);
-    new AdminRoutes(
-            groups,
-            publisher,
-            Clock.systemUTC(),
-            nodeName,
-            config.enableAdminApi)
-        .addTo(http);
-    new WebUiRoutes(groups, status, config.enableAdminApi).addTo(http);
-    new LifecycleRoutes(
-            store, publisher, this::catalogReady, config.enableLifecycle, this::shutdownAsync)
-        .addTo(http);
+    GroupSource scraped; // what /metrics serves, and /federate selects from
+    if (storeRole) {
+      // one of each: they keep the groups parsed at their last read
+      GroupSource local = new LocalGroupReader(store);
+      GroupSource cluster =
+          new ClusterGroupReader(
+              store,
+              HostInfo.buildFromEndpoint(nodeName),
+              partitions,
+              new PeerClient(
+                  web.scheme(),
+                  config.routePrefix(),
+                  config.peerTimeout,
+                  config.peerAuthorization()),
+              config.partialReads == GatewayConfig.PartialReads.serve,
+              self.registry());
+      new MetricsRoutes(cluster, local, self, config.enableOpenMetrics)
+          .addTo(http, router.telemetryPath());
+      scraped = cluster;
+      new ApiV1Routes(cluster, status).addTo(http);
+      new AdminRoutes(cluster, publisher, Clock.systemUTC(), nodeName, config.enableAdminApi)
+          .addTo(http);
+      new WebUiRoutes(cluster, status, config.enableAdminApi).addTo(http);
+      new PeerGroupsRoutes(store).addTo(http);
+    } else {
+      // an ingest node's /metrics has its own metrics only; the groups are on store nodes
+      GroupSource none = List::of;
+      new MetricsRoutes(none, none, self, config.enableOpenMetrics)
+          .addTo(http, router.telemetryPath());
+      scraped = none;
+      new ApiV1Routes(null, status).addTo(http);
+      RoleRoutes.readsElsewhere(http, config.enableAdminApi);
+    }
+    if (!router.telemetryPath().equals(FederateRoutes.PATH)) {
+      new FederateRoutes(scraped, self, config.enableOpenMetrics).addTo(http);
+    }
+    new LifecycleRoutes(readiness, config.enableLifecycle, this::shutdownAsync).addTo(http);
+    LOG.info("roles {}, advertised as {}", config.roles, nodeName);
     // a known route without a registered handler gets Go's 404, like every other 404
     http.error(
         404,
         ctx -> {
+          if (ctx.resultInputStream() != null) {
+            return; // a handler's own 404, e.g. RoleRoutes'
+          }
           UpstreamRouter.Answer notFound = UpstreamRouter.notFound();
           notFound.headers().forEach(ctx::header);
           ctx.result(notFound.body());
@@ -216,31 +265,12 @@ public final class Gateway implements AutoCloseable {
     return types;
   }
 
-  private boolean catalogReady() {
-    return catalogView == null || catalogView.isCaughtUp();
-  }
-
   /**
    * Kafka's record limit for a given body limit: sanitation adds the grouping labels and
    * instance="" to every series, so a record can outgrow the body it came from.
    */
   static int maxRecordBytes(long maxBodyBytes) {
     return (int) Math.min(Integer.MAX_VALUE / 2, 2 * maxBodyBytes + (1 << 20));
-  }
-
-  private static String nodeName(InetSocketAddress listen) {
-    String host = listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()
-        ? hostName()
-        : listen.getHostString();
-    return host + ":" + listen.getPort();
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
   }
 
   /** The HTTP port actually bound (useful with port 0). */

@@ -133,6 +133,15 @@ public final class GatewayConfig {
   PartialReads partialReads;
 
   @Option(
+      names = "--cluster.peer-credentials-file",
+      defaultValue = "",
+      paramLabel = "FILE",
+      description =
+          "File holding USER:PASSWORD that this node sends to its peers for cluster-wide reads,"
+              + " when --web.config.file sets basic_auth_users (the user must be one of them).")
+  String peerCredentialsFile;
+
+  @Option(
       names = "--store.standby-replicas",
       defaultValue = "0",
       description =
@@ -157,6 +166,14 @@ public final class GatewayConfig {
           "Kafka cluster to use. When absent, a single-node Kafka broker (KRaft) is started inside"
               + " this process with its data under --data.dir.")
   String bootstrapServers;
+
+  @Option(
+      names = "--kafka.embedded-broker-port",
+      defaultValue = "0",
+      description =
+          "Port of the embedded broker (on 127.0.0.1) when no --kafka.bootstrap-servers is given;"
+              + " 0 picks a free one. Other nodes on this host can then join it (default ${DEFAULT-VALUE}).")
+  int embeddedBrokerPort;
 
   @Option(
       names = "--data.dir",
@@ -282,6 +299,33 @@ public final class GatewayConfig {
               + ")");
     }
     advertisedAddress(); // fails early on a malformed address
+    peerAuthorization(); // and on an unreadable credentials file
+  }
+
+  /**
+   * The {@code Authorization} header value peers are sent, from {@code
+   * --cluster.peer-credentials-file}; {@code null} without the flag.
+   */
+  String peerAuthorization() {
+    if (peerCredentialsFile.isBlank()) {
+      return null;
+    }
+    String credentials;
+    try {
+      credentials = java.nio.file.Files.readString(Path.of(peerCredentialsFile)).strip();
+    } catch (java.io.IOException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--cluster.peer-credentials-file " + peerCredentialsFile + ": cannot read: " + e);
+    }
+    if (credentials.indexOf(':') <= 0 || credentials.contains("\n")) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this),
+          "--cluster.peer-credentials-file " + peerCredentialsFile + " must hold USER:PASSWORD");
+    }
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   boolean runs(Role role) {

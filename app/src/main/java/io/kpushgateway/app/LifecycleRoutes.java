@@ -1,29 +1,25 @@
 package io.kpushgateway.app;
 
-import io.kpushgateway.kafka.PushPublisher;
-import io.kpushgateway.store.StoreService;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.util.function.BooleanSupplier;
+import java.util.List;
 
 /** {@code /-/healthy}, {@code /-/ready} and {@code /-/quit}, with upstream's codes and bodies. */
 final class LifecycleRoutes {
 
-  private final StoreService store;
-  private final PushPublisher publisher;
-  private final BooleanSupplier catalogReady;
+  /** One condition of readiness, for the parts a node runs. */
+  @FunctionalInterface
+  interface Readiness {
+    /** Null when met, else why the node is not ready, e.g. "the groups store is REBALANCING". */
+    String notReadyBecause();
+  }
+
+  private final List<Readiness> readiness;
   private final boolean lifecycleEnabled;
   private final Runnable shutdown;
 
-  LifecycleRoutes(
-      StoreService store,
-      PushPublisher publisher,
-      BooleanSupplier catalogReady,
-      boolean lifecycleEnabled,
-      Runnable shutdown) {
-    this.store = store;
-    this.publisher = publisher;
-    this.catalogReady = catalogReady;
+  LifecycleRoutes(List<Readiness> readiness, boolean lifecycleEnabled, Runnable shutdown) {
+    this.readiness = List.copyOf(readiness);
     this.lifecycleEnabled = lifecycleEnabled;
     this.shutdown = shutdown;
   }
@@ -38,18 +34,15 @@ final class LifecycleRoutes {
   }
 
   private void ready(Context ctx) {
-    if (!store.isRunning()) {
-      ctx.header("Retry-After", "1");
-      text(ctx, 503, "not ready: the groups store is " + store.state());
-    } else if (!publisher.isReady()) {
-      ctx.header("Retry-After", "1");
-      text(ctx, 503, "not ready: the Kafka broker is not reachable");
-    } else if (!catalogReady.getAsBoolean()) {
-      ctx.header("Retry-After", "1");
-      text(ctx, 503, "not ready: still reading the catalog of registered metric families");
-    } else {
-      text(ctx, 200, "OK");
+    for (Readiness check : readiness) {
+      String why = check.notReadyBecause();
+      if (why != null) {
+        ctx.header("Retry-After", "1");
+        text(ctx, 503, "not ready: " + why);
+        return;
+      }
     }
+    text(ctx, 200, "OK");
   }
 
   private void quit(Context ctx) {

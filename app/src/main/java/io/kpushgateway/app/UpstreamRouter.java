@@ -6,6 +6,7 @@ import io.kpushgateway.app.RouteTable.MethodNotAllowed;
 import io.kpushgateway.app.RouteTable.NotFound;
 import io.kpushgateway.app.RouteTable.Options;
 import io.kpushgateway.app.RouteTable.Redirect;
+import io.kpushgateway.exposition.PeerGroupsRoutes;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -82,7 +83,9 @@ final class UpstreamRouter {
         .add("PUT", p + "/-/quit", null, prefix)
         .add("POST", p + "/-/quit", null, prefix)
         // upstream registers this one without the prefix
-        .add("GET", "/-/quit", null, "");
+        .add("GET", "/-/quit", null, "")
+        // ours: a store node's groups for a peer's cluster-wide read
+        .add("GET", p + PeerGroupsRoutes.PATH, "internal/v1/groups", prefix);
     api.add("OPTIONS", "/*path", "api/v1/options", prefix)
         .add("GET", "/status", "api/v1/status", prefix)
         .add("GET", "/metrics", "api/v1/metrics", prefix);

@@ -108,4 +108,42 @@ class GatewayConfigTest {
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("--web.external-url");
   }
+
+  @Test
+  void aNodeRunsEveryRoleUnlessToldOtherwise() {
+    GatewayConfig all = GatewayConfig.parse();
+    assertThat(all.roles)
+        .containsExactlyInAnyOrder(GatewayConfig.Role.ingest, GatewayConfig.Role.store);
+    assertThat(all.flags()).containsEntry("roles", "ingest,store");
+    GatewayConfig store = GatewayConfig.parse("--roles=store");
+    assertThat(store.runs(GatewayConfig.Role.store)).isTrue();
+    assertThat(store.runs(GatewayConfig.Role.ingest)).isFalse();
+    assertThatThrownBy(() -> GatewayConfig.parse("--roles=ingest,scraper"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("scraper");
+  }
+
+  @Test
+  void clusterSettingsHaveSafeDefaultsAndRefuseNonsense() {
+    GatewayConfig c = GatewayConfig.parse("--web.listen-address=127.0.0.1:9999");
+    assertThat(c.advertisedAddress()).isEqualTo("127.0.0.1:9999");
+    assertThat(c.partialReads).isEqualTo(GatewayConfig.PartialReads.fail);
+    assertThat(c.peerTimeout).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.standbyReplicas).isZero();
+    assertThat(c.sessionTimeout).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.minInsyncReplicas()).isEqualTo(1);
+    assertThat(GatewayConfig.parse("--kafka.replication-factor=3").minInsyncReplicas())
+        .isEqualTo(2);
+    assertThat(
+            GatewayConfig.parse("--cluster.advertise-address=store-1:9091").advertisedAddress())
+        .isEqualTo("store-1:9091");
+    assertThatThrownBy(() -> GatewayConfig.parse("--cluster.advertise-address=store-1"))
+        .hasMessageContaining("HOST:PORT");
+    assertThatThrownBy(() -> GatewayConfig.parse("--kafka.min-insync-replicas=2"))
+        .hasMessageContaining("between 1 and --kafka.replication-factor");
+    assertThatThrownBy(() -> GatewayConfig.parse("--store.standby-replicas=-1"))
+        .hasMessageContaining("must not be negative");
+    assertThatThrownBy(() -> GatewayConfig.parse("--cluster.partial-reads=sometimes"))
+        .hasMessageContaining("sometimes");
+  }
 }

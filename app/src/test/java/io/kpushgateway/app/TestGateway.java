@@ -26,14 +26,22 @@ final class TestGateway implements AutoCloseable {
   private static final Duration READY = Duration.ofSeconds(60);
 
   private final Gateway gateway;
+  private final String authorization;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private TestGateway(Gateway gateway) {
+  private TestGateway(Gateway gateway, String authorization) {
     this.gateway = gateway;
+    this.authorization = authorization;
   }
 
   static TestGateway startReady(String... flags) {
-    TestGateway gw = new TestGateway(Gateway.start(GatewayConfig.parse(flags)));
+    return startReadyWith(null, flags);
+  }
+
+  /** @param authorization the {@code Authorization} header every request carries, or null */
+  static TestGateway startReadyWith(String authorization, String... flags) {
+    TestGateway gw =
+        new TestGateway(Gateway.start(GatewayConfig.parse(flags)), authorization);
     try {
       Await.until(
           READY, "gateway ready", () -> gw.send("GET", "/-/ready", null).statusCode() == 200);
@@ -77,13 +85,15 @@ final class TestGateway implements AutoCloseable {
         body == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(body);
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url(path)))
             .method(method, publisher)
-            .timeout(Duration.ofSeconds(30))
-            .build();
+            .timeout(Duration.ofSeconds(30));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     try {
-      return http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

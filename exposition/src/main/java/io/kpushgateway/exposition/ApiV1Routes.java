@@ -21,6 +21,7 @@ public final class ApiV1Routes {
   private final GroupSource groups;
   private final StatusInfo status;
 
+  /** @param groups null on a node without the store role: no {@code /api/v1/metrics} then */
   public ApiV1Routes(GroupSource groups, StatusInfo status) {
     this.groups = groups;
     this.status = status;
@@ -30,7 +31,9 @@ public final class ApiV1Routes {
     // a before handler, so 404s and errors under the prefix carry the CORS headers too
     app.before(PREFIX + "/*", ApiV1Routes::setHeaders);
     app.get(PREFIX + "/status", ctx -> ApiV1Json.writeStatus(ctx.outputStream(), status));
-    app.get(PREFIX + "/metrics", this::metrics);
+    if (groups != null) {
+      app.get(PREFIX + "/metrics", this::metrics);
+    }
     app.options(PREFIX + "/*", ctx -> ctx.status(200));
   }
 

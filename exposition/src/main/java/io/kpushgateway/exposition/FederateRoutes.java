@@ -21,15 +21,18 @@ public final class FederateRoutes {
 
   /** Under the route prefix, like every route. */
   public static final String PATH = "/federate";
+
   static final String MATCH_PARAM = "match[]";
 
+  private final GroupSource groups;
   private final ScrapePage page;
 
   /**
    * @param openMetrics whether to answer OpenMetrics to scrapers that ask for it
    */
   public FederateRoutes(GroupSource groups, SelfMetrics self, boolean openMetrics) {
-    this.page = new ScrapePage(groups, self, openMetrics);
+    this.groups = groups;
+    this.page = new ScrapePage(self, openMetrics);
   }
 
   public void addTo(Javalin app) {
@@ -52,6 +55,6 @@ public final class FederateRoutes {
         return;
       }
     }
-    page.write(ctx, families -> SeriesFilter.keep(families, selectors));
+    page.write(ctx, groups, families -> SeriesFilter.keep(families, selectors));
   }
 }

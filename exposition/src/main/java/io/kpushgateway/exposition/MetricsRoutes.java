@@ -13,15 +13,27 @@ public final class MetricsRoutes {
 
   static final String RETRY_AFTER_SECONDS = "1";
 
+  /** {@code ?scope=local}: only the groups of this node's partitions, for sharded scraping. */
+  static final String SCOPE_PARAM = "scope";
+
+  private final GroupSource groups;
+  private final GroupSource localGroups;
   private final ScrapePage page;
 
   public MetricsRoutes(GroupSource groups, SelfMetrics self) {
-    this(groups, self, false);
+    this(groups, groups, self, false);
   }
 
-  /** @param openMetrics whether to answer OpenMetrics to scrapers that ask for it */
-  public MetricsRoutes(GroupSource groups, SelfMetrics self, boolean openMetrics) {
-    this.page = new ScrapePage(groups, self, openMetrics);
+  /**
+   * @param groups what a scrape serves: the whole cluster's groups
+   * @param localGroups what {@code ?scope=local} serves: this node's share
+   * @param openMetrics whether to answer OpenMetrics to scrapers that ask for it
+   */
+  public MetricsRoutes(
+      GroupSource groups, GroupSource localGroups, SelfMetrics self, boolean openMetrics) {
+    this.groups = groups;
+    this.localGroups = localGroups;
+    this.page = new ScrapePage(self, openMetrics);
   }
 
   public void addTo(Javalin app, String telemetryPath) {
@@ -30,6 +42,13 @@ public final class MetricsRoutes {
   }
 
   private void scrape(Context ctx) throws IOException {
-    page.write(ctx, UnaryOperator.identity());
+    String scope = ctx.queryParam(SCOPE_PARAM);
+    if (scope != null && !scope.equals("local") && !scope.equals("cluster")) {
+      ctx.status(400)
+          .contentType("text/plain; charset=utf-8")
+          .result("unknown scope " + scope + ": use scope=local or scope=cluster\n");
+      return;
+    }
+    page.write(ctx, "local".equals(scope) ? localGroups : groups, UnaryOperator.identity());
   }
 }

@@ -24,12 +24,10 @@ final class ScrapePage {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScrapePage.class);
 
-  private final GroupSource groups;
   private final SelfMetrics self;
   private final boolean openMetrics;
 
-  ScrapePage(GroupSource groups, SelfMetrics self, boolean openMetrics) {
-    this.groups = groups;
+  ScrapePage(SelfMetrics self, boolean openMetrics) {
     this.self = self;
     this.openMetrics = openMetrics;
   }
@@ -48,12 +46,13 @@ final class ScrapePage {
   }
 
   /**
-   * Writes the page, or the part of it {@code select} keeps (given the merged families in page
-   * order, it returns those to write).
+   * Writes the page of {@code groups}, or the part of it {@code select} keeps (given the merged
+   * families in page order, it returns those to write).
    *
    * @throws StoreUnavailableException before anything is written, when groups cannot be read
    */
-  void write(Context ctx, UnaryOperator<List<MetricFamily>> select) throws IOException {
+  void write(Context ctx, GroupSource groups, UnaryOperator<List<MetricFamily>> select)
+      throws IOException {
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);

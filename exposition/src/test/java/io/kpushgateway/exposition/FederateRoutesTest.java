@@ -43,7 +43,7 @@ class FederateRoutesTest {
 
   private static Javalin app(GroupSource groups, boolean openMetrics) {
     Javalin app = Javalin.create();
-    new MetricsRoutes(groups, SELF, openMetrics).addTo(app, "/metrics");
+    new MetricsRoutes(groups, groups, SELF, openMetrics).addTo(app, "/metrics");
     new FederateRoutes(groups, SELF, openMetrics).addTo(app);
     return app;
   }

@@ -37,12 +37,13 @@ public final class TopicAdmin {
    * catalog with one partition, compacted. An existing topic is left as it is (a different
    * partition count is logged, not changed).
    *
+   * @return the partitions of the pushes topic, as it is
    * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses a topic
    */
-  public static void ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions options) {
+  public static int ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions options) {
     long deadline = System.nanoTime() + ENSURE_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(settings.admin())) {
-      ensureTopic(
+      int partitions = ensureTopic(
           admin,
           new NewTopic(topics.pushes(), options.partitions(), options.replicationFactor())
               .configs(pushesConfig(options)),
@@ -52,13 +53,15 @@ public final class TopicAdmin {
           new NewTopic(topics.catalog(), 1, options.replicationFactor())
               .configs(catalogConfig(options)),
           deadline);
+      return partitions;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating the gateway's topics", e);
     }
   }
 
-  private static void ensureTopic(Admin admin, NewTopic wanted, long deadline)
+  /** @return the topic's partitions */
+  private static int ensureTopic(Admin admin, NewTopic wanted, long deadline)
       throws InterruptedException {
     String topic = wanted.name();
     Exception last = null;
@@ -82,7 +85,7 @@ public final class TopicAdmin {
         checkedPartitions = true;
         if (description.partitions().stream()
             .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
+          return description.partitions().size();
         }
         last = null;
       } catch (ExecutionException e) {

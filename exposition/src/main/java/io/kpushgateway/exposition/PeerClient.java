@@ -1,0 +1,103 @@
+package io.kpushgateway.exposition;
+
+import io.kpushgateway.store.StoreService.PartitionRead;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Asks a peer store node for its groups of some partitions ({@link PeerGroupsRoutes}). One HTTP
+ * client for every peer keeps their connections open between reads; each request has its own
+ * timeout. A peer that fails or does not answer in time makes all its partitions unavailable.
+ */
+public final class PeerClient {
+
+  private final HttpClient http;
+  private final String scheme;
+  private final String routePrefix;
+  private final Duration timeout;
+  private final String authorization;
+
+  /**
+   * @param scheme {@code http} or {@code https}, as this node serves (every node of a cluster
+   *     serves the same way)
+   * @param routePrefix the route prefix every node serves under, {@code ""} for none
+   * @param authorization the {@code Authorization} header peers demand, or null
+   */
+  public PeerClient(String scheme, String routePrefix, Duration timeout, String authorization) {
+    this.http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    this.scheme = scheme;
+    this.routePrefix = routePrefix;
+    this.timeout = timeout;
+    this.authorization = authorization;
+  }
+
+  /** Never completes exceptionally: a failure is an answer with every partition unavailable. */
+  CompletableFuture<PartitionRead> fetch(HostInfo peer, List<Integer> partitions) {
+    String query =
+        partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"));
+    URI uri =
+        URI.create(
+            scheme + "://" + peer.host() + ":" + peer.port() + routePrefix
+                + PeerGroupsRoutes.PATH + "?" + query);
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    String name = peer.host() + ":" + peer.port();
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> answer(name, partitions, response))
+        .exceptionally(e -> allUnavailable(partitions, name + " did not answer: " + reason(e)));
+  }
+
+  private static PartitionRead answer(
+      String name, List<Integer> partitions, HttpResponse<byte[]> response) {
+    if (response.statusCode() != 200) {
+      return allUnavailable(partitions, name + " answered " + response.statusCode());
+    }
+    SortedMap<Integer, String> unavailable = new TreeMap<>();
+    String reason =
+        name + ": " + response.headers().firstValue(PeerGroupsRoutes.REASON_HEADER).orElse("");
+    response
+        .headers()
+        .firstValue(PeerGroupsRoutes.UNAVAILABLE_HEADER)
+        .ifPresent(
+            list ->
+                Arrays.stream(list.split(","))
+                    .map(String::trim)
+                    .filter(s -> !s.isEmpty())
+                    .forEach(p -> unavailable.put(Integer.parseInt(p), reason)));
+    try {
+      return new PartitionRead(GroupWire.read(response.body()), unavailable);
+    } catch (IOException | NumberFormatException e) {
+      return allUnavailable(partitions, name + " sent a broken answer: " + e.getMessage());
+    }
+  }
+
+  private static PartitionRead allUnavailable(List<Integer> partitions, String reason) {
+    SortedMap<Integer, String> unavailable = new TreeMap<>();
+    partitions.forEach(p -> unavailable.put(p, reason));
+    return new PartitionRead(List.of(), unavailable);
+  }
+
+  private static String reason(Throwable e) {
+    Throwable cause = e.getCause() != null ? e.getCause() : e;
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message != null ? " (" + message + ")" : "");
+  }
+}

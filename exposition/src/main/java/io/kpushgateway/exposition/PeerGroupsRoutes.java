@@ -1,0 +1,57 @@
+package io.kpushgateway.exposition;
+
+import io.kpushgateway.store.StoreService;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.stream.Collectors;
+
+/**
+ * {@code GET /internal/v1/groups?partition=N...}: this node's groups of the asked partitions, for
+ * a peer answering a cluster-wide read. Local reads only, never asks further (no recursion).
+ * Partitions this node does not serve as active right now are named in {@value
+ * #UNAVAILABLE_HEADER} (with the reasons in {@value #REASON_HEADER}) instead of failing the rest.
+ */
+public final class PeerGroupsRoutes {
+
+  public static final String PATH = "/internal/v1/groups";
+  static final String UNAVAILABLE_HEADER = "Kpushgateway-Unavailable-Partitions";
+  static final String REASON_HEADER = "Kpushgateway-Unavailable-Reason";
+
+  private final StoreService store;
+
+  public PeerGroupsRoutes(StoreService store) {
+    this.store = store;
+  }
+
+  public void addTo(Javalin app) {
+    app.get(PATH, this::groups);
+  }
+
+  private void groups(Context ctx) throws IOException {
+    List<Integer> partitions = new ArrayList<>();
+    for (String value : ctx.queryParams("partition")) {
+      try {
+        partitions.add(Integer.parseInt(value));
+      } catch (NumberFormatException e) {
+        ctx.status(400).contentType("text/plain; charset=utf-8").result("bad partition: " + value);
+        return;
+      }
+    }
+    StoreService.PartitionRead read = store.readPartitions(partitions);
+    SortedMap<Integer, String> unavailable = read.unavailable();
+    if (!unavailable.isEmpty()) {
+      ctx.header(
+          UNAVAILABLE_HEADER,
+          unavailable.keySet().stream().map(String::valueOf).collect(Collectors.joining(",")));
+      // header values are one line of visible ASCII
+      ctx.header(
+          REASON_HEADER, unavailable.values().iterator().next().replaceAll("[^\\x20-\\x7e]", " "));
+    }
+    ctx.contentType(GroupWire.CONTENT_TYPE);
+    GroupWire.write(ctx.outputStream(), read.groups());
+  }
+}

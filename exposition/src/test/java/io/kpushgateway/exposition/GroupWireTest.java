@@ -1,0 +1,61 @@
+package io.kpushgateway.exposition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.Test;
+
+class GroupWireTest {
+
+  @Test
+  void groupsCrossTheWireByteForByte() throws IOException {
+    byte[] big = new byte[300_000];
+    Arrays.fill(big, (byte) 7);
+    List<KeyValue<Bytes, byte[]>> groups =
+        List.of(
+            KeyValue.pair(Bytes.wrap(new byte[] {'j', (byte) 0xff, 'a'}), new byte[] {1, 2, 3}),
+            KeyValue.pair(Bytes.wrap(new byte[] {'k'}), new byte[0]),
+            KeyValue.pair(Bytes.wrap(new byte[] {'l'}), big));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GroupWire.write(out, groups);
+    List<KeyValue<Bytes, byte[]>> read = GroupWire.read(out.toByteArray());
+    assertThat(read).hasSize(3);
+    for (int i = 0; i < groups.size(); i++) {
+      assertThat(read.get(i).key).isEqualTo(groups.get(i).key);
+      assertThat(read.get(i).value).isEqualTo(groups.get(i).value);
+    }
+    assertThat(GroupWire.read(new byte[0])).isEmpty();
+  }
+
+  @Test
+  void aTruncatedAnswerIsAnErrorNotFewerGroups() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GroupWire.write(out, List.of(KeyValue.pair(Bytes.wrap(new byte[] {'k'}), new byte[] {1, 2})));
+    byte[] whole = out.toByteArray();
+    for (int cut = 1; cut < whole.length; cut++) {
+      byte[] part = Arrays.copyOf(whole, cut);
+      assertThatThrownBy(() -> GroupWire.read(part)).isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void unavailablePartitionsAreNamedWithTheirReasons() {
+    SortedMap<Integer, String> unavailable = new TreeMap<>();
+    unavailable.put(3, "h:2 did not answer");
+    unavailable.put(1, "no store node serves it right now");
+    assertThat(ClusterGroupReader.describe(unavailable, 4))
+        .isEqualTo(
+            "partitions 1, 3 of 4 unavailable: 1: no store node serves it right now;"
+                + " 3: h:2 did not answer");
+    assertThat(ClusterGroupReader.describe(new TreeMap<>(unavailable.headMap(2)), 4))
+        .startsWith("partition 1 of 4 unavailable");
+  }
+}
