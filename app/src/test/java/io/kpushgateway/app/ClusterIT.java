@@ -49,6 +49,9 @@ class ClusterIT {
         assertThat(node.send("GET", "/api/v1/metrics", null).body()).contains("\"c_29\"");
       }
       assertThat(a.scrape()).contains("m{instance=\"\",job=\"c_7\"} 7");
+      // /federate selects from the same cluster-wide page, here on a store-only node
+      assertThat(groupsIn(b.send("GET", "/federate?match[]=push_time_seconds", null).body()))
+          .isEqualTo(all);
 
       // sharded scraping: every group on exactly one node
       Await.until(
@@ -90,6 +93,7 @@ class ClusterIT {
       Await.until(SETTLED, "the push on the store node", () -> Set.of("c_1").equals(served(store)));
       String own = ingest.scrape();
       assertThat(own).contains("pushgateway_build_info").doesNotContain("c_1");
+      assertThat(ingest.send("GET", "/federate?match[]=m", null).body()).isEmpty();
       HttpResponse<String> api = ingest.send("GET", "/api/v1/metrics", null);
       assertThat(api.statusCode()).isEqualTo(404);
       assertThat(api.body()).contains("served by the store nodes");
