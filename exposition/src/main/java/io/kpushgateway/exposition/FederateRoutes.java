@@ -6,7 +6,9 @@ import io.kpushgateway.core.format.GoSyntax;
 import io.kpushgateway.core.select.SelectorSyntaxException;
 import io.kpushgateway.core.select.SeriesFilter;
 import io.kpushgateway.core.select.SeriesSelector;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,20 +43,96 @@ public final class FederateRoutes {
   }
 
   private void federate(Context ctx) throws IOException {
+    List<String> texts;
+    try {
+      texts = queryValues(ctx.queryString(), MATCH_PARAM);
+    } catch (IllegalArgumentException e) {
+      badRequest(ctx, "error parsing form values: " + e.getMessage());
+      return;
+    }
     List<SeriesSelector> selectors = new ArrayList<>();
-    for (String text : ctx.queryParams(MATCH_PARAM)) {
+    for (String text : texts) {
       try {
         selectors.add(SeriesSelector.parse(text));
       } catch (SelectorSyntaxException e) {
-        // Go's http.Error, as Prometheus answers, naming the selector among several
-        ctx.status(400)
-            .contentType("text/plain; charset=utf-8")
-            .header("X-Content-Type-Options", "nosniff")
-            .result(
-                "bad " + MATCH_PARAM + " " + GoSyntax.quote(text) + ": " + e.getMessage() + "\n");
+        // naming the selector, which may be one of several
+        badRequest(ctx, "bad " + MATCH_PARAM + " " + GoSyntax.quote(text) + ": " + e.getMessage());
         return;
       }
     }
     page.write(ctx, groups, families -> SeriesFilter.keep(families, selectors));
+  }
+
+  /** Go's http.Error, as Prometheus answers. */
+  private static void badRequest(Context ctx, String message) {
+    ctx.status(400)
+        .contentType("text/plain; charset=utf-8")
+        .header("X-Content-Type-Options", "nosniff")
+        .result(message + "\n");
+  }
+
+  /**
+   * The values of {@code key} in a raw query, read as Go's {@code url.ParseQuery} reads it (the
+   * servlet API would drop a malformed pair without a word, and the selector with it): pairs split
+   * at {@code &}, name and value at the first {@code =}, {@code +} is a space, and a {@code %}
+   * without two hex digits or a {@code ;} is an error.
+   *
+   * @throws IllegalArgumentException with Go's wording
+   */
+  static List<String> queryValues(String rawQuery, String key) {
+    List<String> values = new ArrayList<>();
+    if (rawQuery == null) {
+      return values;
+    }
+    for (String pair : rawQuery.split("&", -1)) {
+      if (pair.contains(";")) {
+        throw new IllegalArgumentException("invalid semicolon separator in query");
+      }
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = queryUnescape(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : queryUnescape(pair.substring(eq + 1));
+      if (name.equals(key)) {
+        values.add(value);
+      }
+    }
+    return values;
+  }
+
+  /** Go's {@code url.QueryUnescape}; the bytes are read as UTF-8. */
+  private static String queryUnescape(String s) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      if (c == '%') {
+        int hi = hexDigit(s, i + 1);
+        int lo = hexDigit(s, i + 2);
+        if (hi < 0 || lo < 0) {
+          String escape = s.substring(i, Math.min(i + 3, s.length()));
+          throw new IllegalArgumentException("invalid URL escape " + GoSyntax.quote(escape));
+        }
+        bytes.write(hi << 4 | lo);
+        i += 3;
+        continue;
+      }
+      if (c == '+') {
+        bytes.write(' ');
+      } else {
+        bytes.writeBytes(Character.toString(c).getBytes(StandardCharsets.UTF_8));
+      }
+      i += Character.charCount(c);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The ASCII hex digit at {@code i}, or -1. */
+  private static int hexDigit(String s, int i) {
+    if (i >= s.length()) {
+      return -1;
+    }
+    char c = s.charAt(i);
+    return c < 0x80 ? Character.digit(c, 16) : -1;
   }
 }

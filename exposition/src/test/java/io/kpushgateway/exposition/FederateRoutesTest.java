@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
@@ -162,6 +163,34 @@ class FederateRoutesTest {
           }
           assertThat(reads).hasValue(1);
         });
+  }
+
+  @Test
+  void aQueryThatIsNotUrlEncodingIsABadRequest() {
+    JavalinTest.test(
+        app(() -> GROUPS, false),
+        (server, client) -> {
+          // read by the servlet API, the pair would vanish and the answer be an empty 200
+          try (Response r = client.get("/federate?match[]=temp&match[]=%zz")) {
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(r.body().string())
+                .isEqualTo("error parsing form values: invalid URL escape \"%zz\"\n");
+          }
+        });
+  }
+
+  @Test
+  void theQueryIsReadAsGoReadsIt() {
+    assertThat(
+            FederateRoutes.queryValues("match[]=a+b&x=1&match%5B%5D=%2B%7B%7D&&match[]", "match[]"))
+        .containsExactly("a b", "+{}", "");
+    assertThat(FederateRoutes.queryValues(null, "match[]")).isEmpty();
+    assertThatThrownBy(() -> FederateRoutes.queryValues("match[]=a;b", "match[]"))
+        .hasMessage("invalid semicolon separator in query");
+    assertThatThrownBy(() -> FederateRoutes.queryValues("match[]=%4", "match[]"))
+        .hasMessage("invalid URL escape \"%4\"");
+    assertThat(FederateRoutes.queryValues("match[]=%C3%A9%F0%9F%98%80", "match[]"))
+        .containsExactly("é😀");
   }
 
   @Test
