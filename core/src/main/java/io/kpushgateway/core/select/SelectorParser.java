@@ -77,8 +77,10 @@ final class SelectorParser {
       }
       matchers.add(LabelMatcher.equal(LabelMatcher.METRIC_NAME, name));
     }
-    if (matchers.stream().allMatch(m -> m.matches(""))) {
-      throw error(start, "vector selector must contain at least one non-empty matcher");
+    // Prometheus' ParseMetricSelector, which /federate uses, skips the PromQL check that one
+    // matcher must not match "": {job=~".*"} selects everything there, and here too.
+    if (matchers.isEmpty()) {
+      throw error(start, "vector selector must contain label matchers or metric name");
     }
     return new SeriesSelector(in, matchers);
   }

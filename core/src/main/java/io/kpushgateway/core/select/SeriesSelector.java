@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 /**
  * A parsed series selector such as {@code http_requests_total{code=~"5.."}}: the matchers a series
  * must all satisfy. It accepts what Prometheus' {@code parser.ParseMetricSelector} accepts (see
- * {@link #parse}) and adds the rule Prometheus applies to PromQL selectors and to the {@code
- * match[]} of its series API: at least one matcher must not match the empty string, so a typo
- * cannot select everything.
+ * {@link #parse}), which Prometheus' {@code /federate} uses: unlike a PromQL selector, one whose
+ * matchers all match the empty string ({@code {job=~".*"}}) is allowed and selects every series.
+ * Only {@code {}} is refused.
  */
 public final class SeriesSelector {
 

@@ -77,6 +77,11 @@ class SeriesSelectorTest {
             "{a=\"b\", # one\n c=\"d\" # two\n}",
             List.of("a=\"b\"", "c=\"d\"")),
         arguments("non-empty regex", "{a=~\".+\"}", List.of("a=~\".+\"")),
+        // as Prometheus' /federate: no PromQL rule that one matcher must not match ""
+        arguments("only an empty value", "{a=\"\"}", List.of("a=\"\"")),
+        arguments("regex matching empty", "{a=~\".*\"}", List.of("a=~\".*\"")),
+        arguments("negated non-empty regex", "{a!~\".+\"}", List.of("a!~\".+\"")),
+        arguments("not-equal matches the empty value", "{a!=\"x\"}", List.of("a!=\"x\"")),
         arguments("not empty", "{a!=\"\"}", List.of("a!=\"\"")),
         arguments("not the empty regex", "{a!~\"\"}", List.of("a!~\"\"")),
         arguments(
@@ -99,8 +104,6 @@ class SeriesSelectorTest {
 
   static Stream<Arguments> invalid() {
     String ops = "one of \"=\", \"!=\", \"=~\", \"!~\"";
-    String nonEmpty =
-        "1:1: parse error: vector selector must contain at least one non-empty matcher";
     return Stream.of(
         arguments(
             "empty",
@@ -266,12 +269,10 @@ class SeriesSelectorTest {
             "Perl lookahead is not RE2",
             "{a=~\"(?=b)\"}",
             "1:5: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?=`"),
-        arguments("empty braces", "{}", nonEmpty),
-        arguments("only an empty value", "{a=\"\"}", nonEmpty),
-        arguments("regex matching empty", "{a=~\".*\"}", nonEmpty),
-        arguments("negated non-empty regex", "{a!~\".+\"}", nonEmpty),
-        arguments("not-equal matches the empty value", "{a!=\"x\"}", nonEmpty),
-        arguments("all empty", "{a=\"\", b=~\".*\"}", nonEmpty),
+        arguments(
+            "empty braces",
+            "{}",
+            "1:1: parse error: vector selector must contain label matchers or metric name"),
         arguments(
             "name twice",
             "foo{__name__=\"bar\"}",
