@@ -143,7 +143,7 @@ class FederateIT {
       assertThat(page)
           .contains(
               "pushgateway_http_requests_total{code=\"400\",handler=\"federate\",method=\"get\"}"
-                  + " 2");
+                  + " 1");
       assertThat(get(gw, null, false, "fed_temp{room=\"x\"}").text())
           .isEqualTo(
               "# TYPE fed_temp gauge\nfed_temp{instance=\"\",job=\"fed_a\",room=\"x\"} 21.5\n");
