@@ -74,7 +74,7 @@ class KillNodesIT {
         new Cluster(KAFKA.bootstrapServers(), KAFKA.uniqueName("kill"), CLUSTER_FLAGS);
     List<GatewayProcess> nodes = new ArrayList<>();
     try {
-      // Until --roles is wired, every node runs both roles; the flags already say the intent.
+      // node1 and node2 share the partitions; node1 and node3 take the pushes.
       nodes.add(start(cluster, "node1", Set.of(Role.ingest, Role.store), data));
       nodes.add(start(cluster, "node2", Set.of(Role.store), data));
       nodes.add(start(cluster, "node3", Set.of(Role.ingest), data));

@@ -40,7 +40,8 @@ final class KillReport {
   private final int acknowledgedButMissing;
   private final int wrongValue;
   private final int foundButNotAcknowledged;
-  private final int readsAfterFirstKill;
+  /** HTTP status (0: no answer) → reads sent after the first kill. */
+  private final Map<Integer, Integer> readsAfterFirstKill = new TreeMap<>();
 
   /**
    * @param kills in the order they happened
@@ -94,10 +95,11 @@ final class KillReport {
               before.cardinality(),
               firstCompleteRead(reads, kill.atNanos(), before)));
     }
-    readsAfterFirstKill =
-        kills.isEmpty()
-            ? 0
-            : (int) reads.stream().filter(r -> r.startNanos() >= kills.get(0).atNanos()).count();
+    for (Read r : reads) {
+      if (!kills.isEmpty() && r.startNanos() >= kills.get(0).atNanos()) {
+        readsAfterFirstKill.merge(r.status(), 1, Integer::sum);
+      }
+    }
   }
 
   int attempted() {
@@ -200,6 +202,7 @@ final class KillReport {
             wrongValue,
             foundButNotAcknowledged));
     s.append("attempt outcomes: ").append(outcomes).append('\n');
+    AfterKill previous = null;
     for (AfterKill k : afterKills) {
       String read =
           k.completeRead() == null
@@ -209,11 +212,24 @@ final class KillReport {
       s.append(
           String.format(
               "after killing %s: pushes longest gap without a 2xx %d ms; reads %s until the"
-                  + " survivor answered 200 with all %d pushes acknowledged before the kill%n",
-              k.kill().node(), k.pushGapNanos() / 1_000_000, read, k.acknowledgedBefore()));
+                  + " survivor answered 200 with all %d pushes acknowledged before the kill%s%n",
+              k.kill().node(),
+              k.pushGapNanos() / 1_000_000,
+              read,
+              k.acknowledgedBefore(),
+              stillRecovering(previous, k) ? " (reads had not recovered from the kill before)" : ""));
+      previous = k;
     }
-    s.append(String.format("survivor reads after the first kill: %d%n", readsAfterFirstKill));
+    s.append("survivor reads after the first kill, by status: ")
+        .append(readsAfterFirstKill)
+        .append('\n');
     return s.toString();
+  }
+
+  private static boolean stillRecovering(AfterKill previous, AfterKill k) {
+    return previous != null
+        && (previous.completeRead() == null
+            || previous.completeRead().endNanos() > k.kill().atNanos());
   }
 
   private static double seconds(long nanos) {

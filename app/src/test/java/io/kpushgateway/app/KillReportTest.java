@@ -78,5 +78,21 @@ class KillReportTest {
     assertThat(report.afterKills().get(0).acknowledgedBefore()).isEqualTo(2);
     assertThat(report.afterKills().get(0).completeRead()).isEqualTo(reads.get(3));
     assertThat(KillReport.firstCompleteRead(reads, 100, ids(0, 1, 2))).isNull();
+    assertThat(report.summary(List.of(), 0, 200))
+        .contains("reads 0.00 s until the survivor answered 200 with all 2 pushes")
+        .contains("survivor reads after the first kill, by status: {200=2, 503=1}");
+  }
+
+  @Test
+  void saysWhenAKillCameBeforeReadsRecoveredFromTheOneBefore() {
+    List<Attempt> attempts = List.of(ok(0, 0, 50));
+    List<Kill> kills = List.of(new Kill("node2", "store", 100), new Kill("node3", "ingest", 200));
+    List<Read> reads = List.of(new Read(250, 300, 200, ids(0)));
+
+    String summary = new KillReport(attempts, kills, 400, reads, Map.of()).summary(List.of(), 0, 400);
+
+    assertThat(summary)
+        .contains("after killing node2: pushes longest gap without a 2xx 0 ms; reads 0.00 s")
+        .contains("before the kill (reads had not recovered from the kill before)");
   }
 }
