@@ -16,6 +16,8 @@
 # Knobs: SIZES="0 1000 10000" DURATION=10s CONNS=16 THREADS=2 ROTATE=100 GET_SEQ=5 PAR=4
 #        WARMUP=10s (an unrecorded PUT run on both first)
 set -euo pipefail
+# shellcheck source=bench/put_load.sh
+source "$(dirname "${BASH_SOURCE[0]}")/put_load.sh"
 
 JAR=${1:-app/target/kpushgateway.jar}
 PGW=${2:-/usr/bin/prometheus-pushgateway}
@@ -48,10 +50,7 @@ wait_ready() { # url
 }
 
 BODY="$WORK/body.txt"
-for ((k = 0; k < 20; k++)); do
-  printf '# HELP bench_metric_%02d Benchmark gauge %d.\n# TYPE bench_metric_%02d gauge\nbench_metric_%02d{kind="bench",idx="%d"} %d.5\n' \
-    "$k" "$k" "$k" "$k" "$k" "$k"
-done > "$BODY"
+put_body >"$BODY"
 
 OURS_PORT=$(free_port); UP_PORT=$(free_port)
 OURS="http://127.0.0.1:$OURS_PORT"; UP="http://127.0.0.1:$UP_PORT"
@@ -93,19 +92,7 @@ await_groups() { # url n
 }
 
 LUA="$WORK/put.lua"
-{
-  echo "local rotate = $ROTATE"
-  printf 'local body = [==[\n'; cat "$BODY"; printf ']==]\n'
-  cat <<'LUA'
-local i = 0
-function init(args) i = math.random(0, 100000) end
-wrk.headers["Content-Type"] = "text/plain; version=0.0.4"
-function request()
-  i = i + 1
-  return wrk.format("PUT", "/metrics/job/put_" .. (i % rotate), nil, body)
-end
-LUA
-} > "$LUA"
+put_lua "$ROTATE" "$BODY" >"$LUA"
 
 RESULTS="$WORK/results.tsv"
 run_put() { # name url size

@@ -9,7 +9,7 @@
 # (--kafka.bootstrap-servers) and the broker is the same for both measurements. A store node
 # (--roles=store) applies every push; three ingest nodes (--roles=ingest) take them. After a
 # warm-up through all three, each round measures wrk PUTs of the 20-series body of
-# bench/consistency_bench.sh over $ROTATE groups through ingest node 1 alone, then through all
+# bench/put_load.sh over $ROTATE groups through ingest node 1 alone, then through all
 # three at once (one wrk per node, the same connections in all, $CONNS, split over them); rounds
 # alternate so that other work on the machine weighs on both alike. Reported per round and as
 # the median over the rounds: req/s (summed over the wrk processes), the CPU time the broker and all
@@ -23,6 +23,8 @@
 #        node) JAVA_OPTS= (JVM flags for every node)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=bench/put_load.sh
+source bench/put_load.sh
 
 JAR=${1:-app/target/kpushgateway.jar}
 ROUNDS=${ROUNDS:-3}
@@ -115,24 +117,9 @@ start_ingest() { # n: starts ingest node n and waits until it is ready
 }
 
 BODY="$WORK/body.txt"
-for ((k = 0; k < 20; k++)); do
-  printf '# HELP bench_metric_%02d Benchmark gauge %d.\n# TYPE bench_metric_%02d gauge\nbench_metric_%02d{kind="bench",idx="%d"} %d.5\n' \
-    "$k" "$k" "$k" "$k" "$k" "$k"
-done >"$BODY"
+put_body >"$BODY"
 LUA="$WORK/put.lua"
-{
-  echo "local rotate = $ROTATE"
-  printf 'local body = [==[\n'; cat "$BODY"; printf ']==]\n'
-  cat <<'LUA'
-local i = 0
-function init(args) i = math.random(0, 100000) end
-wrk.headers["Content-Type"] = "text/plain; version=0.0.4"
-function request()
-  i = i + 1
-  return wrk.format("PUT", "/metrics/job/put_" .. (i % rotate), nil, body)
-end
-LUA
-} >"$LUA"
+put_lua "$ROTATE" "$BODY" >"$LUA"
 
 put() { # duration out-prefix url...: one wrk per url at once, $CONNS connections and $THREADS threads in all
   local duration=$1 prefix=$2 i pids=() c t
