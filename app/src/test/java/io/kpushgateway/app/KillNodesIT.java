@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -98,26 +99,27 @@ class KillNodesIT {
       GatewayProcess survivor, GatewayProcess storeNode, GatewayProcess ingestNode)
       throws Exception {
     List<GatewayProcess> ingest =
-        List.of(survivor, storeNode, ingestNode).stream()
-            .filter(n -> n.runs(Role.ingest))
-            .toList();
+        Stream.of(survivor, storeNode, ingestNode).filter(n -> n.runs(Role.ingest)).toList();
     PushLoad load = new PushLoad(ingest, CLIENTS, PUSH_INTERVAL);
-    long origin = System.nanoTime();
-    load.start();
     Thread reader = new Thread(() -> readUntilInterrupted(survivor), "survivor-reader");
     reader.setDaemon(true);
-    reader.start();
-
-    Await.until(FIRST_PUSHES, "first pushes acknowledged", () -> load.acknowledged() > 0);
     List<Kill> kills = new ArrayList<>();
-    keepLoad(origin, BEFORE_FIRST_KILL);
-    kills.add(new Kill(storeNode.name(), "store", storeNode.kill()));
-    keepLoad(kills.get(0).atNanos(), BETWEEN_KILLS);
-    kills.add(new Kill(ingestNode.name(), "ingest", ingestNode.kill()));
-    keepLoad(kills.get(1).atNanos(), AFTER_LAST_KILL);
-    long loadStop = load.stop();
-    reader.interrupt();
-    reader.join();
+    long origin = System.nanoTime();
+    long loadStop;
+    load.start();
+    reader.start();
+    try {
+      Await.until(FIRST_PUSHES, "first pushes acknowledged", () -> load.acknowledged() > 0);
+      keepLoad(origin, BEFORE_FIRST_KILL);
+      kills.add(new Kill(storeNode.describe(), storeNode.kill()));
+      keepLoad(kills.get(0).atNanos(), BETWEEN_KILLS);
+      kills.add(new Kill(ingestNode.describe(), ingestNode.kill()));
+      keepLoad(kills.get(1).atNanos(), AFTER_LAST_KILL);
+    } finally {
+      loadStop = load.stop();
+      reader.interrupt();
+      reader.join();
+    }
 
     List<Attempt> attempts = load.attempts();
     BitSet acknowledged = KillReport.acknowledgedBefore(attempts, Long.MAX_VALUE);

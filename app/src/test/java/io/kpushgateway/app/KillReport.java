@@ -4,6 +4,7 @@ import io.kpushgateway.app.PushLoad.Attempt;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,8 +15,8 @@ import java.util.TreeMap;
  */
 final class KillReport {
 
-  /** A node killed at {@code atNanos}. */
-  record Kill(String node, String role, long atNanos) {}
+  /** A node (named with its roles) killed at {@code atNanos}. */
+  record Kill(String node, long atNanos) {}
 
   /**
    * One read of the survivor.
@@ -31,6 +32,8 @@ final class KillReport {
    * it (null if none did).
    */
   record AfterKill(Kill kill, long pushGapNanos, int acknowledgedBefore, Read completeRead) {}
+
+  private static final String NOT_RECOVERED = " (reads had not recovered from the kill before)";
 
   private final List<Attempt> attempts;
   private final List<AfterKill> afterKills = new ArrayList<>();
@@ -186,13 +189,18 @@ final class KillReport {
     for (AfterKill k : afterKills) {
       kills.append(
           String.format(
-              "kill -9 %s (%s) at %.1f s; ",
-              k.kill().node(), k.kill().role(), seconds(k.kill().atNanos() - originNanos)));
+              Locale.ROOT,
+              "kill -9 %s at %.1f s; ",
+              k.kill().node(),
+              seconds(k.kill().atNanos() - originNanos)));
     }
     s.append(kills)
-        .append(String.format("load stopped at %.1f s%n", seconds(loadStopNanos - originNanos)));
+        .append(
+            String.format(
+                Locale.ROOT, "load stopped at %.1f s%n", seconds(loadStopNanos - originNanos)));
     s.append(
         String.format(
+            Locale.ROOT,
             "pushes: attempted %d, acknowledged %d, found %d, acknowledged-but-missing %d"
                 + " (of which wrong value %d), found-but-not-acknowledged %d%n",
             attempted(),
@@ -208,16 +216,19 @@ final class KillReport {
           k.completeRead() == null
               ? "never within the test's deadline"
               : String.format(
-                  "%.2f s", seconds(k.completeRead().endNanos() - k.kill().atNanos()));
+                  Locale.ROOT,
+                  "%.2f s",
+                  seconds(k.completeRead().endNanos() - k.kill().atNanos()));
       s.append(
           String.format(
+              Locale.ROOT,
               "after killing %s: pushes longest gap without a 2xx %d ms; reads %s until the"
                   + " survivor answered 200 with all %d pushes acknowledged before the kill%s%n",
               k.kill().node(),
               k.pushGapNanos() / 1_000_000,
               read,
               k.acknowledgedBefore(),
-              stillRecovering(previous, k) ? " (reads had not recovered from the kill before)" : ""));
+              stillRecovering(previous, k) ? NOT_RECOVERED : ""));
       previous = k;
     }
     s.append("survivor reads after the first kill, by status: ")

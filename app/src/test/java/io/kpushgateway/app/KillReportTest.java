@@ -53,8 +53,9 @@ class KillReportTest {
   @Test
   void pushGapRunsFromTheKillToTheNextKillOrTheEndOfTheLoad() {
     List<Attempt> attempts =
-        List.of(ok(0, 0, 90), failed(1, 95, 120), ok(2, 120, 150), ok(3, 300, 400), ok(4, 600, 620));
-    List<Kill> kills = List.of(new Kill("node2", "store", 100), new Kill("node3", "ingest", 500));
+        List.of(
+            ok(0, 0, 90), failed(1, 95, 120), ok(2, 120, 150), ok(3, 300, 400), ok(4, 600, 620));
+    List<Kill> kills = List.of(new Kill("node2 (store)", 100), new Kill("node3 (ingest)", 500));
 
     KillReport report = new KillReport(attempts, kills, 1000, List.of(), Map.of());
 
@@ -73,7 +74,7 @@ class KillReportTest {
             new Read(130, 140, 200, ids(0, 2)), // 1 missing
             new Read(150, 170, 200, ids(0, 1)));
     KillReport report =
-        new KillReport(attempts, List.of(new Kill("node2", "store", 100)), 200, reads, Map.of());
+        new KillReport(attempts, List.of(new Kill("node2 (store)", 100)), 200, reads, Map.of());
 
     assertThat(report.afterKills().get(0).acknowledgedBefore()).isEqualTo(2);
     assertThat(report.afterKills().get(0).completeRead()).isEqualTo(reads.get(3));
@@ -86,13 +87,15 @@ class KillReportTest {
   @Test
   void saysWhenAKillCameBeforeReadsRecoveredFromTheOneBefore() {
     List<Attempt> attempts = List.of(ok(0, 0, 50));
-    List<Kill> kills = List.of(new Kill("node2", "store", 100), new Kill("node3", "ingest", 200));
+    List<Kill> kills = List.of(new Kill("node2 (store)", 100), new Kill("node3 (ingest)", 200));
     List<Read> reads = List.of(new Read(250, 300, 200, ids(0)));
 
-    String summary = new KillReport(attempts, kills, 400, reads, Map.of()).summary(List.of(), 0, 400);
+    String summary =
+        new KillReport(attempts, kills, 400, reads, Map.of()).summary(List.of(), 0, 400);
 
     assertThat(summary)
-        .contains("after killing node2: pushes longest gap without a 2xx 0 ms; reads 0.00 s")
+        .contains("after killing node2 (store): pushes longest gap without a 2xx 0 ms;")
+        .contains("reads 0.00 s until the survivor answered 200 with all 1 pushes")
         .contains("before the kill (reads had not recovered from the kill before)");
   }
 }

@@ -35,7 +35,8 @@ final class PushLoad {
 
   private static final Pattern SERIES =
       Pattern.compile(
-          "^" + METRIC + "\\{instance=\"[0-9]+-([0-9]+)\",job=\"kill\"} (\\S+)$", Pattern.MULTILINE);
+          "^" + METRIC + "\\{instance=\"[0-9]+-([0-9]+)\",job=\"kill\"} (\\S+)$",
+          Pattern.MULTILINE);
 
   /**
    * One HTTP attempt of a push.
@@ -181,8 +182,9 @@ final class PushLoad {
   private Attempt send(HttpClient http, int client, int push, GatewayProcess node) {
     int id = ids.getAndIncrement();
     String body = "# TYPE " + METRIC + " gauge\n" + METRIC + " " + value(id) + "\n";
+    String group = "/metrics/job/kill/instance/" + client + "-" + id;
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create(node.url("/metrics/job/kill/instance/" + client + "-" + id)))
+        HttpRequest.newBuilder(URI.create(node.url(group)))
             .PUT(HttpRequest.BodyPublishers.ofString(body))
             .header("Content-Type", "text/plain; version=0.0.4")
             .timeout(REQUEST_TIMEOUT)
