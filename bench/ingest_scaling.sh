@@ -13,7 +13,8 @@
 # three at once (one wrk per node, the same connections in all, $CONNS, split over them); rounds
 # alternate so that other work on the machine weighs on both alike. Reported per round and as
 # the median over the rounds: req/s (summed over the wrk processes), the CPU time the broker and all
-# nodes spent per PUT (from /proc: steadier than req/s when other work shares the machine),
+# nodes spent per PUT, in all and split into broker, store node and ingest nodes (from /proc:
+# steadier than req/s when other work shares the machine, and what predicts separate machines),
 # p50/p99 per wrk, non-2xx answers and socket errors. Every process started here is stopped at
 # the end.
 #
@@ -135,15 +136,20 @@ put() { # duration out-prefix url...: one wrk per url at once, $CONNS connection
 
 RESULTS="$WORK/results.txt"
 TICKS=$(getconf CLK_TCK)
-cpu_ticks() { # utime + stime of the broker and every node, all threads
-  local pid sum=0
-  for pid in "$BROKER_PID" "${NODE_PIDS[@]}"; do
-    sum=$((sum + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+cpu_ticks() { # utime + stime, all threads: "broker store ingest-nodes" (store = the first node)
+  local pid i ingest=0
+  for ((i = 1; i < ${#NODE_PIDS[@]}; i++)); do
+    ingest=$((ingest + $(ticks "${NODE_PIDS[i]}")))
   done
-  echo "$sum"
+  echo "$(ticks "$BROKER_PID") $(ticks "${NODE_PIDS[0]}") $ingest"
+}
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+per_put() { # ticks requests: CPU ms per PUT
+  awk -v t="$1" -v hz="$TICKS" -v r="$2" 'BEGIN { print r ? t / hz * 1000 / r : 0 }'
 }
 measure() { # round url...: one measurement through the given ingest nodes, a line in $RESULTS
   local round=$1 n=$(($# - 1)) i rps=0 requests=0 p50= p99= non2xx=0 errors=0 cpu0 cpu1 out
+  local b0 s0 i0 b1 s1 i1
   local prefix="$WORK/run$round-$n"
   shift
   log "round $round: $DURATION through $n ingest node(s)"
@@ -159,8 +165,11 @@ measure() { # round url...: one measurement through the given ingest nodes, a li
     non2xx=$((non2xx + $(awk '/Non-2xx/ { print $NF }' "$out" | grep . || echo 0)))
     errors=$((errors + $(awk '/Socket errors/ { gsub(",", ""); print $4 + $6 + $8 + $10 }' "$out" | grep . || echo 0)))
   done
-  printf '%-6s %-7s %9.1f %11.2f   %-26s %-26s %7d %7d\n' "$round" "$n" "$rps" \
-    "$(awk -v t=$((cpu1 - cpu0)) -v hz="$TICKS" -v r="$requests" 'BEGIN { print r ? t / hz * 1000 / r : 0 }')" \
+  read -r b0 s0 i0 <<<"$cpu0"
+  read -r b1 s1 i1 <<<"$cpu1"
+  printf '%-6s %-7s %9.1f %11.2f %7.2f %7.2f %7.2f   %-26s %-26s %7d %7d\n' "$round" "$n" "$rps" \
+    "$(per_put $((b1 + s1 + i1 - b0 - s0 - i0)) "$requests")" "$(per_put $((b1 - b0)) "$requests")" \
+    "$(per_put $((s1 - s0)) "$requests")" "$(per_put $((i1 - i0)) "$requests")" \
     "$p50" "$p99" "$non2xx" "$errors" >>"$RESULTS"
 }
 median() { # nodes column: median of a column over the rounds with that many ingest nodes
@@ -184,9 +193,11 @@ echo
 echo "ingest_scaling $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 echo "$JAR, one broker JVM, one store node, 3 ingest nodes (--roles=$INGEST_ROLES), $PARTITIONS partitions"
 echo "wrk: PUT of a 20-series body over $ROTATE groups, $CONNS connections and $THREADS threads in all, $DURATION per measurement after $WARMUP warm-up"
-echo "CPU ms/PUT: broker and every node; p50/p99: each pushed node's wrk"
-printf '%-6s %-7s %9s %11s   %-26s %-26s %7s %7s\n' round ingest req/s 'CPU ms/PUT' p50 p99 non-2xx errors
+echo "CPU ms/PUT: all gateway JVMs, then the broker, the store node and the ingest nodes (summed);"
+echo "wrk's own CPU is not counted. p50/p99: each pushed node's wrk"
+printf '%-6s %-7s %9s %11s %7s %7s %7s   %-26s %-26s %7s %7s\n' round ingest req/s 'CPU ms/PUT' broker store ingest p50 p99 non-2xx errors
 cat "$RESULTS"
 for n in 1 3; do
-  printf '%-6s %-7s %9.1f %11.2f\n' median "$n" "$(median "$n" 3)" "$(median "$n" 4)"
+  printf '%-6s %-7s %9.1f %11.2f %7.2f %7.2f %7.2f\n' median "$n" "$(median "$n" 3)" "$(median "$n" 4)" \
+    "$(median "$n" 5)" "$(median "$n" 6)" "$(median "$n" 7)"
 done
