@@ -175,6 +175,7 @@ public final class Gateway implements AutoCloseable {
                   config.peerTimeout,
                   config.peerAuthorization()),
               config.partialReads == GatewayConfig.PartialReads.serve,
+              !config.disableStandbyReads,
               self.registry());
       new MetricsRoutes(cluster, local, self, config.enableOpenMetrics)
           .addTo(http, router.telemetryPath());

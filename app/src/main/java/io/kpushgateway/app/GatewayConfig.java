@@ -133,6 +133,13 @@ public final class GatewayConfig {
   PartialReads partialReads;
 
   @Option(
+      names = "--cluster.disable-standby-reads",
+      description =
+          "Do not read a partition from a standby copy while its active node does not answer"
+              + " (with --store.standby-replicas); answer by --cluster.partial-reads instead.")
+  boolean disableStandbyReads;
+
+  @Option(
       names = "--cluster.peer-credentials-file",
       defaultValue = "",
       paramLabel = "FILE",

@@ -141,9 +141,33 @@ class ClusterIT {
             return r.statusCode() == 200
                 && served.size() == all.size() - lostShare.size()
                 && served.stream().noneMatch(lostShare::contains)
-                && r.body().contains("kpushgateway_cluster_unavailable_partitions ")
-                && !r.body().contains("kpushgateway_cluster_partial_reads_total 0.0");
+                && value(r.body(), "kpushgateway_cluster_unavailable_partitions") > 0
+                && value(r.body(), "kpushgateway_cluster_partial_reads_total") > 0;
           });
+    }
+  }
+
+  @Test
+  void aStandbyCopyStandsInForAnActiveThatDoesNotAnswer(@TempDir Path data) {
+    try (Nodes nodes = new Nodes(KAFKA.uniqueName("standby"), data)) {
+      TestGateway reader =
+          nodes.start("r", "--roles=ingest,store", "--store.standby-replicas=1",
+              "--cluster.peer-timeout=1s");
+      int nowhere = FreePorts.next();
+      TestGateway lost =
+          nodes.start("l", "--roles=store", "--store.standby-replicas=1",
+              "--cluster.advertise-address=127.0.0.1:" + nowhere);
+      for (int i = 0; i < 12; i++) {
+        reader.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
+      }
+      Await.until(
+          SETTLED,
+          "the unreachable node's partitions on the reader",
+          () -> groupsIn(lost.send("GET", "/metrics?scope=local", null).body()).size() > 0);
+      // its partitions come from the reader's own standby copies, not a 503
+      Set<String> all = groups(0, 12);
+      Await.until(SETTLED, "every group, some from standby copies", () -> all.equals(served(reader)));
+      assertThat(value(reader.scrape(), "kpushgateway_cluster_standby_reads_total")).isPositive();
     }
   }
 
@@ -227,6 +251,13 @@ class ClusterIT {
   private static Set<String> served(TestGateway node) {
     HttpResponse<String> r = node.send("GET", "/metrics", null);
     return r.statusCode() == 200 ? groupsIn(r.body()) : Set.of();
+  }
+
+  /** The value of an unlabelled series on a text page. */
+  private static double value(String page, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(page);
+    assertThat(m.find()).as(name + " on the page").isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   private static Set<String> groupsIn(String page) {

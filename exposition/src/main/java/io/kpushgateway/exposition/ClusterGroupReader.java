@@ -3,6 +3,7 @@ package io.kpushgateway.exposition;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.store.StoreService;
 import io.kpushgateway.store.StoreService.PartitionRead;
+import io.kpushgateway.store.StoreService.Placement;
 import io.kpushgateway.store.StoreUnavailableException;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * replaced, restoring, a peer not answering in time) is unavailable. With the default policy the
  * read then fails, naming those partitions, and the scrape is answered 503 with Retry-After:
  * never a silently incomplete page. With {@code servePartial} the rest is served and the gap
- * counted in {@code kpushgateway_cluster_partial_reads_total}.
+ * counted in {@code kpushgateway_cluster_partial_reads_total}. Before either, with {@code
+ * readStandbys}, such a partition is read from a node keeping a standby copy of it, if any.
  */
 public final class ClusterGroupReader implements GroupSource {
 
@@ -42,9 +44,11 @@ public final class ClusterGroupReader implements GroupSource {
   private final int partitions;
   private final PeerClient peers;
   private final boolean servePartial;
+  private final boolean readStandbys;
   private final ParsedGroups parsed = new ParsedGroups();
   private final Counter partialReads;
   private final Gauge unavailablePartitions;
+  private final Counter standbyReads;
 
   /**
    * @param self this node's advertised address, as the other nodes see it in the store's metadata
@@ -56,12 +60,14 @@ public final class ClusterGroupReader implements GroupSource {
       int partitions,
       PeerClient peers,
       boolean servePartial,
+      boolean readStandbys,
       PrometheusRegistry registry) {
     this.store = store;
     this.self = self;
     this.partitions = partitions;
     this.peers = peers;
     this.servePartial = servePartial;
+    this.readStandbys = readStandbys;
     this.partialReads =
         Counter.builder()
             .name("kpushgateway_cluster_partial_reads_total")
@@ -74,11 +80,19 @@ public final class ClusterGroupReader implements GroupSource {
             .name("kpushgateway_cluster_unavailable_partitions")
             .help("Partitions the last cluster-wide read of this node could not read.")
             .register(registry);
+    this.standbyReads =
+        Counter.builder()
+            .name("kpushgateway_cluster_standby_reads_total")
+            .help(
+                "Partitions a cluster-wide read took from a standby copy because their active"
+                    + " node did not answer.")
+            .register(registry);
   }
 
   @Override
   public List<GroupRecord> readAll() {
-    SortedMap<Integer, HostInfo> owners = store.activeOwners();
+    Placement placement = store.placement();
+    SortedMap<Integer, HostInfo> owners = placement.active();
     int count = owners.isEmpty() ? partitions : Math.max(partitions, owners.lastKey() + 1);
     SortedMap<Integer, String> unavailable = new TreeMap<>();
     Map<HostInfo, List<Integer>> byNode = new LinkedHashMap<>();
@@ -90,21 +104,29 @@ public final class ClusterGroupReader implements GroupSource {
         byNode.computeIfAbsent(owner, o -> new ArrayList<>()).add(p);
       }
     }
-    // ask every peer first, then read locally while they answer
-    List<CompletableFuture<PartitionRead>> asked = new ArrayList<>();
-    byNode.forEach(
-        (node, parts) -> {
-          if (!node.equals(self)) {
-            asked.add(peers.fetch(node, parts));
-          }
-        });
     List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
-    List<Integer> local = byNode.get(self);
-    if (local != null) {
-      collect(store.readPartitions(local), groups, unavailable);
-    }
-    for (CompletableFuture<PartitionRead> answer : asked) {
-      collect(answer.join(), groups, unavailable); // each request carries its own timeout
+    read(byNode, false, groups, unavailable);
+    if (!unavailable.isEmpty() && readStandbys) {
+      // an active that is gone (killed, cut off) is stood in for by a standby copy until Kafka
+      // hands its partitions over: reads go on instead of failing for the session timeout
+      Map<HostInfo, List<Integer>> byStandby = new LinkedHashMap<>();
+      for (int p : unavailable.keySet()) {
+        List<HostInfo> standbys = placement.standbysOf(p);
+        if (!standbys.isEmpty()) {
+          HostInfo copy = standbys.contains(self) ? self : standbys.get(0);
+          byStandby.computeIfAbsent(copy, c -> new ArrayList<>()).add(p);
+        }
+      }
+      SortedMap<Integer, String> stillUnavailable = new TreeMap<>();
+      read(byStandby, true, groups, stillUnavailable);
+      for (List<Integer> read : byStandby.values()) {
+        for (int p : read) {
+          if (!stillUnavailable.containsKey(p)) {
+            unavailable.remove(p);
+            standbyReads.inc();
+          }
+        }
+      }
     }
     unavailablePartitions.set(unavailable.size());
     if (!unavailable.isEmpty()) {
@@ -116,6 +138,28 @@ public final class ClusterGroupReader implements GroupSource {
       LOG.warn("serving a partial read: {}", what);
     }
     return parsed.parse(groups);
+  }
+
+  /** Reads each node's partitions: the peers all at once, this node's own while they answer. */
+  private void read(
+      Map<HostInfo, List<Integer>> byNode,
+      boolean fromStandby,
+      List<KeyValue<Bytes, byte[]>> groups,
+      SortedMap<Integer, String> unavailable) {
+    List<CompletableFuture<PartitionRead>> asked = new ArrayList<>();
+    byNode.forEach(
+        (node, parts) -> {
+          if (!node.equals(self)) {
+            asked.add(peers.fetch(node, parts, fromStandby));
+          }
+        });
+    List<Integer> local = byNode.get(self);
+    if (local != null) {
+      collect(store.readPartitions(local, fromStandby), groups, unavailable);
+    }
+    for (CompletableFuture<PartitionRead> answer : asked) {
+      collect(answer.join(), groups, unavailable); // each request carries its own timeout
+    }
   }
 
   private static void collect(

@@ -47,10 +47,15 @@ public final class PeerClient {
     this.authorization = authorization;
   }
 
-  /** Never completes exceptionally: a failure is an answer with every partition unavailable. */
-  CompletableFuture<PartitionRead> fetch(HostInfo peer, List<Integer> partitions) {
+  /**
+   * @param fromStandby whether the peer may answer from its standby copies
+   * @return never completes exceptionally: a failure is an answer with every partition unavailable
+   */
+  CompletableFuture<PartitionRead> fetch(
+      HostInfo peer, List<Integer> partitions, boolean fromStandby) {
     String query =
-        partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"));
+        partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"))
+            + (fromStandby ? "&standby=true" : "");
     URI uri =
         URI.create(
             scheme + "://" + peer.host() + ":" + peer.port() + routePrefix

@@ -10,8 +10,9 @@ import java.util.SortedMap;
 import java.util.stream.Collectors;
 
 /**
- * {@code GET /internal/v1/groups?partition=N...}: this node's groups of the asked partitions, for
- * a peer answering a cluster-wide read. Local reads only, never asks further (no recursion).
+ * {@code GET /internal/v1/groups?partition=N...[&standby=true]}: this node's groups of the asked
+ * partitions (from its active copies, or with {@code standby=true} also its standby copies), for a
+ * peer answering a cluster-wide read. Local reads only, never asks further (no recursion).
  * Partitions this node does not serve as active right now are named in {@value
  * #UNAVAILABLE_HEADER} (with the reasons in {@value #REASON_HEADER}) instead of failing the rest.
  */
@@ -41,7 +42,9 @@ public final class PeerGroupsRoutes {
         return;
       }
     }
-    StoreService.PartitionRead read = store.readPartitions(partitions);
+    // ?standby=true: a standby copy will do (the active is gone)
+    boolean fromStandby = "true".equals(ctx.queryParam("standby"));
+    StoreService.PartitionRead read = store.readPartitions(partitions, fromStandby);
     SortedMap<Integer, String> unavailable = read.unavailable();
     if (!unavailable.isEmpty()) {
       ctx.header(

@@ -6,7 +6,9 @@ import io.kpushgateway.kafka.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
@@ -79,25 +81,42 @@ public final class StoreService implements AutoCloseable {
   }
 
   /**
-   * Which store node serves each partition as active, by partition, from the group's last
-   * assignment; a partition nobody serves (its node gone, not yet reassigned) is absent.
-   *
+   * Where each partition lives, from the group's last assignment: the store node serving it as
+   * active (absent while nobody does: its node gone, not yet reassigned) and the nodes keeping a
+   * standby copy.
+   */
+  public record Placement(
+      SortedMap<Integer, HostInfo> active, Map<Integer, List<HostInfo>> standbys) {
+
+    /** The nodes with a standby copy of {@code partition}, possibly none. */
+    public List<HostInfo> standbysOf(int partition) {
+      return standbys.getOrDefault(partition, List.of());
+    }
+  }
+
+  /**
    * @throws StoreUnavailableException while this node's store is not running or rebalancing
    */
-  public SortedMap<Integer, HostInfo> activeOwners() {
-    SortedMap<Integer, HostInfo> owners = new TreeMap<>();
+  public Placement placement() {
+    SortedMap<Integer, HostInfo> active = new TreeMap<>();
+    Map<Integer, List<HostInfo>> standbys = new HashMap<>();
     try {
       for (StreamsMetadata node : streams.streamsMetadataForStore(Stores.GROUPS)) {
         for (TopicPartition tp : node.topicPartitions()) {
           if (tp.topic().equals(pushesTopic)) {
-            owners.put(tp.partition(), node.hostInfo());
+            active.put(tp.partition(), node.hostInfo());
+          }
+        }
+        for (TopicPartition tp : node.standbyTopicPartitions()) {
+          if (tp.topic().equals(pushesTopic)) {
+            standbys.computeIfAbsent(tp.partition(), p -> new ArrayList<>()).add(node.hostInfo());
           }
         }
       }
     } catch (RuntimeException e) { // not started yet, or shutting down
       throw new StoreUnavailableException("the groups store is " + streams.state());
     }
-    return owners;
+    return new Placement(active, standbys);
   }
 
   /** What {@link #readPartitions} read: the groups, and each partition it could not read. */
@@ -107,19 +126,22 @@ public final class StoreService implements AutoCloseable {
   /**
    * The groups of the given partitions, read from this node's active copies through interactive
    * queries, as stored ({@link StoredGroups#parse}); each partition this node does not serve as
-   * active and running right now is reported instead, with the reason.
+   * active and running right now is reported instead, with the reason. With {@code fromStandby}
+   * a standby copy (or an active one still restoring) is read too: it may lag the active by the
+   * last few milliseconds of changelog, which is how it stands in for an active that is gone.
    */
-  public PartitionRead readPartitions(Collection<Integer> partitions) {
+  public PartitionRead readPartitions(Collection<Integer> partitions, boolean fromStandby) {
     List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
     SortedMap<Integer, String> unavailable = new TreeMap<>();
     for (int partition : partitions) {
       List<KeyValue<Bytes, byte[]>> read = new ArrayList<>();
       try {
+        StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query =
+            StoreQueryParameters.fromNameAndType(
+                    Stores.GROUPS, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                .withPartition(partition);
         ReadOnlyKeyValueStore<Bytes, byte[]> store =
-            streams.store(
-                StoreQueryParameters.fromNameAndType(
-                        Stores.GROUPS, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                    .withPartition(partition));
+            streams.store(fromStandby ? query.enableStaleStores() : query);
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
           it.forEachRemaining(read::add);
         }
