@@ -82,7 +82,8 @@ public final class Gateway implements AutoCloseable {
     started.push(web);
     String bootstrap = config.bootstrapServers;
     if (config.embeddedBroker()) {
-      EmbeddedKafka broker = EmbeddedKafka.start(config.dataDir.resolve("kafka"), config.embeddedBrokerPort);
+      EmbeddedKafka broker =
+          EmbeddedKafka.start(config.dataDir.resolve("kafka"), config.embeddedBrokerPort);
       started.push(broker);
       bootstrap = broker.bootstrapServers();
       LOG.info("embedded Kafka broker listening on {}", bootstrap);

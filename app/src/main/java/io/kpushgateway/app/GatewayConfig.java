@@ -179,7 +179,8 @@ public final class GatewayConfig {
       defaultValue = "0",
       description =
           "Port of the embedded broker (on 127.0.0.1) when no --kafka.bootstrap-servers is given;"
-              + " 0 picks a free one. Other nodes on this host can then join it (default ${DEFAULT-VALUE}).")
+              + " 0 picks a free one. Other nodes on this host can then join it"
+              + " (default ${DEFAULT-VALUE}).")
   int embeddedBrokerPort;
 
   @Option(

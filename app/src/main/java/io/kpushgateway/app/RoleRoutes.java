@@ -15,7 +15,9 @@ final class RoleRoutes {
   /** On a node without the ingest role. */
   static void pushesElsewhere(Javalin app) {
     Handler answer =
-        ctx -> notHere(ctx, "this node does not take pushes (--roles=store): push to an ingest node");
+        ctx ->
+            notHere(
+                ctx, "this node does not take pushes (--roles=store): push to an ingest node");
     app.put("/metrics/<suffix>", answer);
     app.post("/metrics/<suffix>", answer);
     app.delete("/metrics/<suffix>", answer);

@@ -79,7 +79,8 @@ class ClusterIT {
       a.push("job/c_30", "# TYPE m gauge\nm 30\n");
       Set<String> after = groups(0, 31);
       for (TestGateway node : List.of(a, c)) {
-        Await.until(SETTLED, "every group again on " + node.url("/"), () -> after.equals(served(node)));
+        Await.until(
+            SETTLED, "every group again on " + node.url("/"), () -> after.equals(served(node)));
       }
     }
   }
@@ -166,7 +167,8 @@ class ClusterIT {
           () -> groupsIn(lost.send("GET", "/metrics?scope=local", null).body()).size() > 0);
       // its partitions come from the reader's own standby copies, not a 503
       Set<String> all = groups(0, 12);
-      Await.until(SETTLED, "every group, some from standby copies", () -> all.equals(served(reader)));
+      Await.until(
+          SETTLED, "every group, some from standby copies", () -> all.equals(served(reader)));
       assertThat(value(reader.scrape(), "kpushgateway_cluster_standby_reads_total")).isPositive();
     }
   }
