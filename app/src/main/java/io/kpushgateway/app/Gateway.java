@@ -176,7 +176,7 @@ public final class Gateway implements AutoCloseable {
                   config.peerTimeout,
                   config.peerAuthorization()),
               config.partialReads == GatewayConfig.PartialReads.serve,
-              !config.disableStandbyReads,
+              config.standbyReads,
               self.registry());
       new MetricsRoutes(cluster, local, self, config.enableOpenMetrics)
           .addTo(http, router.telemetryPath());

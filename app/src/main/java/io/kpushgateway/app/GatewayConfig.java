@@ -133,11 +133,13 @@ public final class GatewayConfig {
   PartialReads partialReads;
 
   @Option(
-      names = "--cluster.disable-standby-reads",
+      names = "--cluster.standby-reads",
       description =
-          "Do not read a partition from a standby copy while its active node does not answer"
-              + " (with --store.standby-replicas); answer by --cluster.partial-reads instead.")
-  boolean disableStandbyReads;
+          "While a partition's active node does not answer, read it from a standby copy (with"
+              + " --store.standby-replicas) instead of answering by --cluster.partial-reads. The"
+              + " copy lacks the pushes its node had not yet applied when it died, until the"
+              + " partition is handed over.")
+  boolean standbyReads;
 
   @Option(
       names = "--cluster.peer-credentials-file",

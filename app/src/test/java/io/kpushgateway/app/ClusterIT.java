@@ -153,7 +153,7 @@ class ClusterIT {
     try (Nodes nodes = new Nodes(KAFKA.uniqueName("standby"), data)) {
       TestGateway reader =
           nodes.start("r", "--roles=ingest,store", "--store.standby-replicas=1",
-              "--cluster.peer-timeout=1s");
+              "--cluster.peer-timeout=1s", "--cluster.standby-reads");
       int nowhere = FreePorts.next();
       TestGateway lost =
           nodes.start("l", "--roles=store", "--store.standby-replicas=1",

@@ -55,10 +55,14 @@ class KillNodesIT {
 
   /**
    * Every node: fail-over as soon as the broker allows (its group.min.session.timeout.ms is 6 s),
-   * from a warm standby copy.
+   * from a warm standby copy; more flags from the system property {@code kill.flags} (e.g.
+   * {@code -Dkill.flags=--cluster.standby-reads}).
    */
   private static final List<String> CLUSTER_FLAGS =
-      List.of("--store.session-timeout=6s", "--store.standby-replicas=1");
+      Stream.concat(
+              Stream.of("--store.session-timeout=6s", "--store.standby-replicas=1"),
+              Stream.of(System.getProperty("kill.flags", "").split(" ")).filter(f -> !f.isBlank()))
+          .toList();
 
   private static final Path OUT = Path.of("target", "kill-test");
   private static final Path SUMMARY = Path.of("target", "kill-test-summary.txt");
