@@ -69,6 +69,14 @@ class ClusterIT {
             return shards.size() == 30 && all.equals(new HashSet<>(shards));
           });
 
+      // the peers' endpoint: a partition it does not serve is named, a malformed one refused
+      HttpResponse<String> unknown = b.send("GET", "/internal/v1/groups?partition=99", null);
+      assertThat(unknown.statusCode()).isEqualTo(200);
+      assertThat(unknown.body()).isEmpty();
+      assertThat(unknown.headers().firstValue("Kpushgateway-Unavailable-Partitions")).hasValue("99");
+      assertThat(b.send("GET", "/internal/v1/groups?partition=x", null).statusCode())
+          .isEqualTo(400);
+
       // a store-only node takes no pushes, and says where to push
       HttpResponse<String> refused = b.send("PUT", "/metrics/job/x", "m 1\n");
       assertThat(refused.statusCode()).isEqualTo(404);
