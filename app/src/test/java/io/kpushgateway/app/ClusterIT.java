@@ -73,7 +73,8 @@ class ClusterIT {
       HttpResponse<String> unknown = b.send("GET", "/internal/v1/groups?partition=99", null);
       assertThat(unknown.statusCode()).isEqualTo(200);
       assertThat(unknown.body()).isEmpty();
-      assertThat(unknown.headers().firstValue("Kpushgateway-Unavailable-Partitions")).hasValue("99");
+      assertThat(unknown.headers().firstValue("Kpushgateway-Unavailable-Partitions"))
+          .hasValue("99");
       assertThat(b.send("GET", "/internal/v1/groups?partition=x", null).statusCode())
           .isEqualTo(400);
 
