@@ -47,13 +47,13 @@ public final class ExpositionFormats {
       return this == OPENMETRICS_1_0_0 || this == OPENMETRICS_0_0_1;
     }
 
-    /** Writes a page; {@code escaping} applies to the text format (protobuf is never escaped). */
+    /** Writes a page; {@code escaping} applies to the text formats (protobuf is never escaped). */
     public void write(OutputStream out, Iterable<MetricFamily> families, EscapingScheme escaping)
         throws IOException {
       switch (this) {
         case PROTOBUF -> DelimitedProtobuf.write(out, families);
         case TEXT -> TextWriter.write(out, families, escaping);
-        case OPENMETRICS_1_0_0, OPENMETRICS_0_0_1 -> OpenMetricsWriter.write(out, families);
+        case OPENMETRICS_1_0_0, OPENMETRICS_0_0_1 -> OpenMetricsWriter.write(out, families, escaping);
       }
     }
   }

@@ -65,7 +65,17 @@ public final class OpenMetricsWriter {
    *     family's type requires
    */
   public static void write(OutputStream out, Iterable<MetricFamily> families) throws IOException {
-    Sink sink = new Sink(out);
+    write(out, families, EscapingScheme.ALLOW_UTF8);
+  }
+
+  /**
+   * Like {@link #write(OutputStream, Iterable)}, metric and label names outside the legacy set
+   * escaped by {@code escaping}, as Go's encoder escapes every family before writing it.
+   */
+  public static void write(
+      OutputStream out, Iterable<MetricFamily> families, EscapingScheme escaping)
+      throws IOException {
+    Sink sink = new Sink(out, escaping);
     for (MetricFamily family : families) {
       writeFamily(sink, family);
     }
@@ -74,7 +84,7 @@ public final class OpenMetricsWriter {
   }
 
   private static void writeFamily(Sink w, MetricFamily family) throws IOException {
-    String name = family.getName();
+    String name = w.exposed(family.getName());
     if (name.isEmpty()) {
       throw new IllegalArgumentException("MetricFamily has no name: " + family);
     }
@@ -223,14 +233,16 @@ public final class OpenMetricsWriter {
   /** A UTF-8 byte buffer in front of the stream, with the OpenMetrics building blocks. */
   private static final class Sink {
     private final OutputStream out;
+    private final EscapingScheme escaping;
     private final byte[] buf = new byte[16 * 1024];
     private int n;
     // whether the last name seen needs quoting; suffixes never change that
     private String checkedName;
     private boolean quotedName;
 
-    Sink(OutputStream out) {
+    Sink(OutputStream out, EscapingScheme escaping) {
       this.out = out;
+      this.escaping = escaping;
     }
 
     /**
@@ -307,8 +319,13 @@ public final class OpenMetricsWriter {
       b('\n');
     }
 
+    /** A stored name as the scraper gets it: legacy names as they are, others escaped. */
+    String exposed(String name) {
+      return NameRules.isValidMetricName(name) ? name : escaping.escape(name);
+    }
+
     private void labelPair(LabelPair label) throws IOException {
-      name(label.getName());
+      name(exposed(label.getName()));
       ascii("=\"");
       escaped(label.getValue());
       b('"');

@@ -242,6 +242,20 @@ class OpenMetricsWriterTest {
   }
 
   @Test
+  void namesOutsideTheLegacySetAreEscapedAsNegotiated() throws IOException {
+    MetricFamily family =
+        parse(
+            "name: \"my.total\" type: COUNTER metric { label { name: \"label.x\" value: \"v\" }"
+                + " counter { value: 1 } }");
+    assertThat(write(List.of(family), EscapingScheme.UNDERSCORES))
+        .isEqualTo("# TYPE my counter\nmy_total{label_x=\"v\"} 1.0\n# EOF\n");
+    assertThat(write(List.of(family), EscapingScheme.VALUES))
+        .contains("U__my_2e_total{U__label_2e_x=\"v\"} 1.0");
+    assertThat(write(List.of(family), EscapingScheme.ALLOW_UTF8))
+        .contains("{\"my.total\",\"label.x\"=\"v\"} 1.0");
+  }
+
+  @Test
   void refusesAMetricWithoutItsTypesValue() {
     MetricFamily family = parse("name: \"g\" type: GAUGE metric { counter { value: 1 } }");
     assertThatThrownBy(() -> write(List.of(family)))
@@ -281,6 +295,13 @@ class OpenMetricsWriterTest {
     } catch (TextFormat.ParseException e) {
       throw new IllegalArgumentException(e);
     }
+  }
+
+  private static String write(List<MetricFamily> families, EscapingScheme escaping)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OpenMetricsWriter.write(out, families, escaping);
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   static String write(List<MetricFamily> families) {
