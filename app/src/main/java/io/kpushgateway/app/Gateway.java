@@ -26,6 +26,7 @@ import io.kpushgateway.exposition.PeerGroupsRoutes;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
+import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.exposition.WebUiRoutes;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.KafkaOptions;
@@ -186,6 +187,7 @@ public final class Gateway implements AutoCloseable {
           .addTo(http);
       new WebUiRoutes(cluster, status, config.enableAdminApi).addTo(http);
       new PeerGroupsRoutes(store).addTo(http);
+      StoreMetrics.register(store, self.registry());
     } else {
       // an ingest node's /metrics has its own metrics only; the groups are on store nodes
       GroupSource none = List::of;

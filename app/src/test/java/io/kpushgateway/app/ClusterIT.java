@@ -69,6 +69,13 @@ class ClusterIT {
             return shards.size() == 30 && all.equals(new HashSet<>(shards));
           });
 
+      // each node's own metrics show its share: the six partitions once each
+      Await.until(
+          SETTLED,
+          "every partition served by exactly one node",
+          () ->
+              List.of(a, b, c).stream().mapToDouble(ClusterIT::activePartitions).sum() == 6);
+
       // the peers' endpoint: a partition it does not serve is named, a malformed one refused
       HttpResponse<String> unknown = b.send("GET", "/internal/v1/groups?partition=99", null);
       assertThat(unknown.statusCode()).isEqualTo(200);
@@ -264,7 +271,11 @@ class ClusterIT {
     return r.statusCode() == 200 ? groupsIn(r.body()) : Set.of();
   }
 
-  /** The value of an unlabelled series on a text page. */
+  private static double activePartitions(TestGateway node) {
+    return value(node.scrape(), "kpushgateway_store_partitions\\{kind=\"active\"\\}");
+  }
+
+  /** The value of a series on a text page ({@code name} a regex of its name and labels). */
   private static double value(String page, String name) {
     Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(page);
     assertThat(m.find()).as(name + " on the page").isTrue();

@@ -13,11 +13,15 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -117,6 +121,61 @@ public final class StoreService implements AutoCloseable {
       throw new StoreUnavailableException("the groups store is " + streams.state());
     }
     return new Placement(active, standbys);
+  }
+
+  /** This node's share of the partitions right now: served as active, kept as standby copies. */
+  public record LocalShare(int active, int standby) {}
+
+  public LocalShare localShare() {
+    int active = 0;
+    int standby = 0;
+    try {
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        for (TaskMetadata task : thread.activeTasks()) {
+          active += pushesPartitions(task);
+        }
+        for (TaskMetadata task : thread.standbyTasks()) {
+          standby += pushesPartitions(task);
+        }
+      }
+    } catch (RuntimeException e) { // not started yet, or shutting down
+      return new LocalShare(0, 0);
+    }
+    return new LocalShare(active, standby);
+  }
+
+  private int pushesPartitions(TaskMetadata task) {
+    return (int)
+        task.topicPartitions().stream().filter(tp -> tp.topic().equals(pushesTopic)).count();
+  }
+
+  /** RocksDB's estimate of the groups in this node's active partitions; NaN while not running. */
+  public double approximateGroups() {
+    try {
+      return groups().approximateNumEntries();
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+
+  /**
+   * Pushes on Kafka that this node's active partitions have not applied yet (the store
+   * consumer's {@code records-lag}, summed over its partitions of the pushes topic).
+   */
+  public double pushesLag() {
+    double lag = 0;
+    for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+      MetricName name = m.getKey();
+      if (name.name().equals("records-lag")
+          && name.group().equals("consumer-fetch-manager-metrics")
+          && pushesTopic.equals(name.tags().get("topic"))
+          && !name.tags().getOrDefault("client-id", "").contains("restore-consumer")
+          && m.getValue().metricValue() instanceof Number n
+          && !Double.isNaN(n.doubleValue())) {
+        lag += n.doubleValue();
+      }
+    }
+    return lag;
   }
 
   /** What {@link #readPartitions} read: the groups, and each partition it could not read. */
