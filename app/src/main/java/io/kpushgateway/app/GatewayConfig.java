@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.kafka.KafkaOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -364,18 +365,11 @@ public final class GatewayConfig {
     InetSocketAddress listen = listenSocket();
     String host =
         listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()
-            ? hostName()
+            ? KafkaOptions.defaultNodeName()
             : listen.getHostString();
     return host + ":" + listen.getPort();
   }
 
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
-  }
 
   /**
    * Where every route lives, as upstream computes it: the flag, else the path of the external

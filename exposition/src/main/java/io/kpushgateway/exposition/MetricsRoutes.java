@@ -20,10 +20,6 @@ public final class MetricsRoutes {
   private final GroupSource localGroups;
   private final ScrapePage page;
 
-  public MetricsRoutes(GroupSource groups, SelfMetrics self) {
-    this(groups, groups, self, false);
-  }
-
   /**
    * @param groups what a scrape serves: the whole cluster's groups
    * @param localGroups what {@code ?scope=local} serves: this node's share

@@ -245,7 +245,7 @@ public record KafkaOptions(
   }
 
   /** The container's or host's name; never a DNS lookup when the environment has it. */
-  static String defaultNodeName() {
+  public static String defaultNodeName() {
     String host = System.getenv("HOSTNAME");
     if (host != null && !host.isBlank()) {
       return host;

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -186,8 +186,8 @@ public final class StoreService implements AutoCloseable {
    * The groups of the given partitions, read from this node's active copies through interactive
    * queries, as stored ({@link StoredGroups#parse}); each partition this node does not serve as
    * active and running right now is reported instead, with the reason. With {@code fromStandby}
-   * a standby copy (or an active one still restoring) is read too: it may lag the active by the
-   * last few milliseconds of changelog, which is how it stands in for an active that is gone.
+   * a standby copy (or an active one still restoring) is read too: it holds what its active had
+   * written to the changelog, so it lacks the pushes that active had not applied yet.
    */
   public PartitionRead readPartitions(Collection<Integer> partitions, boolean fromStandby) {
     List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
