@@ -62,13 +62,21 @@ final class ContentEncoding {
     try {
       // verify the CRC-32C of every chunk, as Go's reader does
       return new SnappyFramedInputStream(in, true);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       throw failure(SNAPPY, e);
     }
   }
 
-  /** A 400 whose message starts like upstream's ({@code gzip: ...}, {@code snappy: ...}). */
-  static PushRejectedException failure(String encoding, IOException e) {
+  /**
+   * A 400 whose message starts like upstream's ({@code gzip: ...}, {@code snappy: ...}). The
+   * decompressor reads hostile bytes: whatever it throws (aircompressor's {@code
+   * MalformedInputException} is unchecked) means a corrupt body, except our own limit and
+   * rejections read from the stream below it, which pass through.
+   */
+  private static RuntimeException failure(String encoding, Exception e) {
+    if (e instanceof BodyTooLargeException || e instanceof PushRejectedException) {
+      return (RuntimeException) e;
+    }
     String message = String.valueOf(e.getMessage());
     String detail;
     if (e instanceof EOFException) {
@@ -77,7 +85,7 @@ final class ContentEncoding {
       detail = "invalid header: the body is not gzip data";
     } else if (encoding.equals(SNAPPY) && message.equals("invalid stream header")) {
       detail = "corrupt input: no snappy stream identifier (the framed format is expected)";
-    } else if (e instanceof ZipException || encoding.equals(SNAPPY)) {
+    } else if (e instanceof ZipException || e instanceof RuntimeException || encoding.equals(SNAPPY)) {
       detail = "corrupt input: " + message.replaceFirst("^(?i)corrupt input: ", "");
     } else {
       detail = message;
@@ -99,7 +107,7 @@ final class ContentEncoding {
     public int read() throws IOException {
       try {
         return super.read();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw failure(encoding, e);
       }
     }
@@ -108,7 +116,7 @@ final class ContentEncoding {
     public int read(byte[] b, int off, int len) throws IOException {
       try {
         return super.read(b, off, len);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         throw failure(encoding, e);
       }
     }
