@@ -2,11 +2,15 @@ package io.kpushgateway.ingest;
 
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
+import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
@@ -62,7 +66,11 @@ public final class IngestRoutes {
     controller.handle(ctx, method, suffix);
   }
 
-  /** RFC 3986 percent-decoding as UTF-8 ('+' stays '+', unlike form decoding). */
+  /**
+   * RFC 3986 percent-decoding as UTF-8 ('+' stays '+', unlike form decoding). Bytes that are not
+   * UTF-8 are refused (400), as after {@code @base64}: a label value must be UTF-8, and upstream,
+   * which keeps them, then fails every later push and scrape of the gateway.
+   */
   static String percentDecode(String s) {
     if (s.indexOf('%') < 0) {
       return s;
@@ -84,6 +92,16 @@ public final class IngestRoutes {
       out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
       i = end;
     }
-    return out.toString(StandardCharsets.UTF_8);
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(out.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw PushRejectedException.malformed(
+          "invalid UTF-8 after percent-decoding the push path \"" + s + "\"");
+    }
   }
 }

@@ -178,6 +178,23 @@ class IngestRoutesTest {
   }
 
   @Test
+  void percentEncodedBytesThatAreNotUtf8Are400() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/j/a/x%ffy", b -> b.put(text("m 1\n")));
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(r.body().string())
+              .isEqualTo("invalid UTF-8 after percent-decoding the push path \"job/j/a/x%ffy\"\n");
+          Response utf8 = client.request("/metrics/job/j/a/%C3%A9", b -> b.put(text("m 1\n")));
+          assertThat(utf8.code()).isEqualTo(200);
+          assertThat(GroupingKey.fromBytes(publisher.records.get(0).key()).labels())
+              .containsEntry("a", "\u00e9");
+          assertThat(publisher.records).hasSize(1);
+        });
+  }
+
+  @Test
   void malformedPushesAre400AndWriteNothing() {
     JavalinTest.test(
         app(),
@@ -341,6 +358,12 @@ class IngestRoutesTest {
         });
   }
 
+  /** The stream identifier, then a compressed chunk whose varint length is 2^32 - 1. */
+  private static final byte[] HUGE_SNAPPY_CHUNK = {
+    (byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y',
+    0, 11, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 'a'
+  };
+
   static Stream<Arguments> corruptBodies() throws IOException {
     byte[] text = "m 1\n".getBytes(StandardCharsets.UTF_8);
     byte[] gz = gzip(text);
@@ -363,7 +386,9 @@ class IngestRoutesTest {
             "snappy",
             Arrays.copyOf(rawBlock, rawLength),
             "snappy: corrupt input: no snappy stream identifier (the framed format is expected)"),
-        Arguments.of("snappy", "garbage, not snappy".getBytes(StandardCharsets.UTF_8), "snappy: corrupt input"));
+        Arguments.of("snappy", "garbage, not snappy".getBytes(StandardCharsets.UTF_8), "snappy: corrupt input"),
+        // a chunk announcing 4 GiB uncompressed: aircompressor throws an unchecked exception
+        Arguments.of("snappy", HUGE_SNAPPY_CHUNK, "snappy: corrupt input"));
   }
 
   @ParameterizedTest(name = "{0}: {2}")
