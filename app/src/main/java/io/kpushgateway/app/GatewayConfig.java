@@ -92,7 +92,7 @@ public final class GatewayConfig {
   enum PartialReads {
     /** Answer 503 naming the unavailable partitions. */
     fail,
-    /** Answer with what could be read and count it in kpushgateway_scrape_partial_total. */
+    /** Answer with what could be read and count it in kpushgateway_cluster_partial_reads_total. */
     serve
   }
 
@@ -130,7 +130,7 @@ public final class GatewayConfig {
       description =
           "When some partitions cannot be read (a peer down, partitions moving): fail (503"
               + " naming them) or serve (answer with the rest; counted in"
-              + " kpushgateway_scrape_partial_total) (default ${DEFAULT-VALUE}).")
+              + " kpushgateway_cluster_partial_reads_total) (default ${DEFAULT-VALUE}).")
   PartialReads partialReads;
 
   @Option(
