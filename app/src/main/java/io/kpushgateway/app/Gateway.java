@@ -34,6 +34,8 @@ import io.kpushgateway.kafka.KafkaPushPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.TopicAdmin;
 import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.NodeAddress;
 import io.kpushgateway.store.StoreService;
 import io.javalin.Javalin;
 import java.net.InetSocketAddress;
@@ -44,7 +46,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,12 +165,13 @@ public final class Gateway implements AutoCloseable {
     StatusInfo status = new StatusInfo(BuildInfo.information(), config.flags(), startTime);
     GroupSource scraped; // what /metrics serves, and /federate selects from
     if (storeRole) {
+      GroupStore groups = store.groupStore();
       // one of each: they keep the groups parsed at their last read
-      GroupSource local = new LocalGroupReader(store);
+      GroupSource local = new LocalGroupReader(groups);
       GroupSource cluster =
           new ClusterGroupReader(
-              store,
-              HostInfo.buildFromEndpoint(nodeName),
+              groups,
+              NodeAddress.parse(nodeName),
               partitions,
               new PeerClient(
                   web.scheme(),
@@ -186,8 +188,8 @@ public final class Gateway implements AutoCloseable {
       new AdminRoutes(cluster, publisher, Clock.systemUTC(), nodeName, config.enableAdminApi)
           .addTo(http);
       new WebUiRoutes(cluster, status, config.enableAdminApi).addTo(http);
-      new PeerGroupsRoutes(store).addTo(http);
-      StoreMetrics.register(store, self.registry());
+      new PeerGroupsRoutes(groups).addTo(http);
+      StoreMetrics.register(groups, self.registry());
     } else {
       // an ingest node's /metrics has its own metrics only; the groups are on store nodes
       GroupSource none = List::of;

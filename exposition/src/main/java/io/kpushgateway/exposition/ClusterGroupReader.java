@@ -1,10 +1,12 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.proto.GroupRecord;
-import io.kpushgateway.store.StoreService;
-import io.kpushgateway.store.StoreService.PartitionRead;
-import io.kpushgateway.store.StoreService.Placement;
+import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.NodeAddress;
+import io.kpushgateway.store.PartitionRead;
+import io.kpushgateway.store.Placement;
 import io.kpushgateway.store.StoreUnavailableException;
+import io.kpushgateway.store.StoredGroup;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -16,9 +18,6 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +38,10 @@ public final class ClusterGroupReader implements GroupSource {
 
   private static final Logger LOG = LoggerFactory.getLogger(ClusterGroupReader.class);
 
-  private final StoreService store;
-  private final HostInfo self;
+  private final GroupStore store;
+  private final NodeAddress self;
   private final int partitions;
-  private final PeerClient peers;
+  private final PeerReader peers;
   private final boolean servePartial;
   private final boolean readStandbys;
   private final ParsedGroups parsed = new ParsedGroups();
@@ -55,10 +54,10 @@ public final class ClusterGroupReader implements GroupSource {
    * @param partitions the partitions of the pushes topic
    */
   public ClusterGroupReader(
-      StoreService store,
-      HostInfo self,
+      GroupStore store,
+      NodeAddress self,
       int partitions,
-      PeerClient peers,
+      PeerReader peers,
       boolean servePartial,
       boolean readStandbys,
       PrometheusRegistry registry) {
@@ -92,28 +91,28 @@ public final class ClusterGroupReader implements GroupSource {
   @Override
   public List<GroupRecord> readAll() {
     Placement placement = store.placement();
-    SortedMap<Integer, HostInfo> owners = placement.active();
+    SortedMap<Integer, NodeAddress> owners = placement.active();
     int count = owners.isEmpty() ? partitions : Math.max(partitions, owners.lastKey() + 1);
     SortedMap<Integer, String> unavailable = new TreeMap<>();
-    Map<HostInfo, List<Integer>> byNode = new LinkedHashMap<>();
+    Map<NodeAddress, List<Integer>> byNode = new LinkedHashMap<>();
     for (int p = 0; p < count; p++) {
-      HostInfo owner = owners.get(p);
+      NodeAddress owner = owners.get(p);
       if (owner == null) {
         unavailable.put(p, "no store node serves it right now");
       } else {
         byNode.computeIfAbsent(owner, o -> new ArrayList<>()).add(p);
       }
     }
-    List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
+    List<StoredGroup> groups = new ArrayList<>();
     read(byNode, false, groups, unavailable);
     if (!unavailable.isEmpty() && readStandbys) {
       // an active that is gone (killed, cut off) is stood in for by a standby copy until Kafka
       // hands its partitions over: reads go on instead of failing for the session timeout
-      Map<HostInfo, List<Integer>> byStandby = new LinkedHashMap<>();
+      Map<NodeAddress, List<Integer>> byStandby = new LinkedHashMap<>();
       for (int p : unavailable.keySet()) {
-        List<HostInfo> standbys = placement.standbysOf(p);
+        List<NodeAddress> standbys = placement.standbysOf(p);
         if (!standbys.isEmpty()) {
-          HostInfo copy = standbys.contains(self) ? self : standbys.get(0);
+          NodeAddress copy = standbys.contains(self) ? self : standbys.get(0);
           byStandby.computeIfAbsent(copy, c -> new ArrayList<>()).add(p);
         }
       }
@@ -142,9 +141,9 @@ public final class ClusterGroupReader implements GroupSource {
 
   /** Reads each node's partitions: the peers all at once, this node's own while they answer. */
   private void read(
-      Map<HostInfo, List<Integer>> byNode,
+      Map<NodeAddress, List<Integer>> byNode,
       boolean fromStandby,
-      List<KeyValue<Bytes, byte[]>> groups,
+      List<StoredGroup> groups,
       SortedMap<Integer, String> unavailable) {
     List<CompletableFuture<PartitionRead>> asked = new ArrayList<>();
     byNode.forEach(
@@ -155,7 +154,7 @@ public final class ClusterGroupReader implements GroupSource {
         });
     List<Integer> local = byNode.get(self);
     if (local != null) {
-      collect(store.readPartitions(local, fromStandby), groups, unavailable);
+      collect(store.read(local, fromStandby), groups, unavailable);
     }
     for (CompletableFuture<PartitionRead> answer : asked) {
       collect(answer.join(), groups, unavailable); // each request carries its own timeout
@@ -164,7 +163,7 @@ public final class ClusterGroupReader implements GroupSource {
 
   private static void collect(
       PartitionRead read,
-      List<KeyValue<Bytes, byte[]>> groups,
+      List<StoredGroup> groups,
       SortedMap<Integer, String> unavailable) {
     groups.addAll(read.groups());
     unavailable.putAll(read.unavailable());

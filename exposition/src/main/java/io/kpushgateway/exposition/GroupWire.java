@@ -2,12 +2,11 @@ package io.kpushgateway.exposition;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import io.kpushgateway.store.StoredGroup;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 
 /**
  * How a store node hands its groups to a peer: each group as stored, a varint-length-prefixed
@@ -20,11 +19,11 @@ final class GroupWire {
 
   private GroupWire() {}
 
-  static void write(OutputStream out, List<KeyValue<Bytes, byte[]>> groups) throws IOException {
+  static void write(OutputStream out, List<StoredGroup> groups) throws IOException {
     CodedOutputStream coded = CodedOutputStream.newInstance(out, 64 * 1024);
-    for (KeyValue<Bytes, byte[]> kv : groups) {
-      coded.writeByteArrayNoTag(kv.key.get());
-      coded.writeByteArrayNoTag(kv.value);
+    for (StoredGroup group : groups) {
+      coded.writeByteArrayNoTag(group.key());
+      coded.writeByteArrayNoTag(group.value());
     }
     coded.flush();
   }
@@ -32,16 +31,16 @@ final class GroupWire {
   /**
    * @throws IOException when the bytes are not a sequence of key/value pairs (a truncated answer)
    */
-  static List<KeyValue<Bytes, byte[]>> read(byte[] body) throws IOException {
+  static List<StoredGroup> read(byte[] body) throws IOException {
     CodedInputStream in = CodedInputStream.newInstance(body);
     in.setSizeLimit(Integer.MAX_VALUE);
-    List<KeyValue<Bytes, byte[]>> groups = new ArrayList<>();
+    List<StoredGroup> groups = new ArrayList<>();
     while (!in.isAtEnd()) {
       byte[] key = in.readByteArray();
       if (in.isAtEnd()) {
         throw new IOException("group answer truncated after a grouping key");
       }
-      groups.add(KeyValue.pair(Bytes.wrap(key), in.readByteArray()));
+      groups.add(new StoredGroup(key, in.readByteArray()));
     }
     return groups;
   }

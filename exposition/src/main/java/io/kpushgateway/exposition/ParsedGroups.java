@@ -1,15 +1,14 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.store.StoredGroup;
 import io.kpushgateway.store.StoredGroups;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 
 /**
  * Turns stored groups (grouping key → {@code GroupRecord} bytes) into records in grouping-key
@@ -22,8 +21,8 @@ import org.apache.kafka.streams.KeyValue;
  */
 final class ParsedGroups {
 
-  /** The groups of the last complete read, by key; replaced whole, never changed. */
-  private volatile Map<Bytes, Parsed> lastRead = Map.of();
+  /** The groups of the last complete read, by key bytes; replaced whole, never changed. */
+  private volatile Map<ByteBuffer, Parsed> lastRead = Map.of();
 
   private record Parsed(byte[] bytes, GroupRecord group) {}
 
@@ -31,17 +30,18 @@ final class ParsedGroups {
    * The records of {@code stored}, sorted by grouping key (the order of the merge rules, which
    * per-partition reads do not give across partitions). Sorts {@code stored} in place.
    */
-  List<GroupRecord> parse(List<KeyValue<Bytes, byte[]>> stored) {
-    stored.sort(Comparator.comparing(kv -> kv.key));
-    Map<Bytes, Parsed> previous = lastRead;
-    Map<Bytes, Parsed> current = new HashMap<>(stored.size() * 4 / 3 + 1);
+  List<GroupRecord> parse(List<StoredGroup> stored) {
+    stored.sort(StoredGroup.KEY_ORDER);
+    Map<ByteBuffer, Parsed> previous = lastRead;
+    Map<ByteBuffer, Parsed> current = new HashMap<>(stored.size() * 4 / 3 + 1);
     List<GroupRecord> records = new ArrayList<>(stored.size());
-    for (KeyValue<Bytes, byte[]> kv : stored) {
-      Parsed parsed = previous.get(kv.key);
-      if (parsed == null || !Arrays.equals(parsed.bytes(), kv.value)) {
-        parsed = new Parsed(kv.value, StoredGroups.parse(kv.value));
+    for (StoredGroup group : stored) {
+      ByteBuffer key = ByteBuffer.wrap(group.key()); // equal and hashed by content
+      Parsed parsed = previous.get(key);
+      if (parsed == null || !Arrays.equals(parsed.bytes(), group.value())) {
+        parsed = new Parsed(group.value(), StoredGroups.parse(group.value()));
       }
-      current.put(kv.key, parsed);
+      current.put(key, parsed);
       records.add(parsed.group());
     }
     lastRead = current; // concurrent reads: the last to finish is kept, each one is complete

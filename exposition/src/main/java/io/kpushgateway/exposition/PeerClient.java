@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.store.StoreService.PartitionRead;
+import io.kpushgateway.store.NodeAddress;
+import io.kpushgateway.store.PartitionRead;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,14 +14,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.kafka.streams.state.HostInfo;
 
 /**
  * Asks a peer store node for its groups of some partitions ({@link PeerGroupsRoutes}). One HTTP
  * client for every peer keeps their connections open between reads; each request has its own
  * timeout. A peer that fails or does not answer in time makes all its partitions unavailable.
  */
-public final class PeerClient {
+public final class PeerClient implements PeerReader {
 
   private final HttpClient http;
   private final String scheme;
@@ -47,24 +47,21 @@ public final class PeerClient {
     this.authorization = authorization;
   }
 
-  /**
-   * @param fromStandby whether the peer may answer from its standby copies
-   * @return never completes exceptionally: a failure is an answer with every partition unavailable
-   */
-  CompletableFuture<PartitionRead> fetch(
-      HostInfo peer, List<Integer> partitions, boolean fromStandby) {
+  @Override
+  public CompletableFuture<PartitionRead> fetch(
+      NodeAddress peer, List<Integer> partitions, boolean fromStandby) {
     String query =
         partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"))
             + (fromStandby ? "&standby=true" : "");
     URI uri =
         URI.create(
-            scheme + "://" + peer.host() + ":" + peer.port() + routePrefix
+            scheme + "://" + peer + routePrefix
                 + PeerGroupsRoutes.PATH + "?" + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    String name = peer.host() + ":" + peer.port();
+    String name = peer.toString();
     return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> answer(name, partitions, response))
         .exceptionally(e -> allUnavailable(partitions, name + " did not answer: " + reason(e)));

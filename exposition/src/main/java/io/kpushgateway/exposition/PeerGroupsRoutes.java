@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.store.StoreService;
+import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.PartitionRead;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -22,9 +23,9 @@ public final class PeerGroupsRoutes {
   static final String UNAVAILABLE_HEADER = "Kpushgateway-Unavailable-Partitions";
   static final String REASON_HEADER = "Kpushgateway-Unavailable-Reason";
 
-  private final StoreService store;
+  private final GroupStore store;
 
-  public PeerGroupsRoutes(StoreService store) {
+  public PeerGroupsRoutes(GroupStore store) {
     this.store = store;
   }
 
@@ -44,7 +45,7 @@ public final class PeerGroupsRoutes {
     }
     // ?standby=true: a standby copy will do (the active is gone)
     boolean fromStandby = "true".equals(ctx.queryParam("standby"));
-    StoreService.PartitionRead read = store.readPartitions(partitions, fromStandby);
+    PartitionRead read = store.read(partitions, fromStandby);
     SortedMap<Integer, String> unavailable = read.unavailable();
     if (!unavailable.isEmpty()) {
       ctx.header(

@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.store.StoreService;
+import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.LocalShare;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -12,14 +13,14 @@ public final class StoreMetrics {
 
   private StoreMetrics() {}
 
-  public static void register(StoreService store, PrometheusRegistry registry) {
+  public static void register(GroupStore store, PrometheusRegistry registry) {
     GaugeWithCallback.builder()
         .name("kpushgateway_store_partitions")
         .help("Partitions of the push log this node serves (active) or keeps a copy of (standby).")
         .labelNames("kind")
         .callback(
             cb -> {
-              StoreService.LocalShare share = store.localShare();
+              LocalShare share = store.localShare();
               cb.call(share.active(), "active");
               cb.call(share.standby(), "standby");
             })

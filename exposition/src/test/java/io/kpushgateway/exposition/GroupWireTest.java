@@ -3,14 +3,13 @@ package io.kpushgateway.exposition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.store.StoredGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.Test;
 
 class GroupWireTest {
@@ -19,18 +18,18 @@ class GroupWireTest {
   void groupsCrossTheWireByteForByte() throws IOException {
     byte[] big = new byte[300_000];
     Arrays.fill(big, (byte) 7);
-    List<KeyValue<Bytes, byte[]>> groups =
+    List<StoredGroup> groups =
         List.of(
-            KeyValue.pair(Bytes.wrap(new byte[] {'j', (byte) 0xff, 'a'}), new byte[] {1, 2, 3}),
-            KeyValue.pair(Bytes.wrap(new byte[] {'k'}), new byte[0]),
-            KeyValue.pair(Bytes.wrap(new byte[] {'l'}), big));
+            new StoredGroup(new byte[] {'j', (byte) 0xff, 'a'}, new byte[] {1, 2, 3}),
+            new StoredGroup(new byte[] {'k'}, new byte[0]),
+            new StoredGroup(new byte[] {'l'}, big));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     GroupWire.write(out, groups);
-    List<KeyValue<Bytes, byte[]>> read = GroupWire.read(out.toByteArray());
+    List<StoredGroup> read = GroupWire.read(out.toByteArray());
     assertThat(read).hasSize(3);
     for (int i = 0; i < groups.size(); i++) {
-      assertThat(read.get(i).key).isEqualTo(groups.get(i).key);
-      assertThat(read.get(i).value).isEqualTo(groups.get(i).value);
+      assertThat(read.get(i).key()).isEqualTo(groups.get(i).key());
+      assertThat(read.get(i).value()).isEqualTo(groups.get(i).value());
     }
     assertThat(GroupWire.read(new byte[0])).isEmpty();
   }
@@ -38,7 +37,7 @@ class GroupWireTest {
   @Test
   void aTruncatedAnswerIsAnErrorNotFewerGroups() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    GroupWire.write(out, List.of(KeyValue.pair(Bytes.wrap(new byte[] {'k'}), new byte[] {1, 2})));
+    GroupWire.write(out, List.of(new StoredGroup(new byte[] {'k'}, new byte[] {1, 2})));
     byte[] whole = out.toByteArray();
     for (int cut = 1; cut < whole.length; cut++) {
       byte[] part = Arrays.copyOf(whole, cut);

@@ -52,7 +52,7 @@ class LocalGroupReaderIT {
         StoreService store = new StoreService(settings, topics)) {
       store.start();
       Await.until(WAIT, "store running", store::isRunning);
-      LocalGroupReader reader = new LocalGroupReader(store);
+      LocalGroupReader reader = new LocalGroupReader(store.groupStore());
       assertThat(reader.readAll()).isEmpty();
 
       publish(publisher, B, Method.PUT, 1);
