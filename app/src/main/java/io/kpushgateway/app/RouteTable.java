@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  *
  * <p>Patterns use httprouter's syntax: {@code :name} matches one non-empty path segment, a final
  * {@code /*name} matches the rest of the path from its slash on. Patterns and paths are
- * percent-decoded byte strings, as {@link UpstreamRouter#percentDecode} makes them.
+ * percent-decoded byte strings, as {@link io.kpushgateway.core.path.PathDecoding#toBytes} makes them.
  */
 final class RouteTable {
 

@@ -6,8 +6,8 @@ import io.kpushgateway.app.RouteTable.MethodNotAllowed;
 import io.kpushgateway.app.RouteTable.NotFound;
 import io.kpushgateway.app.RouteTable.Options;
 import io.kpushgateway.app.RouteTable.Redirect;
+import io.kpushgateway.core.path.PathDecoding;
 import io.kpushgateway.exposition.PeerGroupsRoutes;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -66,10 +66,10 @@ final class UpstreamRouter {
       joined = joined.substring(0, joined.length() - 1);
     }
     this.telemetryPath = joined.length() > prefix.length() ? joined.substring(prefix.length()) : "/";
-    String p = bytes(prefix);
+    String p = PathDecoding.bytesOf(prefix);
     main.add("GET", p + "/-/healthy", "healthy", prefix)
         .add("GET", p + "/-/ready", "ready", prefix)
-        .add("GET", bytes(joined), null, prefix) // scrapes are not counted
+        .add("GET", PathDecoding.bytesOf(joined), null, prefix) // scrapes are not counted
         // ours, not upstream's: Prometheus' federation endpoint (a telemetry path there wins)
         .add("GET", p + "/federate", "federate", prefix);
     for (String push : PUSH_PATTERNS) {
@@ -104,12 +104,12 @@ final class UpstreamRouter {
    * @param rawQuery the query as sent, or {@code null}
    */
   Decision route(String method, String rawPath, String rawQuery) {
-    String path = percentDecode(rawPath);
+    String path = PathDecoding.toBytes(rawPath);
     if (path == null) {
       return text(400, "400 Bad Request");
     }
     String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
-    String apiMount = bytes(prefix) + API_V1 + "/";
+    String apiMount = PathDecoding.bytesOf(prefix) + API_V1 + "/";
     if (!method.equals("CONNECT")) {
       String cleaned = cleanPath(path);
       if (cleaned.equals(apiMount.substring(0, apiMount.length() - 1))) {
@@ -122,7 +122,7 @@ final class UpstreamRouter {
     if (path.startsWith(apiMount)) {
       Lookup lookup = api.lookup(method, path.substring(apiMount.length() - 1));
       // upstream's redirect drops the mount (GET /api/v1/status/ -> /status); ours keeps it
-      return decide(lookup, method, rawPath, escapePath(bytes(prefix) + API_V1), query);
+      return decide(lookup, method, rawPath, escapePath(PathDecoding.bytesOf(prefix) + API_V1), query);
     }
     return decide(main.lookup(method, path), method, rawPath, "", query);
   }
@@ -209,38 +209,6 @@ final class UpstreamRouter {
     }
     String cleaned = "/" + String.join("/", segments);
     return path.endsWith("/") && !cleaned.equals("/") ? cleaned + "/" : cleaned;
-  }
-
-  /**
-   * Percent-decoding as Go's URL parser does for paths, into a string of bytes (one char per
-   * byte, ISO-8859-1), so that re-escaping gives back exactly the bytes sent; {@code null} for
-   * a malformed escape, which Go answers 400.
-   */
-  static String percentDecode(String raw) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '%') {
-        if (i + 2 >= raw.length()) {
-          return null;
-        }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
-        if (hi < 0 || lo < 0) {
-          return null;
-        }
-        out.write((hi << 4) | lo);
-        i += 2;
-      } else {
-        out.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    return out.toString(StandardCharsets.ISO_8859_1);
-  }
-
-  /** A text as the byte string {@link #percentDecode} produces. */
-  private static String bytes(String text) {
-    return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
   /** Go's url.URL.EscapedPath for a byte string: what Go writes into a Location header. */

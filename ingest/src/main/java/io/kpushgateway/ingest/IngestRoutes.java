@@ -2,16 +2,10 @@ package io.kpushgateway.ingest;
 
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
-import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 /**
@@ -58,50 +52,11 @@ public final class IngestRoutes {
   }
 
   private void handle(Context ctx, Method method) throws java.io.IOException {
-    // Decode the raw path ourselves: like Go's mux, '%2F' becomes a separator, and a trailing
-    // slash stays significant ("a/1/" is an odd number of components).
+    // The raw path, decoded by the core: like Go's mux, '%2F' becomes a separator, and a
+    // trailing slash stays significant ("a/1/" is an odd number of components).
     String raw = ctx.path();
     int at = raw.indexOf(PREFIX, ctx.contextPath().length());
-    String suffix = percentDecode(raw.substring(at + PREFIX.length()));
-    controller.handle(ctx, method, suffix);
+    controller.handle(ctx, method, raw.substring(at + PREFIX.length()));
   }
 
-  /**
-   * RFC 3986 percent-decoding as UTF-8 ('+' stays '+', unlike form decoding). Bytes that are not
-   * UTF-8 are refused (400), as after {@code @base64}: a label value must be UTF-8, and upstream,
-   * which keeps them, then fails every later push and scrape of the gateway.
-   */
-  static String percentDecode(String s) {
-    if (s.indexOf('%') < 0) {
-      return s;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(s.length());
-    int i = 0;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (c == '%' && i + 2 < s.length()) {
-        int hi = Character.digit(s.charAt(i + 1), 16);
-        int lo = Character.digit(s.charAt(i + 2), 16);
-        if (hi >= 0 && lo >= 0) {
-          out.write((hi << 4) | lo);
-          i += 3;
-          continue;
-        }
-      }
-      int end = i + Character.charCount(s.codePointAt(i));
-      out.writeBytes(s.substring(i, end).getBytes(StandardCharsets.UTF_8));
-      i = end;
-    }
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(out.toByteArray()))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw PushRejectedException.malformed(
-          "invalid UTF-8 after percent-decoding the push path \"" + s + "\"");
-    }
-  }
 }

@@ -56,8 +56,9 @@ final class PushController {
     this.names = names;
   }
 
-  void handle(Context ctx, Method method, String pathSuffix) throws IOException {
-    GroupingKey key = GroupingKeyPath.parse(pathSuffix, names);
+  /** {@code rawSuffix}: the path after {@code /metrics/} as sent, percent-encoded. */
+  void handle(Context ctx, Method method, String rawSuffix) throws IOException {
+    GroupingKey key = GroupingKeyPath.parseEscaped(rawSuffix, names);
     PushRecord.Builder record =
         PushRecord.newBuilder()
             .setMethod(method)

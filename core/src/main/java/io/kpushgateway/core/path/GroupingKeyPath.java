@@ -24,6 +24,28 @@ public final class GroupingKeyPath {
 
   private GroupingKeyPath() {}
 
+  /**
+   * Parses the path after {@code /metrics/} as sent, percent-encoded: decoded by {@link
+   * PathDecoding}, whose bytes must be UTF-8, as after {@code @base64} (a label value must be
+   * UTF-8; upstream keeps such bytes and then fails every later push and scrape).
+   *
+   * @throws PushRejectedException as {@link #parse(String, NameValidationScheme)}, and {@link
+   *     Reason#MALFORMED} for a malformed escape or bytes that are not UTF-8
+   */
+  public static GroupingKey parseEscaped(String rawSuffix, NameValidationScheme names) {
+    String bytes = PathDecoding.toBytes(rawSuffix);
+    if (bytes == null) {
+      throw PushRejectedException.malformed(
+          "invalid URL escape in the push path \"" + rawSuffix + "\"");
+    }
+    String suffix = PathDecoding.utf8(bytes);
+    if (suffix == null) {
+      throw PushRejectedException.malformed(
+          "invalid UTF-8 after percent-decoding the push path \"" + rawSuffix + "\"");
+    }
+    return parse(suffix, names);
+  }
+
   /** {@link #parse(String, NameValidationScheme)} with legacy label names. */
   public static GroupingKey parse(String suffix) {
     return parse(suffix, NameValidationScheme.LEGACY);
