@@ -42,8 +42,20 @@ public final class IngestRoutes {
       long maxBodyBytes,
       FamilyCatalog catalog,
       NameValidationScheme names) {
+    this(publisher, clock, nodeName, maxBodyBytes, catalog, names, PushGate.OPEN);
+  }
+
+  /** {@code gate}: asked before each PUT and POST; a closed gate answers 503 with its reason. */
+  public IngestRoutes(
+      PushPublisher publisher,
+      Clock clock,
+      String nodeName,
+      long maxBodyBytes,
+      FamilyCatalog catalog,
+      NameValidationScheme names,
+      PushGate gate) {
     this.controller =
-        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names);
+        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names, gate);
   }
 
   public void addTo(Javalin app) {

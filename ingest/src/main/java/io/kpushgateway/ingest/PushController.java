@@ -40,6 +40,7 @@ final class PushController {
   private final FamilyCatalog catalog;
   /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
   private final NameValidationScheme names;
+  private final PushGate gate;
 
   PushController(
       PushPublisher publisher,
@@ -47,17 +48,25 @@ final class PushController {
       String nodeName,
       long maxBodyBytes,
       FamilyCatalog catalog,
-      NameValidationScheme names) {
+      NameValidationScheme names,
+      PushGate gate) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
     this.maxBodyBytes = maxBodyBytes;
     this.catalog = catalog;
     this.names = names;
+    this.gate = gate;
   }
 
   void handle(Context ctx, Method method, String pathSuffix) throws IOException {
     GroupingKey key = GroupingKeyPath.parse(pathSuffix, names);
+    // DELETEs stay allowed: a tiny record, and the way to make room (as Elasticsearch's
+    // read_only_allow_delete block); a refused body is never read.
+    String refused = method == Method.DELETE ? null : gate.refusedBecause();
+    if (refused != null) {
+      throw new PushesRefusedException(refused);
+    }
     PushRecord.Builder record =
         PushRecord.newBuilder()
             .setMethod(method)
