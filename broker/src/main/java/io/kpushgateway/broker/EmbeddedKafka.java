@@ -84,6 +84,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private volatile KafkaRaftServer server;
   private volatile String failure;
   private long nextRestartNanos; // guarded by this
+  /** The failed server's shutdown, while it runs on; guarded by this. */
+  private Thread stopping;
 
   private EmbeddedKafka(
       KafkaRaftServer server, Path logDir, int port, int controllerPort, String clusterId) {
@@ -224,7 +226,13 @@ public final class EmbeddedKafka implements AutoCloseable {
       return false;
     }
     log.warn("restarting the embedded Kafka broker at {} ({})", bootstrapServers, failure);
-    stopWithin(server, CLOSE_TIMEOUT);
+    // The old server holds the log directory's lock until its shutdown is through.
+    stopping = stopping != null ? stopping : stopAside(server);
+    if (!joined(stopping, CLOSE_TIMEOUT)) {
+      nextRestartNanos = System.nanoTime() + RESTART_BACKOFF.toNanos();
+      return false;
+    }
+    stopping = null;
     try {
       server = launch(logDir, clusterId, port, controllerPort);
       failure = null;
@@ -264,9 +272,17 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Kafka's shutdown has no timeout of its own: run it aside so callers stay bounded. */
   private boolean stopWithin(KafkaRaftServer server, Duration timeout) {
+    return joined(stopAside(server), timeout);
+  }
+
+  private static Thread stopAside(KafkaRaftServer server) {
     Thread stopper = new Thread(() -> shutdown(server), "embedded-kafka-shutdown");
     stopper.setDaemon(true);
     stopper.start();
+    return stopper;
+  }
+
+  private boolean joined(Thread stopper, Duration timeout) {
     try {
       stopper.join(timeout.toMillis());
     } catch (InterruptedException e) {
@@ -311,6 +327,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     c.put("default.replication.factor", "1");
     // The gateway creates its topics itself; a typo must not create a topic.
     c.put("auto.create.topics.enable", "false");
+    // One node: no other broker takes its partitions over, and waiting for the controller's
+    // approval hangs the shutdown for 5 min once the controller died with the log directory.
+    c.put("controlled.shutdown.enable", "false");
     // Nobody else joins: do not wait for more group members before the first assignment.
     c.put("group.initial.rebalance.delay.ms", "0");
     // The cleaner (compacted changelogs) allocates this on the heap at start; 128 MiB by
