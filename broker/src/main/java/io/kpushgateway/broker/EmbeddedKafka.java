@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.BrokerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -66,6 +68,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Auto-chosen ports can be taken between probing and binding; retry that race a few times. */
   private static final int BIND_ATTEMPTS = 3;
+
+  /** How long a failed broker waits for its dead controller to approve its shutdown. */
+  private static final Duration FAILED_BROKER_SHUTDOWN = Duration.ofSeconds(2);
 
   /** After a failed restart, the next try waits this long. */
   private static final Duration RESTART_BACKOFF = Duration.ofSeconds(10);
@@ -227,7 +232,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     log.warn("restarting the embedded Kafka broker at {} ({})", bootstrapServers, failure);
     // The old server holds the log directory's lock until its shutdown is through.
-    stopping = stopping != null ? stopping : stopAside(server);
+    KafkaRaftServer failed = server;
+    stopping = stopping != null ? stopping : stopAside(() -> shutdownFailed(failed));
     if (!joined(stopping, CLOSE_TIMEOUT)) {
       nextRestartNanos = System.nanoTime() + RESTART_BACKOFF.toNanos();
       return false;
@@ -272,11 +278,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Kafka's shutdown has no timeout of its own: run it aside so callers stay bounded. */
   private boolean stopWithin(KafkaRaftServer server, Duration timeout) {
-    return joined(stopAside(server), timeout);
+    return joined(stopAside(() -> shutdown(server)), timeout);
   }
 
-  private static Thread stopAside(KafkaRaftServer server) {
-    Thread stopper = new Thread(() -> shutdown(server), "embedded-kafka-shutdown");
+  private static Thread stopAside(Runnable shutdown) {
+    Thread stopper = new Thread(shutdown, "embedded-kafka-shutdown");
     stopper.setDaemon(true);
     stopper.start();
     return stopper;
@@ -293,6 +299,26 @@ public final class EmbeddedKafka implements AutoCloseable {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Shuts down a server whose controller died with the log directory. Its broker's controlled
+   * shutdown would wait 5 min for the controller's approval (KafkaRaftServer passes no timeout),
+   * so the broker is shut down first with a short one; KafkaRaftServer keeps it private.
+   */
+  private static void shutdownFailed(KafkaRaftServer server) {
+    try {
+      Field field = KafkaRaftServer.class.getDeclaredField("broker");
+      field.setAccessible(true);
+      if (field.get(server) instanceof scala.Option<?> broker
+          && broker.isDefined()
+          && broker.get() instanceof BrokerServer brokerServer) {
+        brokerServer.shutdown(FAILED_BROKER_SHUTDOWN);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn("cannot shorten the failed broker's shutdown, it may take 5 min: {}", e.toString());
+    }
+    shutdown(server);
   }
 
   private static void shutdown(KafkaRaftServer server) {
@@ -327,9 +353,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     c.put("default.replication.factor", "1");
     // The gateway creates its topics itself; a typo must not create a topic.
     c.put("auto.create.topics.enable", "false");
-    // One node: no other broker takes its partitions over, and waiting for the controller's
-    // approval hangs the shutdown for 5 min once the controller died with the log directory.
-    c.put("controlled.shutdown.enable", "false");
     // Nobody else joins: do not wait for more group members before the first assignment.
     c.put("group.initial.rebalance.delay.ms", "0");
     // The cleaner (compacted changelogs) allocates this on the heap at start; 128 MiB by
