@@ -49,7 +49,11 @@ passed=0
 failed=0
 check() { # check NAME COMMAND...: one line per check, counted for the closing line
   local name=$1; shift
-  if "$@"; then echo "PASS $name"; passed=$((passed + 1)); else echo "FAIL $name"; failed=$((failed + 1)); fi
+  if "$@"; then
+    echo "PASS $name"; passed=$((passed + 1))
+  else
+    echo "FAIL $name"; failed=$((failed + 1))
+  fi
 }
 finish() {
   echo "disk_full: $passed passed, $failed failed"
@@ -63,9 +67,11 @@ finish() {
 awk -v n="$SERIES" 'BEGIN { srand(10); print "# TYPE disk_fill gauge";
   for (i = 0; i < n; i++) printf "disk_fill{s=\"%05d\",v=\"%08x\"} %d\n", i, rand() * 2^32, i }' \
   >"$WORK/body"
-echo "== $JAR on a ${SIZE_MB} MB tmpfs (${FILLER_MB} MB filler), pushes of $(( $(stat -c %s "$WORK/body") / 1024 )) KiB"
+echo "== $JAR on a ${SIZE_MB} MB tmpfs (${FILLER_MB} MB filler)," \
+  "pushes of $(( $(stat -c %s "$WORK/body") / 1024 )) KiB"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 URL=http://127.0.0.1:$PORT
 # shellcheck disable=SC2086 # GW_FLAGS is a list of flags
 java -jar "$JAR" --web.listen-address="127.0.0.1:$PORT" --data.dir="$MNT/data" $GW_FLAGS \
@@ -126,16 +132,19 @@ check "/metrics answers 200 while refusing" test "$scrape" = 200
 check "the self-metric says pushes are refused" \
   grep -q '^kpushgateway_pushes_refused{reason="data_dir_full"} 1' "$WORK/page"
 
-rm -f "$MNT/filler"
-t=$EPOCHREALTIME
 resumed=no
-resume_deadline=$((SECONDS + RESUME_DEADLINE_S))
-while (( SECONDS < resume_deadline )); do
-  if [[ $(push resumed) == 200 ]]; then resumed=yes; break; fi
-  sleep 0.1
-done
-awk -v a="$t" -v b="$EPOCHREALTIME" -v r="$resumed" \
-  'BEGIN { printf "pushes taken again: %s, %.1f s after the space was freed\n", r, b - a }'
+free_and_push() { # free_and_push GROUP SECONDS WHAT: deletes the filler, pushes until a 200
+  rm -f "$MNT/filler"
+  local t=$EPOCHREALTIME deadline=$((SECONDS + $2))
+  resumed=no
+  while (( SECONDS < deadline )); do
+    if [[ $(push "$1") == 200 ]]; then resumed=yes; break; fi
+    sleep 0.1
+  done
+  awk -v a="$t" -v b="$EPOCHREALTIME" -v r="$resumed" -v what="$3" \
+    'BEGIN { printf "%s: %s, %.1f s after the space was freed\n", what, r, b - a }'
+}
+free_and_push resumed "$RESUME_DEADLINE_S" "pushes taken again"
 check "pushes are taken again within ${RESUME_DEADLINE_S} s of freeing space" test "$resumed" = yes
 check "/-/ready answers 200 again" curl -fsS -o /dev/null "$URL/-/ready"
 # every acknowledged push is served: one push_time_seconds per group
@@ -167,21 +176,12 @@ refusing() { # refusing REASON: the self-metric says so
 }
 deadline=$((SECONDS + 30))
 until refusing embedded_broker_failed || (( SECONDS > deadline )); do sleep 0.2; done
-check "a full disk fails the embedded broker, and the process lives" \
-  bash -c "$(declare -f refusing); URL=$URL; refusing embedded_broker_failed && kill -0 $GW_PID"
+broker_failed_and_alive() { refusing embedded_broker_failed && alive; }
+check "a full disk fails the embedded broker, and the process lives" broker_failed_and_alive
 check "/metrics still serves every group" served ${acked_groups[@]} resumed
 code=$(push broker_failed)
 check "pushes are refused with a 503 meanwhile" test "$code" = 503
-rm -f "$MNT/filler"
-t=$EPOCHREALTIME
-resumed=no
-resume_deadline=$((SECONDS + 60))
-while (( SECONDS < resume_deadline )); do
-  if [[ $(push restarted) == 200 ]]; then resumed=yes; break; fi
-  sleep 0.2
-done
-awk -v a="$t" -v b="$EPOCHREALTIME" -v r="$resumed" \
-  'BEGIN { printf "broker restarted, pushes taken again: %s, %.1f s after the space was freed\n", r, b - a }'
+free_and_push restarted 60 "broker restarted, pushes taken again"
 check "the broker restarts by itself and pushes are taken again" test "$resumed" = yes
 check "/-/ready answers 200 after the restart" curl -fsS -o /dev/null "$URL/-/ready"
 served ${acked_groups[@]} resumed restarted || true
