@@ -178,6 +178,7 @@ deadline=$((SECONDS + 30))
 until refusing embedded_broker_failed || (( SECONDS > deadline )); do sleep 0.2; done
 broker_failed_and_alive() { refusing embedded_broker_failed && alive; }
 check "a full disk fails the embedded broker, and the process lives" broker_failed_and_alive
+alive || finish
 check "/metrics still serves every group" served ${acked_groups[@]} resumed
 code=$(push broker_failed)
 check "pushes are refused with a 503 meanwhile" test "$code" = 503

@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
               config.maxBodyBytes,
               catalog,
               names,
-              watcher.<PushGate>map(w -> w).orElse(PushGate.OPEN))
+              watcher.map(PushGate.class::cast).orElse(PushGate.OPEN))
           .addTo(http);
     } else {
       RoleRoutes.pushesElsewhere(http);
@@ -305,7 +305,7 @@ public final class Gateway implements AutoCloseable {
         new FreeSpaceRule(
             config.dataDir.toAbsolutePath().normalize().toString(),
             config.minFreeSpace(),
-            "--data.min-free-space");
+            GatewayConfig.MIN_FREE_SPACE);
     DataDirWatcher watcher = new DataDirWatcher(rule, spaceSource.apply(config.dataDir), broker);
     started.push(watcher);
     watcher.start();

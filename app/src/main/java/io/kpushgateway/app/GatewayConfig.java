@@ -195,8 +195,11 @@ public final class GatewayConfig {
               + " the embedded broker's log (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  /** The flag of the data directory's threshold, as refusals name it. */
+  static final String MIN_FREE_SPACE = "--data.min-free-space";
+
   @Option(
-      names = "--data.min-free-space",
+      names = MIN_FREE_SPACE,
       paramLabel = "SIZE|N%",
       converter = FreeSpaceConverter.class,
       description =
