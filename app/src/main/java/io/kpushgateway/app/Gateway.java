@@ -2,15 +2,21 @@ package io.kpushgateway.app;
 
 import io.kpushgateway.app.web.WebSecurity;
 import io.kpushgateway.broker.EmbeddedKafka;
+import io.kpushgateway.core.space.FreeSpaceRule;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.CatalogView;
 import io.kpushgateway.kafka.RaceSettler;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
+import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +25,7 @@ import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.FederateRoutes;
 import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.ClusterGroupReader;
+import io.kpushgateway.exposition.DataDirMetrics;
 import io.kpushgateway.exposition.GroupSource;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.PeerClient;
@@ -29,6 +36,7 @@ import io.kpushgateway.exposition.StatusInfo;
 import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.exposition.WebUiRoutes;
 import io.kpushgateway.ingest.IngestRoutes;
+import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
@@ -63,10 +71,21 @@ public final class Gateway implements AutoCloseable {
   private Javalin http;
   private CatalogView catalogView;
 
-  private Gateway() {}
+  /** Where the data directory's free space is read from: its filesystem, or a test's numbers. */
+  private final Function<Path, DataDirWatcher.SpaceSource> spaceSource;
+
+  private Gateway(Function<Path, DataDirWatcher.SpaceSource> spaceSource) {
+    this.spaceSource = spaceSource;
+  }
 
   public static Gateway start(GatewayConfig config) {
-    Gateway gateway = new Gateway();
+    return start(config, DataDirWatcher.SpaceSource::of);
+  }
+
+  /** With the data directory's free space read from {@code spaceSource} (for tests). */
+  static Gateway start(
+      GatewayConfig config, Function<Path, DataDirWatcher.SpaceSource> spaceSource) {
+    Gateway gateway = new Gateway(spaceSource);
     try {
       gateway.startAll(config);
       return gateway;
@@ -83,11 +102,13 @@ public final class Gateway implements AutoCloseable {
     WebSecurity web = WebSecurity.load(config.webConfigFile);
     started.push(web);
     String bootstrap = config.bootstrapServers;
+    Optional<EmbeddedKafka> embedded = Optional.empty();
     if (config.embeddedBroker()) {
       EmbeddedKafka broker =
           EmbeddedKafka.start(config.dataDir.resolve("kafka"), config.embeddedBrokerPort);
       started.push(broker);
       bootstrap = broker.bootstrapServers();
+      embedded = Optional.of(broker);
       LOG.info("embedded Kafka broker listening on {}", bootstrap);
     }
     InetSocketAddress listen = config.listenSocket();
@@ -106,7 +127,7 @@ public final class Gateway implements AutoCloseable {
             nodeName,
             KafkaOptions.DEFAULT_PUSH_RETENTION,
             KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES,
-            maxRecordBytes(config.maxBodyBytes),
+            config.maxRecordBytes(),
             config.minInsyncReplicas(),
             config.standbyReplicas,
             config.sessionTimeout);
@@ -131,6 +152,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     SelfMetrics self = new SelfMetrics(BuildInfo.version(), BuildInfo.revision());
+    // Only a node that writes under --data.dir (its broker's log, its store) watches it.
+    Optional<DataDirWatcher> watcher = Optional.empty();
+    if (embedded.isPresent() || storeRole) {
+      DataDirWatcher w = watchDataDir(config, embedded, ingest, self);
+      // Refusing pushes is not ready, as upstream's "cannot be written to"; a store-only node
+      // still serves while short of space, so only a failed broker makes it unready.
+      readiness.add(ingest ? w::refusedBecause : w::brokerFailure);
+      watcher = Optional.of(w);
+    }
     FamilyCatalog catalog = null;
     if (ingest && !config.disableConsistencyCheck) {
       catalog = startCatalog(settings, topics, publisher, self, nodeName);
@@ -157,7 +187,14 @@ public final class Gateway implements AutoCloseable {
     if (ingest) {
       NameValidationScheme names =
           config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
-      new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
+      new IngestRoutes(
+              publisher,
+              Clock.systemUTC(),
+              nodeName,
+              config.maxBodyBytes,
+              catalog,
+              names,
+              watcher.map(PushGate.class::cast).orElse(PushGate.OPEN))
           .addTo(http);
     } else {
       RoleRoutes.pushesElsewhere(http);
@@ -263,20 +300,35 @@ public final class Gateway implements AutoCloseable {
     return catalog;
   }
 
+  /** Started: the first sample is taken before pushes can arrive. */
+  private DataDirWatcher watchDataDir(
+      GatewayConfig config, Optional<EmbeddedKafka> broker, boolean ingest, SelfMetrics self) {
+    FreeSpaceRule rule =
+        new FreeSpaceRule(
+            config.dataDir.toAbsolutePath().normalize().toString(),
+            config.minFreeSpace(),
+            GatewayConfig.MIN_FREE_SPACE);
+    DataDirWatcher watcher = new DataDirWatcher(rule, spaceSource.apply(config.dataDir), broker);
+    started.push(watcher);
+    watcher.start();
+    DataDirMetrics.register(watcher::space, self.registry());
+    if (ingest) {
+      Map<String, BooleanSupplier> reasons = new LinkedHashMap<>();
+      reasons.put("data_dir_full", () -> watcher.space() != null && watcher.space().refusing());
+      if (broker.isPresent()) {
+        reasons.put("embedded_broker_failed", () -> watcher.brokerFailure() != null);
+      }
+      DataDirMetrics.registerRefusals(reasons, self.registry());
+    }
+    return watcher;
+  }
+
   private static Map<String, MetricType> typesOf(List<MetricFamily> families) {
     Map<String, MetricType> types = new HashMap<>();
     for (MetricFamily family : families) {
       types.put(family.getName(), family.getType());
     }
     return types;
-  }
-
-  /**
-   * Kafka's record limit for a given body limit: sanitation adds the grouping labels and
-   * instance="" to every series, so a record can outgrow the body it came from.
-   */
-  static int maxRecordBytes(long maxBodyBytes) {
-    return (int) Math.min(Integer.MAX_VALUE / 2, 2 * maxBodyBytes + (1 << 20));
   }
 
   /** The HTTP port actually bound (useful with port 0). */

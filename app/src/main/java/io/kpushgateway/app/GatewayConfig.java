@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.kafka.KafkaOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -194,6 +195,21 @@ public final class GatewayConfig {
               + " the embedded broker's log (default ${DEFAULT-VALUE}).")
   Path dataDir;
 
+  /** The flag of the data directory's threshold, as refusals name it. */
+  static final String MIN_FREE_SPACE = "--data.min-free-space";
+
+  @Option(
+      names = MIN_FREE_SPACE,
+      paramLabel = "SIZE|N%",
+      converter = FreeSpaceConverter.class,
+      description =
+          "Refuse pushes (503) while the filesystem of --data.dir has less free space than this:"
+              + " a size (512MiB), a share of the filesystem (10%), or 0 for never; they are"
+              + " taken again by themselves once it has 10% more. Default: room for two of the"
+              + " largest push records (2 x --push.max-body-size + 1MiB each) or 5% of the"
+              + " filesystem, whichever is more.")
+  FreeSpaceThreshold minFreeSpace;
+
   @Option(
       names = "--kafka.topic-prefix",
       defaultValue = "kpushgateway",
@@ -343,6 +359,19 @@ public final class GatewayConfig {
     return roles.contains(role);
   }
 
+  /**
+   * Kafka's record limit for the body limit: sanitation adds the grouping labels and
+   * instance="" to every series, so a record can outgrow the body it came from.
+   */
+  int maxRecordBytes() {
+    return (int) Math.min(Integer.MAX_VALUE / 2, 2 * maxBodyBytes + (1 << 20));
+  }
+
+  /** {@code --data.min-free-space}, or its default for the largest record. */
+  FreeSpaceThreshold minFreeSpace() {
+    return minFreeSpace != null ? minFreeSpace : FreeSpaceThreshold.defaultFor(maxRecordBytes());
+  }
+
   /** {@code --kafka.min-insync-replicas}, or its default for the replication factor. */
   int minInsyncReplicas() {
     return minInsyncReplicas != null ? minInsyncReplicas : replicationFactor >= 3 ? 2 : 1;
@@ -427,6 +456,7 @@ public final class GatewayConfig {
     }
     // upstream reports the prefix it routes under, e.g. the external URL's path
     flags.put("web.route-prefix", routePrefix());
+    flags.put("data.min-free-space", minFreeSpace().toString());
     return flags;
   }
 
@@ -434,6 +464,26 @@ public final class GatewayConfig {
     @Override
     public String[] getVersion() {
       return new String[] {"kpushgateway " + BuildInfo.version()};
+    }
+  }
+
+  /** {@code 512MiB}, {@code 10%}, or {@code 0}. */
+  static final class FreeSpaceConverter implements CommandLine.ITypeConverter<FreeSpaceThreshold> {
+    @Override
+    public FreeSpaceThreshold convert(String value) {
+      String v = value.trim();
+      if (v.equals("0")) {
+        return FreeSpaceThreshold.NONE;
+      }
+      if (!v.endsWith("%")) {
+        return FreeSpaceThreshold.ofBytes(new ByteSizeConverter().convert(v));
+      }
+      try {
+        return FreeSpaceThreshold.ofPercent(Integer.parseInt(v.substring(0, v.length() - 1)));
+      } catch (IllegalArgumentException e) { // NumberFormatException included
+        throw new CommandLine.TypeConversionException(
+            "not a share of the filesystem (0% to 99%): " + value);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.kpushgateway.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.core.space.FreeSpaceThreshold;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -20,6 +21,29 @@ class GatewayConfigTest {
     assertThat(c.maxBodyBytes).isEqualTo(32L << 20);
     assertThat(c.enableOpenMetrics).isFalse();
     assertThat(c.flags()).containsEntry("web.enable-openmetrics", "false");
+  }
+
+  @Test
+  void minFreeSpaceIsASizeAShareOrZeroAndDefaultsToTwoRecordsOrFivePercent() {
+    GatewayConfig defaults = GatewayConfig.parse();
+    assertThat(defaults.minFreeSpace())
+        .isEqualTo(new FreeSpaceThreshold(2L * (65 << 20), 5)); // records of 2 x 32MiB + 1MiB
+    assertThat(defaults.flags()).containsEntry("data.min-free-space", "max(130MiB, 5%)");
+    assertThat(GatewayConfig.parse("--push.max-body-size=4MiB").minFreeSpace().bytes())
+        .isEqualTo(18L << 20);
+    assertThat(GatewayConfig.parse("--data.min-free-space=512MiB").minFreeSpace())
+        .isEqualTo(FreeSpaceThreshold.ofBytes(512L << 20));
+    GatewayConfig share = GatewayConfig.parse("--data.min-free-space=10%");
+    assertThat(share.minFreeSpace()).isEqualTo(FreeSpaceThreshold.ofPercent(10));
+    assertThat(share.flags()).containsEntry("data.min-free-space", "10%");
+    assertThat(GatewayConfig.parse("--data.min-free-space=0").minFreeSpace())
+        .isEqualTo(FreeSpaceThreshold.NONE);
+    for (String bad : new String[] {"100%", "x%", "-1%", "lots"}) {
+      assertThatThrownBy(() -> GatewayConfig.parse("--data.min-free-space=" + bad))
+          .as(bad)
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageContaining("--data.min-free-space");
+    }
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.Function;
 
 /** A started, ready {@link Gateway} with a plain HTTP client for its API. */
 final class TestGateway implements AutoCloseable {
@@ -40,11 +41,27 @@ final class TestGateway implements AutoCloseable {
 
   /** @param authorization the {@code Authorization} header every request carries, or null */
   static TestGateway startReadyWith(String authorization, String... flags) {
-    TestGateway gw =
-        new TestGateway(Gateway.start(GatewayConfig.parse(flags)), authorization);
+    Gateway gateway = Gateway.start(GatewayConfig.parse(flags));
+    return awaitOk(new TestGateway(gateway, authorization), "/-/ready");
+  }
+
+  /** Ready, with the data directory's free space read from {@code spaceSource}. */
+  static TestGateway startReadyOn(
+      Function<Path, DataDirWatcher.SpaceSource> spaceSource, String... flags) {
+    Gateway gateway = Gateway.start(GatewayConfig.parse(flags), spaceSource);
+    return awaitOk(new TestGateway(gateway, null), "/-/ready");
+  }
+
+  /** Started and scraped, not waited for to be ready: for a node that is not, by design. */
+  static TestGateway startServing(String... flags) {
+    return awaitOk(new TestGateway(Gateway.start(GatewayConfig.parse(flags)), null), "/metrics");
+  }
+
+  /** {@code gw} once {@code path} answers 200; closed if it does not in time. */
+  private static TestGateway awaitOk(TestGateway gw, String path) {
     try {
       Await.until(
-          READY, "gateway ready", () -> gw.send("GET", "/-/ready", null).statusCode() == 200);
+          READY, path + " answers 200", () -> gw.send("GET", path, null).statusCode() == 200);
     } catch (RuntimeException | Error e) {
       gw.close();
       throw e;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -14,15 +15,19 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import kafka.server.BrokerServer;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -38,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * survive a restart on the same directory. Listeners bind to 127.0.0.1 only. This is the only class
  * that touches Kafka's internal server APIs ({@code KafkaRaftServer}, {@code Formatter}), which may
  * move between minor releases.
+ *
+ * <p><b>Never ending the process.</b> On a fatal error, above all a failed log directory (a full
+ * disk), Kafka halts the JVM: right for a broker process, wrong for a gateway that can still serve
+ * scrapes from its store. So the first broker started sets Kafka's {@link Exit} procedures to
+ * stop the calling Kafka thread instead and mark every running embedded broker as failed ({@link
+ * #failure()}; Kafka says not which broker, and a process runs one). Such a broker answers
+ * nothing useful until {@link #restartIfFailed()} starts it anew on the same data and ports.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -57,14 +69,36 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** Auto-chosen ports can be taken between probing and binding; retry that race a few times. */
   private static final int BIND_ATTEMPTS = 3;
 
-  private final KafkaRaftServer server;
+  /** How long a failed broker waits for its dead controller to approve its shutdown. */
+  private static final Duration FAILED_BROKER_SHUTDOWN = Duration.ofSeconds(2);
+
+  /** After a failed restart, the next try waits this long. */
+  private static final Duration RESTART_BACKOFF = Duration.ofSeconds(10);
+
+  /** Brokers of this JVM that have started and are not closed: a halt marks them failed. */
+  private static final Set<EmbeddedKafka> RUNNING = ConcurrentHashMap.newKeySet();
+
+  private static final AtomicBoolean EXIT_PROCEDURES_SET = new AtomicBoolean();
+
+  private final Path logDir;
+  private final int port;
+  private final int controllerPort;
   private final String bootstrapServers;
   private final String clusterId;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile KafkaRaftServer server;
+  private volatile String failure;
+  private long nextRestartNanos; // guarded by this
+  /** The failed server's shutdown, while it runs on; guarded by this. */
+  private Thread stopping;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String clusterId) {
+  private EmbeddedKafka(
+      KafkaRaftServer server, Path logDir, int port, int controllerPort, String clusterId) {
     this.server = server;
-    this.bootstrapServers = bootstrapServers;
+    this.logDir = logDir;
+    this.port = port;
+    this.controllerPort = controllerPort;
+    this.bootstrapServers = HOST + ":" + port;
     this.clusterId = clusterId;
   }
 
@@ -84,6 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new IllegalArgumentException("brokerPort must be 0..65535: " + brokerPort);
     }
     BrokerLogging.quietUnlessConfigured();
+    stopThreadsInsteadOfExiting();
     Path logDir = dataDir.toAbsolutePath().resolve(LOG_DIR);
     try {
       Files.createDirectories(logDir);
@@ -110,6 +145,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   private static EmbeddedKafka start(Path logDir, String clusterId, int port, int controllerPort) {
+    KafkaRaftServer server = launch(logDir, clusterId, port, controllerPort);
+    EmbeddedKafka broker = new EmbeddedKafka(server, logDir, port, controllerPort, clusterId);
+    RUNNING.add(broker);
+    return broker;
+  }
+
+  /** A started and ready server on these ports. */
+  private static KafkaRaftServer launch(
+      Path logDir, String clusterId, int port, int controllerPort) {
     long startNanos = System.nanoTime();
     KafkaConfig config = new KafkaConfig(brokerConfig(logDir, port, controllerPort), false);
     format(logDir, clusterId);
@@ -128,7 +172,82 @@ public final class EmbeddedKafka implements AutoCloseable {
         clusterId,
         logDir,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-    return new EmbeddedKafka(server, bootstrap, clusterId);
+    return server;
+  }
+
+  /**
+   * Sets Kafka's halt and exit procedures, once per JVM, to stop the Kafka thread that calls them
+   * (Kafka's code after a halt was not written to run) and mark the running brokers failed.
+   */
+  private static void stopThreadsInsteadOfExiting() {
+    if (EXIT_PROCEDURES_SET.compareAndSet(false, true)) {
+      Exit.setHaltProcedure((status, message) -> failInsteadOfExiting("halt", status, message));
+      Exit.setExitProcedure((status, message) -> failInsteadOfExiting("exit", status, message));
+    }
+  }
+
+  private static void failInsteadOfExiting(String call, int status, String message) {
+    String why =
+        "Kafka stopped the embedded broker after a fatal error (it called "
+            + call
+            + "("
+            + status
+            + ")"
+            + (message == null ? "" : ": " + message)
+            + "; a failed log directory, such as a full disk, is the usual cause)";
+    log.error("{}; the process goes on without it", why);
+    for (EmbeddedKafka broker : RUNNING) {
+      if (broker.failure == null) {
+        broker.failure = why;
+      }
+    }
+    throw new BrokerHaltedException(why);
+  }
+
+  /** What a Kafka thread that wanted to end the process gets instead. */
+  static final class BrokerHaltedException extends RuntimeException {
+    BrokerHaltedException(String message) {
+      super(message);
+    }
+  }
+
+  /** Why this broker stopped serving (Kafka wanted to end the process); null while it serves. */
+  public String failure() {
+    return failure;
+  }
+
+  /**
+   * Starts a failed broker anew on the same data directory and ports, so the clients of the
+   * process reconnect by themselves; after a failed try, the next one waits 10 s. Blocks for the
+   * restart (seconds). Does nothing for a broker that serves or is closed.
+   *
+   * @return true when the broker serves (again)
+   */
+  public synchronized boolean restartIfFailed() {
+    if (failure == null || closed.get()) {
+      return failure == null;
+    }
+    if (System.nanoTime() - nextRestartNanos < 0) {
+      return false;
+    }
+    log.warn("restarting the embedded Kafka broker at {} ({})", bootstrapServers, failure);
+    // The old server holds the log directory's lock until its shutdown is through.
+    KafkaRaftServer failed = server;
+    stopping = stopping != null ? stopping : stopAside(() -> shutdownFailed(failed));
+    if (!joined(stopping, CLOSE_TIMEOUT)) {
+      nextRestartNanos = System.nanoTime() + RESTART_BACKOFF.toNanos();
+      return false;
+    }
+    stopping = null;
+    try {
+      server = launch(logDir, clusterId, port, controllerPort);
+      failure = null;
+      return true;
+    } catch (RuntimeException e) {
+      nextRestartNanos = System.nanoTime() + RESTART_BACKOFF.toNanos();
+      log.warn("the embedded Kafka broker did not restart; trying again in {}", RESTART_BACKOFF, e);
+      return false;
+    }
   }
 
   /** {@code host:port} of the broker listener, for {@code bootstrap.servers}. */
@@ -143,28 +262,63 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Shuts the broker down and waits for it, at most 30 s (then logs and returns). Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    RUNNING.remove(this);
     long startNanos = System.nanoTime();
-    // Kafka's shutdown has no timeout of its own: run it aside so close() stays bounded.
-    Thread stopper = new Thread(() -> shutdown(server), "embedded-kafka-shutdown");
-    stopper.setDaemon(true);
-    stopper.start();
-    try {
-      stopper.join(CLOSE_TIMEOUT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (stopper.isAlive()) {
-      log.warn("Kafka broker at {} did not stop within {}", bootstrapServers, CLOSE_TIMEOUT);
-    } else {
+    if (stopWithin(server, CLOSE_TIMEOUT)) {
       log.info(
           "Kafka broker at {} stopped in {} ms",
           bootstrapServers,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
     }
+  }
+
+  /** Kafka's shutdown has no timeout of its own: run it aside so callers stay bounded. */
+  private boolean stopWithin(KafkaRaftServer server, Duration timeout) {
+    return joined(stopAside(() -> shutdown(server)), timeout);
+  }
+
+  private static Thread stopAside(Runnable shutdown) {
+    Thread stopper = new Thread(shutdown, "embedded-kafka-shutdown");
+    stopper.setDaemon(true);
+    stopper.start();
+    return stopper;
+  }
+
+  private boolean joined(Thread stopper, Duration timeout) {
+    try {
+      stopper.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (stopper.isAlive()) {
+      log.warn("Kafka broker at {} did not stop within {}", bootstrapServers, timeout);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Shuts down a server whose controller died with the log directory. Its broker's controlled
+   * shutdown would wait 5 min for the controller's approval (KafkaRaftServer passes no timeout),
+   * so the broker is shut down first with a short one; KafkaRaftServer keeps it private.
+   */
+  private static void shutdownFailed(KafkaRaftServer server) {
+    try {
+      Field field = KafkaRaftServer.class.getDeclaredField("broker");
+      field.setAccessible(true);
+      if (field.get(server) instanceof scala.Option<?> broker
+          && broker.isDefined()
+          && broker.get() instanceof BrokerServer brokerServer) {
+        brokerServer.shutdown(FAILED_BROKER_SHUTDOWN);
+      }
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      log.warn("cannot shorten the failed broker's shutdown, it may take 5 min: {}", e.toString());
+    }
+    shutdown(server);
   }
 
   private static void shutdown(KafkaRaftServer server) {

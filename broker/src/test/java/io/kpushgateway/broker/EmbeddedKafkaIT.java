@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,6 +90,34 @@ class EmbeddedKafkaIT {
     }
     kafka.close();
     kafka.close();
+  }
+
+  @Test
+  void aHaltFromKafkaFailsTheBrokerInsteadOfTheJvmAndARestartServesTheSameLog() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir)) {
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+      }
+      RecordMetadata before = produce(kafka.bootstrapServers(), "group-a", "before");
+      assertThat(kafka.failure()).isNull();
+      assertThat(kafka.restartIfFailed()).as("nothing to restart").isTrue();
+
+      // what LogManager does once its last log directory has failed
+      assertThatThrownBy(() -> Exit.halt(1))
+          .isInstanceOf(EmbeddedKafka.BrokerHaltedException.class);
+
+      assertThat(kafka.failure())
+          .startsWith("Kafka stopped the embedded broker")
+          .contains("halt(1)");
+      assertThat(kafka.restartIfFailed()).isTrue();
+      assertThat(kafka.failure()).isNull();
+      RecordMetadata after = produce(kafka.bootstrapServers(), "group-a", "after");
+      assertThat(consumeAll(kafka.bootstrapServers(), after))
+          .containsExactly("group-a=before", "group-a=after");
+      assertThat(after.offset()).isEqualTo(before.offset() + 1);
+    }
   }
 
   @Test

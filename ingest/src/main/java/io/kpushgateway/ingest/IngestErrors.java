@@ -18,6 +18,8 @@ public final class IngestErrors {
   private static final Logger LOG = LoggerFactory.getLogger(IngestErrors.class);
   /** How long a client should wait before pushing again after a 503. */
   static final String RETRY_AFTER_SECONDS = "5";
+  /** After a refusal that lasts until someone frees disk space: no use hammering sooner. */
+  static final String RETRY_AFTER_REFUSED_SECONDS = "30";
 
   private IngestErrors() {}
 
@@ -25,6 +27,7 @@ public final class IngestErrors {
     app.exception(PushRejectedException.class, (e, ctx) -> respond(ctx, e));
     app.exception(PublishFailedException.class, (e, ctx) -> respond(ctx, e));
     app.exception(BodyTooLargeException.class, (e, ctx) -> respond(ctx, e));
+    app.exception(PushesRefusedException.class, (e, ctx) -> respond(ctx, e));
   }
 
   static void respond(Context ctx, Throwable failure) {
@@ -39,6 +42,10 @@ public final class IngestErrors {
       text(ctx, status, status == 404 ? "404 page not found" : e.getMessage());
     } else if (e instanceof BodyTooLargeException) {
       text(ctx, 413, e.getMessage());
+    } else if (e instanceof PushesRefusedException) {
+      LOG.debug("push to {} refused: {}", ctx.path(), e.getMessage());
+      ctx.header("Retry-After", RETRY_AFTER_REFUSED_SECONDS);
+      text(ctx, 503, e.getMessage());
     } else if (e instanceof PublishFailedException failed) {
       LOG.warn("push to {} not stored: {}", ctx.path(), e.getMessage());
       if (failed.reason() == PublishFailedException.Reason.TOO_LARGE) {

@@ -22,26 +22,19 @@ public final class IngestRoutes {
   /**
    * @param catalog the families of every group, for upstream's cross-group consistency check;
    *     {@code null} disables the check (and pushes are answered 202, as upstream does then)
+   * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
+   * @param gate asked before each PUT and POST; a closed gate answers 503 with its reason
    */
   public IngestRoutes(
       PushPublisher publisher,
       Clock clock,
       String nodeName,
       long maxBodyBytes,
-      FamilyCatalog catalog) {
-    this(publisher, clock, nodeName, maxBodyBytes, catalog, NameValidationScheme.LEGACY);
-  }
-
-  /** {@code names}: {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}. */
-  public IngestRoutes(
-      PushPublisher publisher,
-      Clock clock,
-      String nodeName,
-      long maxBodyBytes,
       FamilyCatalog catalog,
-      NameValidationScheme names) {
+      NameValidationScheme names,
+      PushGate gate) {
     this.controller =
-        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names);
+        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names, gate);
   }
 
   public void addTo(Javalin app) {

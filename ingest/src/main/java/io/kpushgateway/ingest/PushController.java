@@ -40,6 +40,7 @@ final class PushController {
   private final FamilyCatalog catalog;
   /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
   private final NameValidationScheme names;
+  private final PushGate gate;
 
   PushController(
       PushPublisher publisher,
@@ -47,18 +48,26 @@ final class PushController {
       String nodeName,
       long maxBodyBytes,
       FamilyCatalog catalog,
-      NameValidationScheme names) {
+      NameValidationScheme names,
+      PushGate gate) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
     this.maxBodyBytes = maxBodyBytes;
     this.catalog = catalog;
     this.names = names;
+    this.gate = gate;
   }
 
   /** {@code rawSuffix}: the path after {@code /metrics/} as sent, percent-encoded. */
   void handle(Context ctx, Method method, String rawSuffix) throws IOException {
     GroupingKey key = GroupingKeyPath.parseEscaped(rawSuffix, names);
+    // DELETEs stay allowed: a tiny record, and the way to make room (as Elasticsearch's
+    // read_only_allow_delete block); a refused body is never read.
+    String refused = method == Method.DELETE ? null : gate.refusedBecause();
+    if (refused != null) {
+      throw new PushesRefusedException(refused);
+    }
     PushRecord.Builder record =
         PushRecord.newBuilder()
             .setMethod(method)

@@ -45,6 +45,8 @@ class IngestRoutesTest {
   private static final MediaType TEXT = MediaType.get("text/plain; version=0.0.4");
 
   private final RecordingPublisher publisher = new RecordingPublisher();
+  /** What the node's gate says: null while it takes pushes. */
+  private volatile String refusal;
 
   private Javalin app(long maxBody) {
     return app(maxBody, new FamilyCatalog());
@@ -67,7 +69,13 @@ class IngestRoutesTest {
               cfg.router.ignoreTrailingSlashes = false;
             });
     new IngestRoutes(
-            publisher, Clock.fixed(NOW, ZoneOffset.UTC), "node-1", maxBody, catalog, names)
+            publisher,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            "node-1",
+            maxBody,
+            catalog,
+            names,
+            () -> refusal)
         .addTo(app);
     return app;
   }
@@ -521,6 +529,32 @@ class IngestRoutesTest {
           assertThat(r.code()).isEqualTo(503);
           assertThat(r.header("Retry-After")).isNotBlank();
           assertThat(r.body().string()).contains("broker unavailable");
+        });
+  }
+
+  @Test
+  void aClosedGateRefusesPutAndPostWith503UntilItOpensAndDeletesStillPass() {
+    refusal = "pushes refused: the data directory /d has 1MiB free";
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          for (String method : List.of("PUT", "POST")) {
+            Response r =
+                client.request("/metrics/job/j", b -> b.method(method, text("m 1\n")));
+            assertThat(r.code()).as(method).isEqualTo(503);
+            assertThat(r.header("Retry-After")).isEqualTo("30");
+            assertThat(r.body().string())
+                .isEqualTo("pushes refused: the data directory /d has 1MiB free\n");
+          }
+          assertThat(publisher.records).isEmpty();
+          assertThat(client.request("/metrics/job/j", Request.Builder::delete).code())
+              .isEqualTo(202);
+          refusal = null;
+          assertThat(client.request("/metrics/job/j", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(200);
+          assertThat(publisher.records)
+              .extracting(p -> p.record().getMethod())
+              .containsExactly(Method.DELETE, Method.PUT);
         });
   }
 

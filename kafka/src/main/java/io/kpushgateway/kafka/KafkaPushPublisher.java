@@ -20,6 +20,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -233,6 +236,11 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   private PublishFailedException classify(Exception e) {
+    return classify(e, produceTimeout, closed);
+  }
+
+  /** What a failed send means for the client; the message names the broker's answer. */
+  static PublishFailedException classify(Exception e, Duration produceTimeout, boolean closed) {
     if (e instanceof RecordTooLargeException) {
       return new PublishFailedException(
           Reason.TOO_LARGE, "push too large for Kafka: " + e.getMessage(), e);
@@ -241,6 +249,10 @@ public final class KafkaPushPublisher implements PushPublisher {
       return new PublishFailedException(
           Reason.OVERLOADED, "Kafka producer buffer full, try again later: " + e.getMessage(), e);
     }
+    String storage = storageFailure(e);
+    if (storage != null) {
+      return unavailable("the broker cannot store the push now: " + storage, e);
+    }
     if (e instanceof TimeoutException) {
       return unavailable("push not acknowledged within " + produceTimeout.toMillis() + " ms", e);
     }
@@ -248,6 +260,27 @@ public final class KafkaPushPublisher implements PushPublisher {
       return closedException(); // forced close failed what was still buffered
     }
     return unavailable("push not stored", e);
+  }
+
+  /**
+   * The broker's answer when it could not write the push to its log, in words; null for other
+   * failures. Both are retried until the delivery timeout, so they reach us only when the
+   * broker answered so at the deadline; a push refused for longer usually ends as a timeout.
+   */
+  static String storageFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof KafkaStorageException) {
+        return "KafkaStorageException, a log directory of the partition's leader failed (a full"
+            + " disk?)";
+      }
+      if (t instanceof NotEnoughReplicasException
+          || t instanceof NotEnoughReplicasAfterAppendException) {
+        return t.getClass().getSimpleName()
+            + ", fewer in-sync replicas than min.insync.replicas (brokers down, or their disks"
+            + " full?)";
+      }
+    }
+    return null;
   }
 
   private PublishFailedException noMetadata(Exception e) {

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
-import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 
 /**
  * The one place that turns {@link KafkaOptions} into client {@link Properties}. Every call returns
@@ -108,12 +107,11 @@ public final class KafkaSettings {
         Integer.toString(options.maxRecordBytes()));
     // One record that cannot be read or applied is logged and skipped: it must not stop the
     // store for every other group (a stream thread replaced on it would fail on it forever).
+    // A store that cannot write (a full disk) is no bad record: SkipBadRecords fails on it.
     p.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class.getName());
-    p.put(
-        StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
-        LogAndContinueProcessingExceptionHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipBadRecords.class.getName());
     return p;
   }
 
