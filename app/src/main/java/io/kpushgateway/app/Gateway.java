@@ -157,8 +157,9 @@ public final class Gateway implements AutoCloseable {
     if (embedded.isPresent() || storeRole) {
       DataDirWatcher w = watchDataDir(config, embedded, ingest, self);
       // Refusing pushes is not ready, as upstream's "cannot be written to"; a store-only node
-      // still serves while short of space, so only a failed broker makes it unready.
-      readiness.add(ingest ? w::refusedBecause : w::brokerFailure);
+      // still serves while short of space, so only a failed broker makes it unready. First:
+      // with the broker down, "not reachable" would hide why.
+      readiness.add(0, ingest ? w::refusedBecause : w::brokerFailure);
       watcher = Optional.of(w);
     }
     FamilyCatalog catalog = null;
