@@ -34,6 +34,7 @@ public final class IngestErrors {
           switch (rejected.reason()) {
             case NOT_A_PUSH_PATH -> 404;
             case MALFORMED, INVALID_METRICS -> 400;
+            case TOO_LARGE -> 413;
           };
       LOG.debug("push to {} rejected ({}): {}", ctx.path(), status, e.getMessage());
       text(ctx, status, status == 404 ? "404 page not found" : e.getMessage());
