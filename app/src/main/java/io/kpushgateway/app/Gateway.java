@@ -28,6 +28,8 @@ import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
 import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.exposition.WebUiRoutes;
+import io.kpushgateway.ingest.DecodeBudget;
+import io.kpushgateway.ingest.IngestLimits;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
@@ -156,8 +158,12 @@ public final class Gateway implements AutoCloseable {
     if (ingest) {
       NameValidationScheme names =
           config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
-      new IngestRoutes(publisher, Clock.systemUTC(), nodeName, config.maxBodyBytes, catalog, names)
-          .addTo(http);
+      IngestLimits limits =
+          new IngestLimits(
+              config.maxBodyBytes,
+              config.pushLimits(),
+              new DecodeBudget(config.decodeBudgetBytes(), DecodeBudget.WAIT));
+      new IngestRoutes(publisher, Clock.systemUTC(), nodeName, limits, catalog, names).addTo(http);
     } else {
       RoleRoutes.pushesElsewhere(http);
     }

@@ -25,6 +25,7 @@ public final class IngestErrors {
     app.exception(PushRejectedException.class, (e, ctx) -> respond(ctx, e));
     app.exception(PublishFailedException.class, (e, ctx) -> respond(ctx, e));
     app.exception(BodyTooLargeException.class, (e, ctx) -> respond(ctx, e));
+    app.exception(BudgetExhaustedException.class, (e, ctx) -> respond(ctx, e));
   }
 
   static void respond(Context ctx, Throwable failure) {
@@ -40,6 +41,10 @@ public final class IngestErrors {
       text(ctx, status, status == 404 ? "404 page not found" : e.getMessage());
     } else if (e instanceof BodyTooLargeException) {
       text(ctx, 413, e.getMessage());
+    } else if (e instanceof BudgetExhaustedException) {
+      LOG.info("push to {} not decoded: {}", ctx.path(), e.getMessage());
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+      text(ctx, 503, e.getMessage());
     } else if (e instanceof PublishFailedException failed) {
       LOG.warn("push to {} not stored: {}", ctx.path(), e.getMessage());
       if (failed.reason() == PublishFailedException.Reason.TOO_LARGE) {

@@ -24,26 +24,16 @@ public final class IngestRoutes {
   /**
    * @param catalog the families of every group, for upstream's cross-group consistency check;
    *     {@code null} disables the check (and pushes are answered 202, as upstream does then)
+   * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
    */
   public IngestRoutes(
       PushPublisher publisher,
       Clock clock,
       String nodeName,
-      long maxBodyBytes,
-      FamilyCatalog catalog) {
-    this(publisher, clock, nodeName, maxBodyBytes, catalog, NameValidationScheme.LEGACY);
-  }
-
-  /** {@code names}: {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}. */
-  public IngestRoutes(
-      PushPublisher publisher,
-      Clock clock,
-      String nodeName,
-      long maxBodyBytes,
+      IngestLimits limits,
       FamilyCatalog catalog,
       NameValidationScheme names) {
-    this.controller =
-        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names);
+    this.controller = new PushController(publisher, clock, nodeName, limits, catalog, names);
   }
 
   public void addTo(Javalin app) {
