@@ -4,14 +4,11 @@ import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushMeter;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.prometheus.client.Metrics.Bucket;
-import io.prometheus.client.Metrics.Counter;
-import io.prometheus.client.Metrics.Gauge;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import io.prometheus.client.Metrics.Quantile;
-import io.prometheus.client.Metrics.Untyped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +35,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>A byte-level state machine, one method per state, reading the stream once through its own
  * buffer. A counter, gauge or untyped series is built at the end of its line, so the parser holds
- * one copy of it; strings that repeat (metric and label names, most label values) are shared.
+ * one copy of it; strings and values that repeat (metric and label names, most label values,
+ * 0 and 1) are shared.
  * What it deliberately leaves to the caller, as upstream does: duplicate series, sorting, and
  * rules about timestamps or reserved {@code __} label names.
  *
@@ -106,6 +104,7 @@ public final class TextParser {
   private final UnaryOperator<List<LabelPair>> labels;
   private final TokenStrings nameStrings = new TokenStrings(256);
   private final TokenStrings valueStrings = new TokenStrings(1024);
+  private final SampleValues values = new SampleValues();
   private final byte[] buf = new byte[64 * 1024];
   private int pos;
   private int limit;
@@ -484,9 +483,9 @@ public final class TextParser {
       throw error("expected float as value, got " + GoSyntax.quote(token, 0, tokenLength));
     }
     switch (family.type) {
-      case COUNTER -> metric.setCounter(Counter.newBuilder().setValue(value).build());
-      case GAUGE -> metric.setGauge(Gauge.newBuilder().setValue(value).build());
-      case UNTYPED -> metric.setUntyped(Untyped.newBuilder().setValue(value).build());
+      case COUNTER -> metric.setCounter(values.counter(value));
+      case GAUGE -> metric.setGauge(values.gauge(value));
+      case UNTYPED -> metric.setUntyped(values.untyped(value));
       case SUMMARY -> {
         var summary = metric.getSummaryBuilder();
         if (isCount) {
