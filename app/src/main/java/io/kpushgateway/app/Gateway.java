@@ -35,6 +35,8 @@ import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
 import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.exposition.WebUiRoutes;
+import io.kpushgateway.ingest.DecodeBudget;
+import io.kpushgateway.ingest.IngestLimits;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.KafkaOptions;
@@ -188,11 +190,16 @@ public final class Gateway implements AutoCloseable {
     if (ingest) {
       NameValidationScheme names =
           config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
+      IngestLimits limits =
+          new IngestLimits(
+              config.maxBodyBytes,
+              config.pushLimits(),
+              new DecodeBudget(config.decodeBudgetBytes(), DecodeBudget.WAIT));
       new IngestRoutes(
               publisher,
               Clock.systemUTC(),
               nodeName,
-              config.maxBodyBytes,
+              limits,
               catalog,
               names,
               watcher.map(PushGate.class::cast).orElse(PushGate.OPEN))

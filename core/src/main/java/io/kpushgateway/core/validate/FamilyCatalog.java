@@ -47,8 +47,8 @@ public final class FamilyCatalog {
   private final Map<GroupingKey, GroupShape> groups = new HashMap<>();
   /** family name → type → the groups holding a family of that name and type. */
   private final Map<String, EnumMap<MetricType, Set<GroupingKey>>> holders = new HashMap<>();
-  /** series identity → the group holding it, or a {@code List<GroupingKey>} when several do. */
-  private final Map<Long, Object> series = new HashMap<>();
+  /** series identity → the groups holding it. */
+  private final SeriesIndex series = new SeriesIndex();
   /** Groups this node deleted whose deletion the store has not confirmed yet: key → when. */
   private final Map<GroupingKey, Long> deletedAt = new HashMap<>();
   /** The gateway's own families: a pushed family of such a name must have the same type. */
@@ -115,12 +115,20 @@ public final class FamilyCatalog {
   }
 
   /** Takes in a push this node has just had acknowledged, ahead of the store's shape. */
-  public synchronized void accepted(PushRecord push) {
+  public void accepted(PushRecord push) {
+    accepted(push, Map.of());
+  }
+
+  /**
+   * {@link #accepted(PushRecord)} with the shapes {@link #check} returned for the push, so a big
+   * push's series are not hashed a second time (on the producer's thread, which answers pushes).
+   */
+  public synchronized void accepted(PushRecord push, Map<String, FamilyShape> checked) {
     if (!push.getRejection().isEmpty()) {
       return;
     }
     GroupingKey key = GroupingKey.fromLabelPairs(push.getGroupingList());
-    GroupShape after = GroupShapes.afterPush(groups.get(key), push);
+    GroupShape after = GroupShapes.afterPush(groups.get(key), push, checked);
     if (after == null) {
       remove(key, push.getReceivedAtUnixNanos(), false);
     } else {
@@ -133,10 +141,12 @@ public final class FamilyCatalog {
    * consistency check would after applying it.
    *
    * @param families the push, sanitized and checked on its own by {@link PushValidator}
+   * @return the shapes of the pushed families with series, by name, for {@link #accepted}
    * @throws PushRejectedException {@link PushRejectedException.Reason#INVALID_METRICS}, with
    *     upstream's wording, naming the first conflict
    */
-  public synchronized void check(GroupingKey key, Method method, List<MetricFamily> families) {
+  public synchronized Map<String, FamilyShape> check(
+      GroupingKey key, Method method, List<MetricFamily> families) {
     GroupShape current = groups.get(key);
     Map<String, FamilyShape> mine = new HashMap<>();
     if (current != null) {
@@ -157,15 +167,18 @@ public final class FamilyCatalog {
         }
       });
     }
+    Map<String, FamilyShape> shapes = new HashMap<>();
     for (MetricFamily family : families) {
       // a family without series (protobuf) only removes what the group held: nothing to check
       if (family.getMetricCount() > 0) {
-        checkFamily(key, family, retained);
+        shapes.put(family.getName(), checkFamily(key, family, retained));
       }
     }
+    return shapes;
   }
 
-  private void checkFamily(GroupingKey key, MetricFamily family, Map<String, MetricType> retained) {
+  private FamilyShape checkFamily(
+      GroupingKey key, MetricFamily family, Map<String, MetricType> retained) {
     String name = family.getName();
     MetricType type = family.getType();
     Metric first = family.getMetric(0);
@@ -209,15 +222,17 @@ public final class FamilyCatalog {
         }
       }
     }
-    for (Metric metric : family.getMetricList()) {
-      long id = GroupShapes.seriesId(name, metric);
-      Object holder = series.get(id);
-      if (holder != null && !onlyHeldBy(holder, key)) {
+    long[] ids = GroupShapes.seriesIds(family);
+    for (int i = 0; i < ids.length; i++) {
+      // The identity includes the family name, and a push replaces the whole family of its
+      // name, so this group's own copy of the series goes away.
+      if (!series.onlyHeldBy(ids[i], key)) {
         throw PushRejectedException.invalidMetrics(
-            PushValidator.describe(family, metric)
+            PushValidator.describe(family, family.getMetric(i))
                 + " was collected before with the same name and label values");
       }
     }
+    return GroupShapes.of(family, ids);
   }
 
   /**
@@ -278,8 +293,8 @@ public final class FamilyCatalog {
           }
         });
       }
-      for (long id : f.getSeriesList()) {
-        for (GroupingKey other : holdersOf(series.get(id))) {
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        for (GroupingKey other : series.holdersOf(f.getSeries(i))) {
           if (!other.equals(key)) {
             MetricType type = typeIn(groups.get(other), name);
             if (type != null) {
@@ -354,14 +369,6 @@ public final class FamilyCatalog {
     return types;
   }
 
-  /**
-   * Whether {@code holder} is only this group's own copy of the series. The identity includes the
-   * family name, and a push replaces the whole family of its name, so that copy goes away.
-   */
-  private static boolean onlyHeldBy(Object holder, GroupingKey key) {
-    return holder instanceof GroupingKey single && single.equals(key);
-  }
-
   private static MetricType typeIn(GroupShape shape, String name) {
     if (shape == null) {
       return null;
@@ -388,8 +395,8 @@ public final class FamilyCatalog {
           .computeIfAbsent(f.getName(), n -> new EnumMap<>(MetricType.class))
           .computeIfAbsent(f.getType(), t -> new HashSet<>(2))
           .add(key);
-      for (long id : f.getSeriesList()) {
-        series.merge(id, key, FamilyCatalog::addHolder);
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        series.add(f.getSeries(i), key); // by index: a for-each would box every id
       }
     }
   }
@@ -409,34 +416,9 @@ public final class FamilyCatalog {
           }
         }
       }
-      for (long id : f.getSeriesList()) {
-        series.computeIfPresent(id, (k, holder) -> removeHolder(holder, key));
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        series.remove(f.getSeries(i), key);
       }
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<GroupingKey> holdersOf(Object holder) {
-    if (holder == null) {
-      return List.of();
-    }
-    return holder instanceof GroupingKey k ? List.of(k) : (List<GroupingKey>) holder;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object addHolder(Object holder, Object key) {
-    List<GroupingKey> many = new ArrayList<>(holdersOf(holder));
-    many.add((GroupingKey) key);
-    return many;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object removeHolder(Object holder, GroupingKey key) {
-    if (holder instanceof GroupingKey k) {
-      return k.equals(key) ? null : k;
-    }
-    List<GroupingKey> many = new ArrayList<>((List<GroupingKey>) holder);
-    many.remove(key);
-    return many.isEmpty() ? null : many.size() == 1 ? many.get(0) : many;
   }
 }
