@@ -42,7 +42,7 @@ public final class IngestErrors {
     } else if (e instanceof BodyTooLargeException) {
       text(ctx, 413, e.getMessage());
     } else if (e instanceof BudgetExhaustedException) {
-      LOG.info("push to {} not decoded: {}", ctx.path(), e.getMessage());
+      LOG.debug("push to {} not decoded: {}", ctx.path(), e.getMessage());
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       text(ctx, 503, e.getMessage());
     } else if (e instanceof PublishFailedException failed) {

@@ -35,10 +35,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>A byte-level state machine, one method per state, reading the stream once through its own
  * buffer. A counter, gauge or untyped series is built at the end of its line, so the parser holds
- * one copy of it; strings and values that repeat (metric and label names, most label values,
- * 0 and 1) are shared.
- * What it deliberately leaves to the caller, as upstream does: duplicate series, sorting, and
- * rules about timestamps or reserved {@code __} label names.
+ * one copy of it; strings and values that repeat (metric and label names, most label values, 0
+ * and 1) are shared. What it deliberately leaves to the caller, as upstream does: duplicate
+ * series, sorting, and rules about timestamps or reserved {@code __} label names.
  *
  * <p>Summaries and histograms are reassembled from their {@code quantile}/{@code _bucket}, {@code
  * _sum} and {@code _count} lines by label set (without {@code quantile}/{@code le}), even when
