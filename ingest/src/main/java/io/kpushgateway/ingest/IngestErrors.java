@@ -49,7 +49,7 @@ public final class IngestErrors {
       ctx.header("Retry-After", RETRY_AFTER_REFUSED_SECONDS);
       text(ctx, 503, e.getMessage());
     } else if (e instanceof BudgetExhaustedException) {
-      LOG.info("push to {} not decoded: {}", ctx.path(), e.getMessage());
+      LOG.debug("push to {} not decoded: {}", ctx.path(), e.getMessage());
       ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       text(ctx, 503, e.getMessage());
     } else if (e instanceof PublishFailedException failed) {
