@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.app.util.Periodic;
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceRule;
@@ -12,9 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +54,7 @@ final class DataDirWatcher implements PushGate, AutoCloseable {
   private final FreeSpaceRule rule;
   private final SpaceSource source;
   private final Optional<EmbeddedKafka> broker;
-  private final ScheduledExecutorService sampler;
+  private Periodic sampler;
   private volatile FreeSpace current;
   private boolean sampleFailed; // sampler thread only
 
@@ -64,20 +62,12 @@ final class DataDirWatcher implements PushGate, AutoCloseable {
     this.rule = Objects.requireNonNull(rule);
     this.source = Objects.requireNonNull(source);
     this.broker = Objects.requireNonNull(broker);
-    this.sampler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "data-dir-watcher");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** Takes the first sample before returning, so the node never starts on a guess. */
   void start() {
     sample();
-    long ms = INTERVAL.toMillis();
-    sampler.scheduleWithFixedDelay(this::sample, ms, ms, TimeUnit.MILLISECONDS);
+    sampler = Periodic.start("data-dir-watcher", INTERVAL, this::sample);
   }
 
   /** The last sample, decided; null before {@link #start()}. */
@@ -135,6 +125,8 @@ final class DataDirWatcher implements PushGate, AutoCloseable {
 
   @Override
   public void close() {
-    sampler.shutdownNow();
+    if (sampler != null) {
+      sampler.close();
+    }
   }
 }

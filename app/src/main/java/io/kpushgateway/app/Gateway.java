@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.app.util.Periodic;
 import io.kpushgateway.app.web.WebSecurity;
 import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.space.FreeSpaceRule;
@@ -17,9 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.FederateRoutes;
@@ -50,6 +48,7 @@ import io.kpushgateway.store.StoreService;
 import io.javalin.Javalin;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -291,15 +290,7 @@ public final class Gateway implements AutoCloseable {
     // The gateway's own families fix their types; new ones appear as the process runs.
     Runnable refreshOwn = () -> catalog.setOwnFamilies(typesOf(self.families()));
     refreshOwn.run();
-    ScheduledExecutorService refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "own-families");
-              t.setDaemon(true);
-              return t;
-            });
-    refresher.scheduleWithFixedDelay(refreshOwn, 10, 10, TimeUnit.SECONDS);
-    started.push(refresher::shutdownNow);
+    started.push(Periodic.start("own-families", Duration.ofSeconds(10), refreshOwn));
     catalogView =
         new CatalogView(
             settings, topics, catalog, new RaceSettler(publisher, Clock.systemUTC(), nodeName));

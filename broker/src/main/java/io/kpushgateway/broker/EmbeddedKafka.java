@@ -434,7 +434,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static int freePort(int... exclude) {
     for (int i = 0; i < 10; i++) {
       int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
         port = socket.getLocalPort();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot find a free port on " + HOST, e);

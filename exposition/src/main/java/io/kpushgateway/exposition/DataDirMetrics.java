@@ -20,12 +20,12 @@ public final class DataDirMetrics {
     GaugeWithCallback.builder()
         .name("kpushgateway_data_dir_free_bytes")
         .help("Free bytes on the filesystem of --data.dir, for this process.")
-        .callback(cb -> ifSampled(space, s -> cb.call(s.freeBytes())))
+        .callback(cb -> ifSampled(space, s -> cb.call((double) s.freeBytes())))
         .register(registry);
     GaugeWithCallback.builder()
         .name("kpushgateway_data_dir_min_free_bytes")
         .help("Free bytes below which pushes are refused (--data.min-free-space).")
-        .callback(cb -> ifSampled(space, s -> cb.call(s.minFreeBytes())))
+        .callback(cb -> ifSampled(space, s -> cb.call((double) s.minFreeBytes())))
         .register(registry);
   }
 

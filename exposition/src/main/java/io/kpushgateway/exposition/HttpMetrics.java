@@ -67,7 +67,7 @@ public final class HttpMetrics {
     requests.labelValues(handler, Integer.toString(status), m).inc();
     if (PUSH_HANDLER.equals(handler)) {
       pushDuration.labelValues(m).observe(seconds);
-      pushSize.labelValues(m).observe(approximateSizeBytes);
+      pushSize.labelValues(m).observe((double) approximateSizeBytes);
     }
   }
 }

@@ -24,6 +24,7 @@ final class ParsedGroups {
   /** The groups of the last complete read, by key bytes; replaced whole, never changed. */
   private volatile Map<ByteBuffer, Parsed> lastRead = Map.of();
 
+  @SuppressWarnings("ArrayRecordComponent") // bytes compared with Arrays.equals
   private record Parsed(byte[] bytes, GroupRecord group) {}
 
   /**

@@ -66,6 +66,7 @@ public final class WebUiRoutes {
     ctx.contentType(asset.contentType()).result(asset.bytes());
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // never compared
   private record Asset(byte[] bytes, String contentType) {
     static Asset load(String name, String contentType) {
       try (InputStream in = WebUiRoutes.class.getResourceAsStream(RESOURCES + name)) {

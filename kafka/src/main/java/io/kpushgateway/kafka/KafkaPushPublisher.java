@@ -151,6 +151,7 @@ public final class KafkaPushPublisher implements PushPublisher {
    * being buffered because the topic's metadata is not there (yet); null otherwise (buffered, or
    * completed with its outcome).
    */
+  @SuppressWarnings("FutureReturnValueIgnored") // the send's callback completes the push
   private Exception trySend(Pending pending) {
     if (pending.isDone()) {
       return null;
@@ -185,6 +186,7 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   /** Queues a push until the metadata arrives, failing it at its deadline. Holds {@code waiting}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
   private void enqueue(Pending pending, Exception cause) {
     long remainingNanos = pending.deadlineNanos - System.nanoTime();
     if (remainingNanos <= 0 || closed) {
@@ -209,6 +211,7 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   /** Holds {@code waiting}. */
+  @SuppressWarnings("FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
   private void scheduleDrain() {
     long backoffMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(drainAttempts++, 10));
     try {

@@ -31,6 +31,7 @@ public final class RaceSettler implements Consumer<List<FamilyCatalog.Conflict>>
     this.nodeName = nodeName;
   }
 
+  @SuppressWarnings("FutureReturnValueIgnored") // whenComplete logs the failure
   @Override
   public void accept(List<FamilyCatalog.Conflict> conflicts) {
     for (FamilyCatalog.Conflict conflict : conflicts) {

@@ -8,6 +8,7 @@ import java.util.Comparator;
  * and the {@code GroupRecord} bytes ({@link StoredGroups#parse}). Readers compare and parse the
  * bytes, so nothing is converted between a node's store, its peers and the page.
  */
+@SuppressWarnings("ArrayRecordComponent") // bytes as read, compared with Arrays by their users
 public record StoredGroup(byte[] key, byte[] value) {
 
   /** Grouping-key order: unsigned bytes, as the store and its changelog order keys. */

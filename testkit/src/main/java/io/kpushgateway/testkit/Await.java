@@ -79,6 +79,7 @@ public final class Await {
 
   /** A condition that was simply false: nothing to report but the wait itself. */
   private static final class NotYet extends RuntimeException {
+    @SuppressWarnings("StaticAssignmentOfThrowable") // a stackless marker, never thrown out
     static final NotYet INSTANCE = new NotYet();
 
     private NotYet() {

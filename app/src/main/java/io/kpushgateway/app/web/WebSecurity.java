@@ -1,5 +1,6 @@
 package io.kpushgateway.app.web;
 
+import io.kpushgateway.app.util.Periodic;
 import io.javalin.config.JavalinConfig;
 import io.kpushgateway.app.web.TlsSettings.GatewaySslContextFactory;
 import jakarta.servlet.DispatcherType;
@@ -15,9 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -62,7 +60,7 @@ public final class WebSecurity implements AutoCloseable {
   private GatewaySslContextFactory sslFactory;
   private byte[] fingerprint;
   private String lastFailure;
-  private ScheduledExecutorService watcher;
+  private Periodic watcher;
 
   private WebSecurity(Path file, WebConfig config, TlsSettings tlsSettings, byte[] fingerprint) {
     this.file = file;
@@ -133,15 +131,7 @@ public final class WebSecurity implements AutoCloseable {
         tls ? "on" : "off",
         tls ? (http2 ? " with HTTP/2" : " without HTTP/2") : "",
         active.config().basicAuth() ? "on (" + active.config().users().size() + " users)" : "off");
-    watcher =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "web-config-watcher");
-              t.setDaemon(true);
-              return t;
-            });
-    watcher.scheduleWithFixedDelay(
-        this::checkForChanges, CHECK_INTERVAL.toMillis(), CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    watcher = Periodic.start("web-config-watcher", CHECK_INTERVAL, this::checkForChanges);
   }
 
   private ServerConnector tlsConnector(
@@ -261,7 +251,7 @@ public final class WebSecurity implements AutoCloseable {
   @Override
   public void close() {
     if (watcher != null) {
-      watcher.shutdownNow();
+      watcher.close();
     }
   }
 }

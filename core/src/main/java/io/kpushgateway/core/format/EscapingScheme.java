@@ -102,6 +102,7 @@ public enum EscapingScheme {
    * escape (no {@code U__} prefix, a dangling {@code _}, a non-hex digit, more than five digits, a
    * surrogate or out-of-range code point) leaves the whole name as it is, as upstream does.
    */
+  @SuppressWarnings("IncrementInForLoopAndHeader") // an escape sequence consumes the characters after '_'
   public static String unescapeValues(String name) {
     if (!name.startsWith(VALUES_PREFIX)) {
       return name;

@@ -136,6 +136,7 @@ public final class ExpositionFormats {
   }
 
   /** The ranges of an Accept header by descending q (stable), without those of q=0. */
+  @SuppressWarnings("StringSplitter") // empty parts are skipped anyway
   private static List<MediaType> acceptRanges(String accept) {
     if (accept == null) {
       return List.of();
@@ -265,6 +266,7 @@ public final class ExpositionFormats {
      * {@code *}), parameters split at {@code ;} and {@code =}, values trimmed and unquoted, {@code
      * q} read as a number (unreadable means 0). Null when there is no {@code /}.
      */
+    @SuppressWarnings("StringSplitter") // empty parts are skipped anyway
     static MediaType parseLenient(String range) {
       String[] parts = range.split(";");
       String type = parts[0].trim().toLowerCase(Locale.ROOT);

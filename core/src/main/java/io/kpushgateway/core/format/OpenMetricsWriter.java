@@ -250,6 +250,7 @@ public final class OpenMetricsWriter {
      * braces, then the space before the value. A name outside the legacy set goes quoted inside
      * the braces.
      */
+    @SuppressWarnings("ReferenceEquality") // the same String instance: a cache of the last name checked
     void sample(String name, String suffix, Metric metric, String extraLabel, double extraValue)
         throws IOException {
       if (name != checkedName) {

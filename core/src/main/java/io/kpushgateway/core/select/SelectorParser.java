@@ -1,7 +1,6 @@
 package io.kpushgateway.core.select;
 
 import io.kpushgateway.core.format.GoSyntax;
-import io.kpushgateway.core.select.LabelMatcher.Type;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -136,7 +135,7 @@ final class SelectorParser {
       throw unexpected(" in label matching, expected a label name, a quoted metric name or \"}\"");
     }
     skipBlanks();
-    Type type = operator();
+    LabelMatcher.Type type = operator();
     skipBlanks();
     if (atEnd() || !isQuote(peek())) {
       throw unexpected(" in label matching, expected a quoted label value");
@@ -150,19 +149,19 @@ final class SelectorParser {
     }
   }
 
-  private Type operator() throws SelectorSyntaxException {
+  private LabelMatcher.Type operator() throws SelectorSyntaxException {
     if (atEnd()) {
       throw error(pos, "unexpected end of input inside braces");
     }
     int c = peek();
     int next = pos + 1 < in.length() ? in.charAt(pos + 1) : -1;
-    Type type = null;
+    LabelMatcher.Type type = null;
     if (c == '=') {
-      type = next == '~' ? Type.REGEX : Type.EQUAL;
+      type = next == '~' ? LabelMatcher.Type.REGEX : LabelMatcher.Type.EQUAL;
     } else if (c == '!' && next == '=') {
-      type = Type.NOT_EQUAL;
+      type = LabelMatcher.Type.NOT_EQUAL;
     } else if (c == '!' && next == '~') {
-      type = Type.NOT_REGEX;
+      type = LabelMatcher.Type.NOT_REGEX;
     }
     if (type == null) {
       throw unexpected(" in label matching, expected " + OPERATORS);

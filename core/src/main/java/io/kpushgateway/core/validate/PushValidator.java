@@ -128,6 +128,7 @@ public final class PushValidator {
     }
 
     /** The family with its series sanitized, itself when they are already in shape. */
+    @SuppressWarnings("ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
     public MetricFamily family(MetricFamily family) {
       if (family.getName().isEmpty()) {
         throw invalidName("");
@@ -199,6 +200,7 @@ public final class PushValidator {
      * the body's label of its name, a body instance replacing {@code instance=""}. Anything else
      * is sorted out in full.
      */
+    @SuppressWarnings("ReferenceEquality") // identity: NO_INSTANCE is a marker object
     private List<LabelPair> sanitize(List<LabelPair> body) {
       int n = body.size();
       List<LabelPair> labels = new ArrayList<>(n + added.length);
@@ -275,6 +277,7 @@ public final class PushValidator {
    * label sets (duplicates sit together once sorted); only a push with a problem is checked again
    * series by series, for the message.
    */
+  @SuppressWarnings("ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
   private static MetricFamily sanitizeAndCheck(
       MetricFamily family, Sanitizer sanitizer, NameValidationScheme names) {
     List<Metric> series = new ArrayList<>(family.getMetricCount());
