@@ -103,7 +103,7 @@ final class PushController {
       Context ctx, GroupingKey key, PushRecord.Builder record, PushRejectedException rejection) {
     // Upstream takes the push time after the body is read; so do we.
     Instant now = clock.instant();
-    record.setReceivedAtUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+    record.setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now));
     PushRecord push = record.build();
     CompletableFuture<Void> acked = publisher.publish(key.toBytes(), push);
     ctx.future(

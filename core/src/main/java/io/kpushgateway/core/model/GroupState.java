@@ -116,8 +116,7 @@ public final class GroupState {
   }
 
   private static MetricFamily gauge(String name, String help, List<LabelPair> labels, long nanos) {
-    // the same arithmetic as upstream's float64(UnixNano())/1e9, so the same digits
-    double seconds = nanos / 1e9;
+    double seconds = UnixNanos.toSeconds(nanos);
     return MetricFamily.newBuilder()
         .setName(name)
         .setHelp(help)
