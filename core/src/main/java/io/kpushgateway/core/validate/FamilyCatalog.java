@@ -2,6 +2,7 @@ package io.kpushgateway.core.validate;
 
 import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.NameClash;
 import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
@@ -40,9 +41,6 @@ public final class FamilyCatalog {
 
   /** A group that holds families conflicting with a group of smaller key. */
   public record Conflict(GroupingKey loser, List<Revocation> revoked, String reason) {}
-
-  private static final String[] HISTOGRAM_SUFFIXES = {"_bucket", "_count", "_sum"};
-  private static final String[] SUMMARY_SUFFIXES = {"_count", "_sum"};
 
   private final Map<GroupingKey, GroupShape> groups = new HashMap<>();
   /** family name → type → the groups holding a family of that name and type. */
@@ -180,20 +178,17 @@ public final class FamilyCatalog {
             PushValidator.describe(family, first) + " is not a " + other);
       }
     }
-    String kind = kindWithSuffixes(type);
-    if (kind != null) {
-      for (String suffix : kind.equals("histogram") ? HISTOGRAM_SUFFIXES : SUMMARY_SUFFIXES) {
-        String suffixed = name + suffix;
-        if (own.containsKey(suffixed)
-            || retained.containsKey(suffixed)
-            || !typesElsewhere(suffixed, key).isEmpty()) {
-          throw PushRejectedException.invalidMetrics(
-              "collected " + kind + " named \"" + name
-                  + "\" collides with previously collected metric named \"" + suffixed + "\"");
-        }
+    for (String suffix : NameClash.suffixes(type)) {
+      String suffixed = name + suffix;
+      if (own.containsKey(suffixed)
+          || retained.containsKey(suffixed)
+          || !typesElsewhere(suffixed, key).isEmpty()) {
+        throw PushRejectedException.invalidMetrics(
+            "collected " + NameClash.kind(type) + " named \"" + name
+                + "\" collides with previously collected metric named \"" + suffixed + "\"");
       }
     }
-    String base = PushValidator.stripSuffix(name);
+    String base = NameClash.base(name);
     if (base != null) {
       Set<MetricType> baseTypes = new HashSet<>(typesElsewhere(base, key));
       if (own.containsKey(base)) {
@@ -203,9 +198,9 @@ public final class FamilyCatalog {
         baseTypes.add(retained.get(base));
       }
       for (MetricType baseType : baseTypes) {
-        String baseKind = kindWithSuffixes(baseType);
-        if (baseKind != null && (baseKind.equals("histogram") || !name.endsWith("_bucket"))) {
-          throw PushRejectedException.invalidMetrics(PushValidator.collision(name, baseKind, base));
+        if (NameClash.claims(baseType, name)) {
+          throw PushRejectedException.invalidMetrics(
+              PushValidator.collision(name, NameClash.kind(baseType), base));
         }
       }
     }
@@ -261,20 +256,18 @@ public final class FamilyCatalog {
           }
         });
       }
-      String kind = kindWithSuffixes(f.getType());
-      if (kind != null) {
-        for (String suffix : kind.equals("histogram") ? HISTOGRAM_SUFFIXES : SUMMARY_SUFFIXES) {
-          forEachHolder(name + suffix, key, (other, type) ->
-              settle(key, f, other, name + suffix, type, "collides with " + kind + " " + name,
-                  losers));
-        }
+      String kind = NameClash.kind(f.getType());
+      for (String suffix : NameClash.suffixes(f.getType())) {
+        forEachHolder(name + suffix, key, (other, type) ->
+            settle(key, f, other, name + suffix, type, "collides with " + kind + " " + name,
+                losers));
       }
-      String base = PushValidator.stripSuffix(name);
+      String base = NameClash.base(name);
       if (base != null) {
         forEachHolder(base, key, (other, type) -> {
-          String baseKind = kindWithSuffixes(type);
-          if (baseKind != null && (baseKind.equals("histogram") || !name.endsWith("_bucket"))) {
-            settle(key, f, other, base, type, "collides with " + baseKind + " " + base, losers);
+          if (NameClash.claims(type, name)) {
+            settle(key, f, other, base, type,
+                "collides with " + NameClash.kind(type) + " " + base, losers);
           }
         });
       }
@@ -372,14 +365,6 @@ public final class FamilyCatalog {
       }
     }
     return null;
-  }
-
-  /** "histogram" or "summary" for the types exposed with suffixed samples, else null. */
-  private static String kindWithSuffixes(MetricType type) {
-    if (PushValidator.isHistogram(type)) {
-      return "histogram";
-    }
-    return type == MetricType.SUMMARY ? "summary" : null;
   }
 
   private void index(GroupingKey key, GroupShape shape) {
