@@ -29,7 +29,7 @@ public final class NameClash {
     return type == MetricType.SUMMARY ? SUMMARY_SUFFIXES : List.of();
   }
 
-  /** "histogram" or "summary", upstream's word in its messages, for a type with suffixes; or null. */
+  /** "histogram" or "summary" (upstream's words in messages); null for a type without suffixes. */
   public static String kind(MetricType type) {
     if (isHistogram(type)) {
       return "histogram";
