@@ -5,14 +5,12 @@ import static io.kpushgateway.core.TestFamilies.family;
 import static io.kpushgateway.core.TestFamilies.gauge;
 import static io.kpushgateway.core.TestFamilies.histogram;
 import static io.kpushgateway.core.TestFamilies.key;
+import static io.kpushgateway.core.TestFamilies.shape;
 import static io.kpushgateway.core.TestFamilies.summary;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.validate.FamilyCatalog.Conflict;
-import io.kpushgateway.proto.Method;
-import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.Revocation;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
@@ -30,17 +28,6 @@ class RaceDetectorTest {
 
   private final ShapeIndex index = new ShapeIndex();
   private final RaceDetector races = new RaceDetector(index);
-
-  private void stored(GroupingKey key, MetricFamily family) {
-    PushRecord push =
-        PushRecord.newBuilder()
-            .setMethod(Method.PUT)
-            .addAllGrouping(key.toLabelPairs())
-            .addAllFamilies(PushValidator.sanitizeAndValidate(List.of(family), key))
-            .setReceivedAtUnixNanos(1)
-            .build();
-    index.put(GroupShapes.afterPush(null, push));
-  }
 
   private static Revocation revocation(String name, MetricType type) {
     return Revocation.newBuilder().setName(name).setType(type).build();
@@ -79,8 +66,8 @@ class RaceDetectorTest {
   @MethodSource("races")
   void theLargerKeyGivesUpItsFamily(
       String name, MetricFamily inA, MetricFamily inB, Revocation revoked) {
-    stored(B, inB);
-    stored(A, inA);
+    index.put(shape(B, 1, inB));
+    index.put(shape(A, 1, inA));
 
     for (List<Conflict> found :
         List.of(races.conflictsOf(A), races.conflictsOf(B), races.allConflicts())) {

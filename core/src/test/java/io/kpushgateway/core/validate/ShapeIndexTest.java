@@ -4,13 +4,10 @@ import static io.kpushgateway.core.TestFamilies.counter;
 import static io.kpushgateway.core.TestFamilies.family;
 import static io.kpushgateway.core.TestFamilies.gauge;
 import static io.kpushgateway.core.TestFamilies.key;
+import static io.kpushgateway.core.TestFamilies.shape;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupingKey;
-import io.kpushgateway.proto.GroupShape;
-import io.kpushgateway.proto.Method;
-import io.kpushgateway.proto.PushRecord;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import java.util.ArrayList;
@@ -25,17 +22,6 @@ class ShapeIndexTest {
   private static final GroupingKey C = key("c");
 
   private final ShapeIndex index = new ShapeIndex();
-
-  private static GroupShape shape(GroupingKey key, long asOf, MetricFamily... families) {
-    PushRecord push =
-        PushRecord.newBuilder()
-            .setMethod(Method.PUT)
-            .addAllGrouping(key.toLabelPairs())
-            .addAllFamilies(PushValidator.sanitizeAndValidate(List.of(families), key))
-            .setReceivedAtUnixNanos(asOf)
-            .build();
-    return GroupShapes.afterPush(null, push);
-  }
 
   /** A series every group holds alike: the grouping labels overwritten to one value. */
   private static MetricFamily shared() {
