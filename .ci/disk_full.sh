@@ -182,6 +182,8 @@ alive || finish
 check "/metrics still serves every group" served ${acked_groups[@]} resumed
 code=$(push broker_failed)
 check "pushes are refused with a 503 meanwhile" test "$code" = 503
+check "/-/ready names the failed broker" \
+  bash -c "curl -sS '$URL/-/ready' | grep -q 'Kafka stopped the embedded broker'"
 free_and_push restarted 60 "broker restarted, pushes taken again"
 check "the broker restarts by itself and pushes are taken again" test "$resumed" = yes
 check "/-/ready answers 200 after the restart" curl -fsS -o /dev/null "$URL/-/ready"

@@ -90,20 +90,17 @@ final class DataDirWatcher implements PushGate, AutoCloseable {
     return broker.map(EmbeddedKafka::failure).orElse(null);
   }
 
+  /** Both causes when both hold: a full disk is usually why the broker failed. */
   @Override
   public String refusedBecause() {
     FreeSpace space = current;
-    if (space != null && space.refusing()) {
-      return space.refusal();
-    }
+    String full = space != null && space.refusing() ? space.refusal() : null;
     String failure = brokerFailure();
-    return failure == null
-        ? null
-        : "pushes refused: "
-            + failure
-            + "; it restarts by itself once "
-            + rule.directory()
-            + " has room";
+    if (failure == null) {
+      return full;
+    }
+    String failed = failure + "; it restarts by itself once " + rule.directory() + " has room";
+    return full == null ? "pushes refused: " + failed : full + "; " + failed;
   }
 
   private void sample() {

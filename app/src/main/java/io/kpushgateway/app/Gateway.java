@@ -35,6 +35,8 @@ import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
 import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.exposition.WebUiRoutes;
+import io.kpushgateway.ingest.DecodeBudget;
+import io.kpushgateway.ingest.IngestLimits;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.KafkaOptions;
@@ -157,8 +159,9 @@ public final class Gateway implements AutoCloseable {
     if (embedded.isPresent() || storeRole) {
       DataDirWatcher w = watchDataDir(config, embedded, ingest, self);
       // Refusing pushes is not ready, as upstream's "cannot be written to"; a store-only node
-      // still serves while short of space, so only a failed broker makes it unready.
-      readiness.add(ingest ? w::refusedBecause : w::brokerFailure);
+      // still serves while short of space, so only a failed broker makes it unready. First:
+      // with the broker down, "not reachable" would hide why.
+      readiness.add(0, ingest ? w::refusedBecause : w::brokerFailure);
       watcher = Optional.of(w);
     }
     FamilyCatalog catalog = null;
@@ -187,11 +190,16 @@ public final class Gateway implements AutoCloseable {
     if (ingest) {
       NameValidationScheme names =
           config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
+      IngestLimits limits =
+          new IngestLimits(
+              config.maxBodyBytes,
+              config.pushLimits(),
+              new DecodeBudget(config.decodeBudgetBytes(), DecodeBudget.WAIT));
       new IngestRoutes(
               publisher,
               Clock.systemUTC(),
               nodeName,
-              config.maxBodyBytes,
+              limits,
               catalog,
               names,
               watcher.map(PushGate.class::cast).orElse(PushGate.OPEN))

@@ -1,6 +1,8 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.core.space.FreeSpaceThreshold;
+import io.kpushgateway.core.validate.PushLimits;
+import io.kpushgateway.ingest.DecodeBudget;
 import io.kpushgateway.kafka.KafkaOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -263,6 +265,63 @@ public final class GatewayConfig {
               + " (default ${DEFAULT-VALUE}).")
   long maxBodyBytes;
 
+  // What one push may hold; see README "Limits". Upstream has none: each default lies far above
+  // what a real client sends, so only a body built to exhaust memory meets it.
+  @Option(
+      names = "--push.max-families",
+      defaultValue = "100000",
+      paramLabel = "N",
+      description =
+          "Most metric families in one push (protobuf: messages, repeated names included);"
+              + " more are answered 413 (default ${DEFAULT-VALUE}).")
+  int maxFamilies;
+
+  @Option(
+      names = "--push.max-series",
+      defaultValue = "2000000",
+      paramLabel = "N",
+      description =
+          "Most series in one push, over all its families; more are answered 413"
+              + " (default ${DEFAULT-VALUE}).")
+  long maxSeries;
+
+  @Option(
+      names = "--push.max-labels-per-series",
+      defaultValue = "256",
+      paramLabel = "N",
+      description =
+          "Most labels of one series as pushed; more are answered 400 (default ${DEFAULT-VALUE}).")
+  int maxLabelsPerSeries;
+
+  @Option(
+      names = "--push.max-label-name-length",
+      defaultValue = "1024",
+      paramLabel = "BYTES",
+      description =
+          "Longest label name, in UTF-8 bytes; longer ones are answered 400"
+              + " (default ${DEFAULT-VALUE}).")
+  int maxLabelNameLength;
+
+  @Option(
+      names = "--push.max-label-value-length",
+      defaultValue = "16384",
+      paramLabel = "BYTES",
+      description =
+          "Longest label value or metric name (the value of __name__), in UTF-8 bytes; longer"
+              + " ones are answered 400 (default ${DEFAULT-VALUE}).")
+  int maxLabelValueLength;
+
+  @Option(
+      names = "--push.decode-budget",
+      converter = ByteSizeConverter.class,
+      paramLabel = "SIZE",
+      description =
+          "Memory that the pushes being decoded at one time may take together, as estimated"
+              + " while they are read. A push that cannot have its share within a few seconds is"
+              + " answered 503 with Retry-After; one that alone needs more, 413. Default: an"
+              + " eighth of the JVM's largest heap (-Xmx).")
+  Long decodeBudget;
+
   @Option(
       names = "--push.disable-consistency-check",
       description =
@@ -325,6 +384,12 @@ public final class GatewayConfig {
               + replicationFactor
               + ")");
     }
+    try {
+      pushLimits();
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(
+          new CommandLine(this), "--push.max-* limits must be positive");
+    }
     advertisedAddress(); // fails early on a malformed address
     peerAuthorization(); // and on an unreadable credentials file
   }
@@ -353,6 +418,17 @@ public final class GatewayConfig {
     return "Basic "
         + java.util.Base64.getEncoder()
             .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** What one push may hold, from the {@code --push.max-*} flags. */
+  PushLimits pushLimits() {
+    return new PushLimits(
+        maxFamilies, maxSeries, maxLabelsPerSeries, maxLabelNameLength, maxLabelValueLength);
+  }
+
+  /** {@code --push.decode-budget}, or its default for this JVM. */
+  long decodeBudgetBytes() {
+    return decodeBudget != null ? decodeBudget : DecodeBudget.defaultBytes();
   }
 
   boolean runs(Role role) {

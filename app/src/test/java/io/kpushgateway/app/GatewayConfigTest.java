@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kpushgateway.core.space.FreeSpaceThreshold;
+import io.kpushgateway.core.validate.PushLimits;
+import io.kpushgateway.ingest.DecodeBudget;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -43,6 +45,33 @@ class GatewayConfigTest {
           .as(bad)
           .isInstanceOf(CommandLine.ParameterException.class)
           .hasMessageContaining("--data.min-free-space");
+    }
+  }
+
+  @Test
+  void pushLimitsHaveDefaultsFarAboveRealPushesAndFlagsToChangeThem() {
+    GatewayConfig defaults = GatewayConfig.parse();
+    assertThat(defaults.pushLimits())
+        .isEqualTo(new PushLimits(100_000, 2_000_000, 256, 1024, 16384));
+    assertThat(defaults.decodeBudgetBytes()).isEqualTo(DecodeBudget.defaultBytes());
+    GatewayConfig set =
+        GatewayConfig.parse(
+            "--push.max-families=10", "--push.max-series=20", "--push.max-labels-per-series=3",
+            "--push.max-label-name-length=40", "--push.max-label-value-length=50",
+            "--push.decode-budget=64MiB");
+    assertThat(set.pushLimits()).isEqualTo(new PushLimits(10, 20, 3, 40, 50));
+    assertThat(set.decodeBudgetBytes()).isEqualTo(64L << 20);
+    assertThat(set.flags()).containsEntry("push.decode-budget", "64MiB");
+    assertThatThrownBy(() -> GatewayConfig.parse("--push.max-series=0"))
+        .hasMessageContaining("--push.max-");
+  }
+
+  @Test
+  void everyLimitNamesAFlagOfTheGateway() {
+    // the refusals name these flags: each must be one
+    var flags = GatewayConfig.parse().flags().keySet();
+    for (PushLimits.Limit limit : PushLimits.Limit.values()) {
+      assertThat(flags).contains(limit.flag().substring(2));
     }
   }
 

@@ -28,6 +28,7 @@ public final class IngestErrors {
     app.exception(PublishFailedException.class, (e, ctx) -> respond(ctx, e));
     app.exception(BodyTooLargeException.class, (e, ctx) -> respond(ctx, e));
     app.exception(PushesRefusedException.class, (e, ctx) -> respond(ctx, e));
+    app.exception(BudgetExhaustedException.class, (e, ctx) -> respond(ctx, e));
   }
 
   static void respond(Context ctx, Throwable failure) {
@@ -37,6 +38,7 @@ public final class IngestErrors {
           switch (rejected.reason()) {
             case NOT_A_PUSH_PATH -> 404;
             case MALFORMED, INVALID_METRICS -> 400;
+            case TOO_LARGE -> 413;
           };
       LOG.debug("push to {} rejected ({}): {}", ctx.path(), status, e.getMessage());
       text(ctx, status, status == 404 ? "404 page not found" : e.getMessage());
@@ -45,6 +47,10 @@ public final class IngestErrors {
     } else if (e instanceof PushesRefusedException) {
       LOG.debug("push to {} refused: {}", ctx.path(), e.getMessage());
       ctx.header("Retry-After", RETRY_AFTER_REFUSED_SECONDS);
+      text(ctx, 503, e.getMessage());
+    } else if (e instanceof BudgetExhaustedException) {
+      LOG.debug("push to {} not decoded: {}", ctx.path(), e.getMessage());
+      ctx.header("Retry-After", RETRY_AFTER_SECONDS);
       text(ctx, 503, e.getMessage());
     } else if (e instanceof PublishFailedException failed) {
       LOG.warn("push to {} not stored: {}", ctx.path(), e.getMessage());

@@ -29,12 +29,11 @@ public final class IngestRoutes {
       PushPublisher publisher,
       Clock clock,
       String nodeName,
-      long maxBodyBytes,
+      IngestLimits limits,
       FamilyCatalog catalog,
       NameValidationScheme names,
       PushGate gate) {
-    this.controller =
-        new PushController(publisher, clock, nodeName, maxBodyBytes, catalog, names, gate);
+    this.controller = new PushController(publisher, clock, nodeName, limits, catalog, names, gate);
   }
 
   public void addTo(Javalin app) {

@@ -7,9 +7,11 @@ import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.path.GroupingKeyPath;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
+import io.kpushgateway.core.validate.PushMeter;
 import io.kpushgateway.core.validate.PushRejectedException;
 import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.kafka.PushPublisher;
+import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.javalin.http.Context;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * One push: grouping key from the URL, body decoded and validated, then published to the push
  * log. The answer is sent only once the broker has acknowledged the record (acks=all): a 200
  * means the push is durable.
+ *
+ * <p>The body is sanitized and counted against the limits as it is read, within the push's share
+ * of the {@link DecodeBudget}, which it keeps until it is answered: a body over a limit is
+ * refused at the first excess, one announced larger than the body limit before it is read.
  */
 final class PushController {
 
@@ -35,7 +42,7 @@ final class PushController {
   private final PushPublisher publisher;
   private final Clock clock;
   private final String nodeName;
-  private final long maxBodyBytes;
+  private final IngestLimits limits;
   /** Other groups' families, for the cross-group check; null with the check disabled. */
   private final FamilyCatalog catalog;
   /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
@@ -46,14 +53,14 @@ final class PushController {
       PushPublisher publisher,
       Clock clock,
       String nodeName,
-      long maxBodyBytes,
+      IngestLimits limits,
       FamilyCatalog catalog,
       NameValidationScheme names,
       PushGate gate) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
-    this.maxBodyBytes = maxBodyBytes;
+    this.limits = limits;
     this.catalog = catalog;
     this.names = names;
     this.gate = gate;
@@ -75,12 +82,23 @@ final class PushController {
             .setIngestNode(nodeName);
     // Upstream answers 202 to unchecked pushes and to every DELETE.
     int status = method == Method.DELETE || catalog == null ? 202 : 200;
-    if (method != Method.DELETE) {
-      List<MetricFamily> parsed = decode(ctx);
+    if (method == Method.DELETE) {
+      publish(ctx, key, record, status, null, Map.of(), null);
+      return;
+    }
+    if (ctx.req().getContentLengthLong() > limits.maxBodyBytes()) {
+      throw new BodyTooLargeException(limits.maxBodyBytes()); // before reading any of it
+    }
+    DecodeBudget.Grant memory = limits.budget().open();
+    try {
+      PushRejectedException rejection = null;
+      Map<String, FamilyShape> shapes = Map.of();
       try {
+        // a family the sanitizer refuses as it is read (no name) is invalid metrics too
+        List<MetricFamily> parsed = decode(ctx, key, memory);
         List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key, names);
         if (catalog != null) {
-          catalog.check(key, method, families);
+          shapes = catalog.check(key, method, families);
         }
         record.addAllFamilies(families);
       } catch (PushRejectedException e) {
@@ -90,51 +108,84 @@ final class PushController {
         // Upstream records a failed push on the group (push_failure_time_seconds), so the
         // rejection itself goes to the log; the client gets its 400 (202 unchecked) either way.
         record.setRejection(e.getMessage());
-        publish(ctx, key, record, catalog == null ? null : e);
-        ctx.status(status);
-        return;
+        rejection = catalog == null ? null : e;
+      }
+      publish(ctx, key, record, status, rejection, shapes, memory);
+      memory = null; // the answer closes it
+    } finally {
+      if (memory != null) {
+        memory.close();
       }
     }
-    publish(ctx, key, record, null);
-    ctx.status(status);
   }
 
+  /**
+   * Publishes the push and answers once the broker has acknowledged it: {@code status}, or the
+   * {@code rejection}'s answer, or the failure's. Closes {@code memory} (may be null) then.
+   */
   private void publish(
-      Context ctx, GroupingKey key, PushRecord.Builder record, PushRejectedException rejection) {
+      Context ctx,
+      GroupingKey key,
+      PushRecord.Builder record,
+      int status,
+      PushRejectedException rejection,
+      Map<String, FamilyShape> shapes,
+      DecodeBudget.Grant memory) {
     // Upstream takes the push time after the body is read; so do we.
     Instant now = clock.instant();
     record.setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now));
     PushRecord push = record.build();
+    if (memory != null) {
+      // the producer holds the serialized record until the broker has it
+      memory.charge(push.getSerializedSize());
+      memory.decoded();
+    }
     CompletableFuture<Void> acked = publisher.publish(key.toBytes(), push);
     ctx.future(
         () ->
             acked.handle(
                 (ok, failure) -> {
-                  if (rejection != null) {
-                    if (failure != null) {
-                      LOG.warn("could not record the failed push of {}: {}", key, failure.getMessage());
+                  try {
+                    if (rejection != null) {
+                      if (failure != null) {
+                        LOG.warn(
+                            "could not record the failed push of {}: {}",
+                            key,
+                            failure.getMessage());
+                      }
+                      IngestErrors.respond(ctx, rejection);
+                    } else if (failure != null) {
+                      IngestErrors.respond(ctx, failure);
+                    } else {
+                      if (catalog != null) {
+                        // the next push through this node is checked against this one at once,
+                        // without waiting for the store's shape
+                        catalog.accepted(push, shapes);
+                      }
+                      ctx.status(status);
                     }
-                    IngestErrors.respond(ctx, rejection);
-                  } else if (failure != null) {
-                    IngestErrors.respond(ctx, failure);
-                  } else if (catalog != null) {
-                    // the next push through this node is checked against this one at once,
-                    // without waiting for the store's shape
-                    catalog.accepted(push);
+                  } finally {
+                    if (memory != null) {
+                      memory.close();
+                    }
                   }
                   return null;
                 }));
   }
 
-  private List<MetricFamily> decode(Context ctx) throws IOException {
+  /** The body's families, sanitized for {@code key} as they are read. */
+  private List<MetricFamily> decode(Context ctx, GroupingKey key, DecodeBudget.Grant memory)
+      throws IOException {
     try {
       InputStream body =
           ContentEncoding.decode(
-              ctx.header("Content-Encoding"), ctx.bodyInputStream(), maxBodyBytes);
+              ctx.header("Content-Encoding"), ctx.bodyInputStream(), limits.maxBodyBytes());
+      PushMeter meter = new PushMeter(limits.push(), memory);
+      PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(key);
       return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))
-          ? DelimitedProtobuf.read(body)
-          : TextParser.parse(body, names);
-    } catch (PushRejectedException | BodyTooLargeException e) {
+          ? DelimitedProtobuf.read(body, meter, sanitizer::family)
+          : TextParser.parse(body, names, meter, sanitizer::labels);
+    } catch (PushRejectedException | BodyTooLargeException | BudgetExhaustedException e) {
       throw e;
     } catch (IOException e) {
       // the client went away or sent less than it announced

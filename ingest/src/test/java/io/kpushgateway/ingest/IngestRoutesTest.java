@@ -6,17 +6,22 @@ import io.airlift.compress.snappy.SnappyFramedOutputStream;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
+import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import io.kpushgateway.testkit.Await;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.prometheus.client.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -43,6 +48,10 @@ class IngestRoutesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00.123456789Z");
   private static final MediaType TEXT = MediaType.get("text/plain; version=0.0.4");
+  private static final MediaType PROTOBUF =
+      MediaType.get(
+          "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily;"
+              + " encoding=delimited");
 
   private final RecordingPublisher publisher = new RecordingPublisher();
   /** What the node's gate says: null while it takes pushes. */
@@ -61,6 +70,10 @@ class IngestRoutesTest {
   }
 
   private Javalin app(long maxBody, FamilyCatalog catalog, NameValidationScheme names) {
+    return app(IngestLimits.ofBodySize(maxBody), catalog, names);
+  }
+
+  private Javalin app(IngestLimits limits, FamilyCatalog catalog, NameValidationScheme names) {
     Javalin app =
         Javalin.create(
             cfg -> {
@@ -72,7 +85,7 @@ class IngestRoutesTest {
             publisher,
             Clock.fixed(NOW, ZoneOffset.UTC),
             "node-1",
-            maxBody,
+            limits,
             catalog,
             names,
             () -> refusal)
@@ -82,6 +95,10 @@ class IngestRoutesTest {
 
   private Javalin app() {
     return app(1 << 20);
+  }
+
+  private Javalin app(IngestLimits limits) {
+    return app(limits, new FamilyCatalog(), NameValidationScheme.LEGACY);
   }
 
   @Test
@@ -516,6 +533,135 @@ class IngestRoutesTest {
           assertThat(r.code()).isEqualTo(413);
           assertThat(r.body().string()).contains("--push.max-body-size");
           assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void aBodyAnnouncedLargerThanTheLimitIs413BeforeItIsRead() {
+    JavalinTest.test(
+        app(1 << 20),
+        (server, client) -> {
+          try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(30_000); // a deadline only: the answer comes at once
+            OutputStream out = socket.getOutputStream();
+            // Jetty dispatches a request with a body once some of it has arrived
+            out.write(
+                ("PUT /metrics/job/j HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(new byte[4096]);
+            out.flush();
+            String answer =
+                new String(socket.getInputStream().readNBytes(512), StandardCharsets.UTF_8);
+            assertThat(answer)
+                .startsWith("HTTP/1.1 413 ")
+                .contains("push body exceeds the limit of 1048576 bytes (--push.max-body-size)");
+          }
+          assertThat(publisher.records).isEmpty();
+        });
+  }
+
+  @Test
+  void aProtobufBodyOfEmptyMessagesIsRefusedAtTheFirst() {
+    JavalinTest.test(
+        app(32 << 20),
+        (server, client) -> {
+          Response r =
+              client.request(
+                  "/metrics/job/j", b -> b.put(RequestBody.create(new byte[8 << 20], PROTOBUF)));
+          assertThat(r.code()).isEqualTo(400);
+          assertThat(r.body().string())
+              .isEqualTo(
+                  "pushed metrics are invalid or inconsistent with existing metrics:"
+                      + " \"\" is not a valid metric name\n");
+          // refused like any invalid metric name: recorded as a failed push of the group
+          assertThat(publisher.records).hasSize(1);
+          assertThat(publisher.records.get(0).record().getRejection())
+              .endsWith("\"\" is not a valid metric name");
+        });
+  }
+
+  static Stream<Arguments> overLimits() {
+    PushLimits limits = new PushLimits(2, 3, 2, 8, 8);
+    return Stream.of(
+        Arguments.of(limits, "a 1\nb 1\nc 1\n", 413, "--push.max-families"),
+        Arguments.of(
+            limits, "a{x=\"1\"} 1\na{x=\"2\"} 1\nb 1\nb{x=\"1\"} 1\n", 413, "--push.max-series"),
+        Arguments.of(
+            limits, "a{x=\"1\",y=\"2\",z=\"3\"} 1\n", 400, "--push.max-labels-per-series"),
+        Arguments.of(limits, "a{abcdefghi=\"1\"} 1\n", 400, "--push.max-label-name-length"),
+        Arguments.of(limits, "a{x=\"123456789\"} 1\n", 400, "--push.max-label-value-length"));
+  }
+
+  @ParameterizedTest(name = "{3}")
+  @MethodSource("overLimits")
+  void pushesOverALimitAreRefusedNamingItsFlagAndTouchNoGroup(
+      PushLimits push, String body, int status, String flag) {
+    DecodeBudget budget = new DecodeBudget(1 << 20, Duration.ZERO);
+    JavalinTest.test(
+        app(new IngestLimits(1 << 20, push, budget)),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/j", b -> b.put(text(body)));
+          assertThat(r.code()).isEqualTo(status);
+          assertThat(r.body().string())
+              .contains("exceeds the limit of")
+              .endsWith("(" + flag + ")\n");
+          assertThat(publisher.records).isEmpty();
+          assertThat(budget.availableBytes()).isEqualTo(budget.totalBytes());
+        });
+  }
+
+  @Test
+  void aPushNeedingMoreThanTheWholeDecodeBudgetIs413() {
+    DecodeBudget budget = new DecodeBudget(256 << 10, Duration.ZERO);
+    StringBuilder big = new StringBuilder();
+    for (int i = 0; i < 10_000; i++) {
+      big.append("m{i=\"").append(i).append("\"} 1\n");
+    }
+    JavalinTest.test(
+        app(new IngestLimits(1 << 20, PushLimits.NONE, budget)),
+        (server, client) -> {
+          Response r = client.request("/metrics/job/j", b -> b.put(text(big.toString())));
+          assertThat(r.code()).isEqualTo(413);
+          assertThat(r.body().string())
+              .isEqualTo(
+                  "push needs more memory to decode than the budget of 262144 bytes"
+                      + " (--push.decode-budget)\n");
+          assertThat(publisher.records).isEmpty();
+          assertThat(budget.availableBytes()).isEqualTo(budget.totalBytes());
+        });
+  }
+
+  @Test
+  void aPushThatCannotHaveItsShareInTimeIs503AndTheShareComesBackAfterEachAnswer() {
+    DecodeBudget budget = new DecodeBudget(1 << 20, Duration.ofMillis(50));
+    JavalinTest.test(
+        app(new IngestLimits(1 << 20, PushLimits.NONE, budget)),
+        (server, client) -> {
+          DecodeBudget.Grant others = budget.open();
+          others.charge(budget.totalBytes()); // pushes being decoded hold it all
+          Response busy = client.request("/metrics/job/j", b -> b.put(text("m 1\n")));
+          assertThat(busy.code()).isEqualTo(503);
+          assertThat(busy.header("Retry-After")).isEqualTo(IngestErrors.RETRY_AFTER_SECONDS);
+          assertThat(busy.body().string()).contains("--push.decode-budget");
+          assertThat(publisher.records).isEmpty();
+          others.close();
+
+          assertThat(client.request("/metrics/job/j", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(200);
+          assertThat(client.request("/metrics/job/j", b -> b.put(text("m 1 5\n"))).code())
+              .as("invalid metrics")
+              .isEqualTo(400);
+          assertThat(client.request("/metrics/job/j", b -> b.put(text("m{"))).code())
+              .as("malformed")
+              .isEqualTo(400);
+          publisher.failWith =
+              new PublishFailedException(PublishFailedException.Reason.UNAVAILABLE, "down");
+          assertThat(client.request("/metrics/job/j", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(503);
+          Await.until(
+              Duration.ofSeconds(10),
+              "every push's share given back",
+              () -> budget.availableBytes() == budget.totalBytes());
         });
   }
 

@@ -45,10 +45,10 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
       return;
     }
     groups.put(push.key(), next.toByteArray());
-    GroupShape shape = GroupShapes.of(next, push.value().getReceivedAtUnixNanos());
-    // Shapes are read by every node: forwarded only when they change, not on every push.
-    if (current == null || !GroupShapes.sameFamilies(GroupShapes.of(current, 0), shape)) {
-      context.forward(push.withValue(shape));
+    // Shapes are read by every node: forwarded only when they change, not on every push; and
+    // told apart without hashing the series, which for a big group takes seconds.
+    if (current == null || !GroupShapes.sameFamilies(current, next)) {
+      context.forward(push.withValue(GroupShapes.of(next, push.value().getReceivedAtUnixNanos())));
     }
   }
 }

@@ -6,7 +6,6 @@ import io.kpushgateway.core.model.NameClash;
 import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
-import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import java.util.HashMap;
@@ -36,7 +35,7 @@ final class ConsistencyCheck {
   }
 
   /** See {@link FamilyCatalog#check}. */
-  void check(GroupingKey key, Method method, List<MetricFamily> families) {
+  Map<String, FamilyShape> check(GroupingKey key, Method method, List<MetricFamily> families) {
     Set<String> pushed = new HashSet<>();
     for (MetricFamily f : families) {
       pushed.add(f.getName());
@@ -51,15 +50,19 @@ final class ConsistencyCheck {
         }
       }
     }
+    Map<String, FamilyShape> shapes = new HashMap<>();
     for (MetricFamily family : families) {
       // a family without series (protobuf) only removes what the group held: nothing to check
       if (family.getMetricCount() > 0) {
-        checkFamily(key, family, retained);
+        shapes.put(family.getName(), checkFamily(key, family, retained));
       }
     }
+    return shapes;
   }
 
-  private void checkFamily(GroupingKey key, MetricFamily family, Map<String, MetricType> retained) {
+  /** Checks one family with series; returns its shape, its series hashed once. */
+  private FamilyShape checkFamily(
+      GroupingKey key, MetricFamily family, Map<String, MetricType> retained) {
     String name = family.getName();
     MetricType type = family.getType();
     Map<String, MetricType> own = this.own;
@@ -100,12 +103,14 @@ final class ConsistencyCheck {
         }
       }
     }
-    for (Metric metric : family.getMetricList()) {
-      if (index.heldBesides(GroupShapes.seriesId(name, metric), key)) {
+    long[] ids = GroupShapes.seriesIds(family);
+    for (int i = 0; i < ids.length; i++) {
+      if (index.heldBesides(ids[i], key)) {
         throw PushRejectedException.invalidMetrics(
-            PushValidator.describe(family, metric)
+            PushValidator.describe(family, family.getMetric(i))
                 + " was collected before with the same name and label values");
       }
     }
+    return GroupShapes.of(family, ids);
   }
 }

@@ -1,6 +1,7 @@
 package io.kpushgateway.core.validate;
 
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
@@ -63,8 +64,16 @@ public final class FamilyCatalog {
   }
 
   /** Takes in a push this node has just had acknowledged, ahead of the store's shape. */
-  public synchronized void accepted(PushRecord push) {
-    index.accepted(push);
+  public void accepted(PushRecord push) {
+    accepted(push, Map.of());
+  }
+
+  /**
+   * {@link #accepted(PushRecord)} with the shapes {@link #check} returned for the push, so a big
+   * push's series are not hashed a second time (on the producer's thread, which answers pushes).
+   */
+  public synchronized void accepted(PushRecord push, Map<String, FamilyShape> checked) {
+    index.accepted(push, checked);
   }
 
   /**
@@ -72,11 +81,13 @@ public final class FamilyCatalog {
    * consistency check would after applying it.
    *
    * @param families the push, sanitized and checked on its own by {@link PushValidator}
+   * @return the shapes of the pushed families with series, by name, for {@link #accepted}
    * @throws PushRejectedException {@link PushRejectedException.Reason#INVALID_METRICS}, with
    *     upstream's wording, naming the first conflict
    */
-  public synchronized void check(GroupingKey key, Method method, List<MetricFamily> families) {
-    check.check(key, method, families);
+  public synchronized Map<String, FamilyShape> check(
+      GroupingKey key, Method method, List<MetricFamily> families) {
+    return check.check(key, method, families);
   }
 
   /**

@@ -22,7 +22,12 @@ public final class PushRejectedException extends RuntimeException {
      * The body parsed but its metrics are invalid (timestamps, duplicate series, bad label names,
      * ...). 400, and the group's {@code push_failure_time_seconds} is set, as upstream does.
      */
-    INVALID_METRICS
+    INVALID_METRICS,
+    /**
+     * The push is larger than a limit allows (families or series per push, decoding memory). 413,
+     * and no group is touched.
+     */
+    TOO_LARGE
   }
 
   /** Upstream's prefix for everything its consistency check rejects. */
@@ -43,6 +48,10 @@ public final class PushRejectedException extends RuntimeException {
 
   public static PushRejectedException malformed(String message) {
     return new PushRejectedException(Reason.MALFORMED, message);
+  }
+
+  public static PushRejectedException tooLarge(String message) {
+    return new PushRejectedException(Reason.TOO_LARGE, message);
   }
 
   /** An {@link Reason#INVALID_METRICS} rejection; {@code detail} gets upstream's prefix. */

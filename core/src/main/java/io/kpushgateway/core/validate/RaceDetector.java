@@ -80,8 +80,8 @@ final class RaceDetector {
           }
         });
       }
-      for (long id : f.getSeriesList()) {
-        for (GroupingKey other : index.holdersOf(id)) {
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        for (GroupingKey other : index.holdersOf(f.getSeries(i))) {
           if (!other.equals(key)) {
             MetricType type = index.typeIn(other, name);
             if (type != null) {

@@ -29,7 +29,7 @@ final class ShapeIndex {
   private final Map<GroupingKey, GroupShape> groups = new HashMap<>();
   /** family name → type → the groups holding a family of that name and type. */
   private final Map<String, EnumMap<MetricType, Set<GroupingKey>>> holders = new HashMap<>();
-  private final SeriesHolders series = new SeriesHolders();
+  private final SeriesIndex series = new SeriesIndex();
   /** Groups this node deleted whose deletion the store has not confirmed yet: key → when. */
   private final Map<GroupingKey, Long> deletedAt = new HashMap<>();
 
@@ -85,13 +85,13 @@ final class ShapeIndex {
     groups.remove(key);
   }
 
-  /** See {@link FamilyCatalog#accepted}. */
-  void accepted(PushRecord push) {
+  /** See {@link FamilyCatalog#accepted(PushRecord, Map)}. */
+  void accepted(PushRecord push, Map<String, FamilyShape> checked) {
     if (!push.getRejection().isEmpty()) {
       return;
     }
     GroupingKey key = GroupingKey.fromLabelPairs(push.getGroupingList());
-    GroupShape after = GroupShapes.afterPush(groups.get(key), push);
+    GroupShape after = GroupShapes.afterPush(groups.get(key), push, checked);
     if (after == null) {
       remove(key, push.getReceivedAtUnixNanos(), false);
     } else {
@@ -133,7 +133,7 @@ final class ShapeIndex {
 
   /** The groups holding the series of identity {@code id}, usually one. */
   List<GroupingKey> holdersOf(long id) {
-    return series.of(id);
+    return series.holdersOf(id);
   }
 
   /**
@@ -141,7 +141,7 @@ final class ShapeIndex {
    * name, and a push replaces the whole family of its name, so {@code key}'s own copy goes away.
    */
   boolean heldBesides(long id, GroupingKey key) {
-    return series.heldBesides(id, key);
+    return !series.onlyHeldBy(id, key);
   }
 
   /** The type {@code key}'s group holds {@code name} as, or null. */
@@ -164,8 +164,8 @@ final class ShapeIndex {
           .computeIfAbsent(f.getName(), n -> new EnumMap<>(MetricType.class))
           .computeIfAbsent(f.getType(), t -> new HashSet<>(2))
           .add(key);
-      for (long id : f.getSeriesList()) {
-        series.add(id, key);
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        series.add(f.getSeries(i), key); // by index: a for-each would box every id
       }
     }
   }
@@ -185,66 +185,9 @@ final class ShapeIndex {
           }
         }
       }
-      for (long id : f.getSeriesList()) {
-        series.remove(id, key);
+      for (int i = 0; i < f.getSeriesCount(); i++) {
+        series.remove(f.getSeries(i), key);
       }
-    }
-  }
-
-  /**
-   * Series identity → the groups holding it. Almost every series has one holder: those sit in a
-   * map of single keys, and only shared series (a race, or a collision of identities) pay for a
-   * list.
-   */
-  static final class SeriesHolders {
-    private final Map<Long, GroupingKey> one = new HashMap<>();
-    private final Map<Long, List<GroupingKey>> many = new HashMap<>();
-
-    void add(long id, GroupingKey key) {
-      List<GroupingKey> shared = many.get(id);
-      if (shared != null) {
-        shared.add(key);
-        return;
-      }
-      GroupingKey single = one.putIfAbsent(id, key);
-      if (single != null) {
-        one.remove(id);
-        many.put(id, new ArrayList<>(List.of(single, key)));
-      }
-    }
-
-    void remove(long id, GroupingKey key) {
-      List<GroupingKey> shared = many.get(id);
-      if (shared == null) {
-        one.remove(id, key);
-        return;
-      }
-      shared.remove(key);
-      if (shared.size() == 1) {
-        many.remove(id);
-        one.put(id, shared.get(0));
-      }
-    }
-
-    List<GroupingKey> of(long id) {
-      List<GroupingKey> shared = many.get(id);
-      if (shared != null) {
-        return List.copyOf(shared);
-      }
-      GroupingKey single = one.get(id);
-      return single == null ? List.of() : List.of(single);
-    }
-
-    boolean heldBesides(long id, GroupingKey key) {
-      if (many.containsKey(id)) {
-        return true;
-      }
-      GroupingKey single = one.get(id);
-      return single != null && !single.equals(key);
-    }
-
-    int size() {
-      return one.size() + many.size();
     }
   }
 }

@@ -4,6 +4,7 @@ import static io.kpushgateway.core.TestFamilies.counter;
 import static io.kpushgateway.core.TestFamilies.delete;
 import static io.kpushgateway.core.TestFamilies.family;
 import static io.kpushgateway.core.TestFamilies.gauge;
+import static io.kpushgateway.core.TestFamilies.group;
 import static io.kpushgateway.core.TestFamilies.key;
 import static io.kpushgateway.core.TestFamilies.post;
 import static io.kpushgateway.core.TestFamilies.put;
@@ -19,15 +20,21 @@ import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.Revocation;
+import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@link GroupShapes#afterPush} must be the shape of what {@link GroupState#apply} stores. */
+/**
+ * {@link GroupShapes#afterPush} must be the shape of what {@link GroupState#apply} stores; series
+ * identities never change; {@link GroupShapes#sameFamilies} never says equal for unequal shapes.
+ */
 class GroupShapesTest {
 
   private static final GroupingKey KEY = key("j");
@@ -97,5 +104,61 @@ class GroupShapesTest {
       List<String> names = shape.getFamiliesList().stream().map(FamilyShape::getName).toList();
       assertThat(names).isSortedAccordingTo(Utf8Order.COMPARATOR);
     }
+  }
+
+  @Test
+  void aShapeKnownFromTheCheckIsTakenAsItIs() {
+    FamilyShape known = GroupShapes.of(A).toBuilder().addSeries(42).build(); // not recomputed
+    GroupShape shape = GroupShapes.afterPush(null, put(KEY, 1, A, B), Map.of("a", known));
+    assertThat(shape.getFamiliesList()).containsExactly(known, GroupShapes.of(B));
+  }
+
+  @Test
+  void seriesIdsStayWhatTheCatalogTopicHolds() {
+    // computed before the ids were hashed with one digest per family; shapes on the catalog
+    // topic carry such ids, so they must never change
+    Metric m = gauge(1, "instance", "", "job", "a", "x", "größe");
+    assertThat(GroupShapes.seriesId("m", m)).isEqualTo(0x155756ea839aa571L);
+    assertThat(GroupShapes.seriesId("métrique", Metric.getDefaultInstance()))
+        .isEqualTo(0xeadcd94f5c4d3249L);
+  }
+
+  @Test
+  void theIdsOfAFamilyAreEachSeriesId() {
+    MetricFamily family =
+        family("m", GAUGE, gauge(1, "x", "1"), gauge(2), gauge(3, "x", "größe"));
+    long[] ids = GroupShapes.seriesIds(family);
+    for (int i = 0; i < ids.length; i++) {
+      assertThat(ids[i]).isEqualTo(GroupShapes.seriesId("m", family.getMetric(i)));
+    }
+  }
+
+  @Test
+  void groupsHaveTheSameFamiliesWhenNamesTypesAndLabelSetsAgree() {
+    GroupingKey k = key("a");
+    MetricFamily m = family("m", GAUGE, gauge(1, "x", "1"), gauge(2, "x", "2"));
+    MetricFamily newValues = family("m", GAUGE, gauge(5, "x", "1"), gauge(6, "x", "2"));
+    assertThat(GroupShapes.sameFamilies(group(k, 1, m), group(k, 2, newValues))).isTrue();
+    assertThat(
+            GroupShapes.sameFamilies(
+                group(k, 1, m), group(k, 1, family("m", GAUGE, gauge(1, "x", "1")))))
+        .isFalse();
+    assertThat(
+            GroupShapes.sameFamilies(
+                group(k, 1, m),
+                group(k, 1, family("m", GAUGE, gauge(1, "x", "1"), gauge(2, "y", "2")))))
+        .isFalse();
+    assertThat(
+            GroupShapes.sameFamilies(
+                group(k, 1, m),
+                group(
+                    k,
+                    1,
+                    family("m", COUNTER, counter(1, "x", "1"), counter(2, "x", "2")))))
+        .isFalse();
+    assertThat(
+            GroupShapes.sameFamilies(
+                group(k, 1, m), group(k, 1, m, family("n", GAUGE, gauge(1)))))
+        .isFalse();
   }
 }

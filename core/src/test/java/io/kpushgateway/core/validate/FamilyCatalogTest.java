@@ -44,11 +44,27 @@ class FamilyCatalogTest {
         .build();
   }
 
-  /** Checks the push, then takes it in as accepted, like ingest does. */
+  /** Checks the push, then takes it in as accepted with the shapes of the check, as ingest does. */
   private void accept(Method method, GroupingKey key, MetricFamily... families) {
     PushRecord record = push(method, key, families);
-    catalog.check(key, method, record.getFamiliesList());
-    catalog.accepted(record);
+    catalog.accepted(record, catalog.check(key, method, record.getFamiliesList()));
+  }
+
+  @Test
+  void theShapesOfACheckAreThoseTheStoreComputes() {
+    PushRecord record =
+        push(
+            Method.PUT,
+            A,
+            family("m", MetricType.GAUGE, gauge(1, "x", "2"), gauge(2, "x", "1")),
+            family("e", MetricType.GAUGE));
+    var shapes = catalog.check(A, Method.PUT, record.getFamiliesList());
+    assertThat(shapes).containsOnlyKeys("m");
+    assertThat(shapes.get("m")).isEqualTo(GroupShapes.of(record.getFamilies(1)));
+    FamilyCatalog recomputed = new FamilyCatalog();
+    recomputed.accepted(record);
+    catalog.accepted(record, shapes);
+    assertThat(catalog.shape(A)).isEqualTo(recomputed.shape(A));
   }
 
   private void check(Method method, GroupingKey key, MetricFamily... families) {

@@ -56,6 +56,30 @@ class PushValidatorTest {
             m{instance="",job="a",k="v",zone="url"} gauge=1.0
             """),
         arguments(
+            "labels already sorted: grouping labels merged in, the body's overwritten",
+            JOB_A_ZONE,
+            List.of(family("m", GAUGE, gauge(1, "a", "0", "job", "other", "x", "1", "zone", "b"))),
+            """
+            # m GAUGE
+            m{a="0",instance="",job="a",x="1",zone="url"} gauge=1.0
+            """),
+        arguments(
+            "labels already sorted, with a body instance and one after the grouping labels",
+            JOB_A,
+            List.of(family("m", GAUGE, gauge(1, "instance", "i9", "zz", "1"))),
+            """
+            # m GAUGE
+            m{instance="i9",job="a",zz="1"} gauge=1.0
+            """),
+        arguments(
+            "labels already sorted, the key's instance overwrites the body's",
+            JOB_A_INSTANCE,
+            List.of(family("m", GAUGE, gauge(1, "a", "1", "instance", "body"))),
+            """
+            # m GAUGE
+            m{a="1",instance="i1",job="a"} gauge=1.0
+            """),
+        arguments(
             "a body instance stays when the key has none",
             JOB_A,
             List.of(family("m", GAUGE, gauge(1, "instance", "i9"), gauge(2))),
@@ -283,6 +307,37 @@ class PushValidatorTest {
             List.of(family("m", GAUGE, gauge(1), gauge(2, "instance", ""))),
             "was collected before with the same name and label values"),
         arguments(
+            "the first problem in push order is named: a duplicate before an invalid label",
+            List.of(
+                family(
+                    "m", GAUGE, gauge(1, "x", "1"), gauge(2, "x", "1"), gauge(3, "a-b", "1"))),
+            "collected metric \"m\" {instance=\"\",job=\"a\",x=\"1\"} was collected before"
+                + " with the same name and label values"),
+        arguments(
+            "the first problem in push order is named: an invalid label before a duplicate",
+            List.of(
+                family(
+                    "m", GAUGE, gauge(3, "a-b", "1"), gauge(1, "x", "1"), gauge(2, "x", "1"))),
+            "has a label with an invalid name: a-b"),
+        arguments(
+            "a duplicate apart from its twin in exposition order (same values, other names)",
+            List.of(
+                family("m", GAUGE, gauge(1, "a", "1"), gauge(2, "b", "1"), gauge(3, "a", "1"))),
+            "collected metric \"m\" {a=\"1\",instance=\"\",job=\"a\"} was collected before"
+                + " with the same name and label values"),
+        arguments(
+            "the first of two duplicates in push order, not in exposition order",
+            List.of(
+                family(
+                    "m",
+                    GAUGE,
+                    gauge(1, "x", "2"),
+                    gauge(2, "x", "1"),
+                    gauge(3, "x", "2"),
+                    gauge(4, "x", "1"))),
+            "collected metric \"m\" {instance=\"\",job=\"a\",x=\"2\"} was collected before"
+                + " with the same name and label values"),
+        arguments(
             "summary with a quantile label",
             List.of(family("s", SUMMARY, summary(1, 1, "quantile", "0.5"))),
             "collected metric \"s\" {instance=\"\",job=\"a\",quantile=\"0.5\"} must not have an"
@@ -433,6 +488,34 @@ class PushValidatorTest {
             PushRejectedException.class,
             e -> assertThat(e.reason()).isEqualTo(PushRejectedException.Reason.INVALID_METRICS))
         .hasMessage(PushRejectedException.INVALID_METRICS_PREFIX + detail);
+  }
+
+  @Test
+  void theSanitizerRefusesAFamilyWithoutNameAtOnceAsTheValidatorWould() {
+    PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(JOB_A);
+    for (MetricFamily nameless : List.of(family("", GAUGE), family("", GAUGE, gauge(1)))) {
+      assertThatThrownBy(() -> sanitizer.family(nameless))
+          .isInstanceOfSatisfying(
+              PushRejectedException.class,
+              e -> assertThat(e.reason()).isEqualTo(PushRejectedException.Reason.INVALID_METRICS))
+          .hasMessage(
+              PushRejectedException.INVALID_METRICS_PREFIX + "\"\" is not a valid metric name");
+    }
+  }
+
+  @Test
+  void whatTheSanitizerMadeIsStoredAsItIs() {
+    PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(JOB_A_ZONE);
+    MetricFamily read =
+        sanitizer.family(family("m", GAUGE, gauge(1, "x", "1"), gauge(2, "job", "b", "x", "2")));
+    assertThat(read.getMetric(0).getLabelList())
+        .extracting(LabelPair::getName)
+        .containsExactly("instance", "job", "x", "zone");
+    assertThat(sanitizer.family(read)).isSameAs(read);
+    assertThat(sanitizer.series(read.getMetric(1))).isSameAs(read.getMetric(1));
+    assertThat(PushValidator.sanitizeAndValidate(List.of(read), JOB_A_ZONE).get(0)).isSameAs(read);
+    // the grouping pairs are shared by the series, not copied into each
+    assertThat(read.getMetric(0).getLabel(1)).isSameAs(read.getMetric(1).getLabel(1));
   }
 
   @Test

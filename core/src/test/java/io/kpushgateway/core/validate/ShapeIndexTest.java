@@ -93,23 +93,6 @@ class ShapeIndexTest {
   }
 
   @Test
-  void seriesHoldersCollapseBackToOneAndToNone() {
-    ShapeIndex.SeriesHolders holders = new ShapeIndex.SeriesHolders();
-    holders.add(7, A);
-    holders.add(7, B);
-    holders.add(7, C);
-    holders.remove(7, B);
-    assertThat(holders.of(7)).containsExactly(A, C);
-    holders.remove(7, A);
-    assertThat(holders.of(7)).containsExactly(C);
-    holders.remove(7, A); // not a holder: nothing changes
-    assertThat(holders.of(7)).containsExactly(C);
-    holders.remove(7, C);
-    assertThat(holders.of(7)).isEmpty();
-    assertThat(holders.size()).isZero();
-  }
-
-  @Test
   void anOlderShapeOrAnUnconfirmedLaterDeletionWins() {
     index.put(shape(A, 5, family("m", MetricType.GAUGE, gauge(1))));
     assertThat(index.put(shape(A, 4, family("n", MetricType.GAUGE, gauge(1))))).isFalse();
