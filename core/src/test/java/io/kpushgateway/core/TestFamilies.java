@@ -1,7 +1,10 @@
 package io.kpushgateway.core;
 
+import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.prometheus.client.Metrics;
@@ -112,6 +115,12 @@ public final class TestFamilies {
         .setReceivedAtUnixNanos(receivedAt)
         .setIngestNode("test")
         .build();
+  }
+
+  /** The shape of a group after a PUT of {@code families}, sanitized for it as ingest does. */
+  public static GroupShape shape(GroupingKey key, long asOf, MetricFamily... families) {
+    List<MetricFamily> sanitized = PushValidator.sanitizeAndValidate(List.of(families), key);
+    return GroupShapes.afterPush(null, put(key, asOf, sanitized.toArray(MetricFamily[]::new)));
   }
 
   /** A group as the store would hold it, families unstamped (written at 0). */

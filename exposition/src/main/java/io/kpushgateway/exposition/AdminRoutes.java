@@ -91,7 +91,7 @@ public final class AdminRoutes {
     // a store that is not running throws StoreUnavailableException: 503 from MetricsRoutes' mapping
     List<GroupRecord> all = groups.readAll();
     Instant now = clock.instant();
-    long receivedAt = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long receivedAt = io.kpushgateway.core.model.UnixNanos.of(now);
     AtomicInteger deleted = new AtomicInteger();
     CompletableFuture<Void> done = deleteInBatches(all, receivedAt, deleted);
     ctx.future(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.kpushgateway.core.format.GoFloat;
 import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.StoredFamily;
@@ -214,8 +215,7 @@ final class ApiV1Json {
   }
 
   static Instant nanosToInstant(long unixNanos) {
-    return Instant.ofEpochSecond(
-        Math.floorDiv(unixNanos, 1_000_000_000L), Math.floorMod(unixNanos, 1_000_000_000L));
+    return UnixNanos.toInstant(unixNanos);
   }
 
   /** Go's {@code time.RFC3339Nano} in UTC: {@code 2006-01-02T15:04:05.999999999Z}. */

@@ -133,7 +133,7 @@ final class PushController {
       DecodeBudget.Grant memory) {
     // Upstream takes the push time after the body is read; so do we.
     Instant now = clock.instant();
-    record.setReceivedAtUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano());
+    record.setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now));
     PushRecord push = record.build();
     if (memory != null) {
       // the producer holds the serialized record until the broker has it

@@ -42,7 +42,7 @@ public final class RaceSettler implements Consumer<List<FamilyCatalog.Conflict>>
               .addAllGrouping(conflict.loser().toLabelPairs())
               .setRejection(conflict.reason())
               .addAllRevoked(conflict.revoked())
-              .setReceivedAtUnixNanos(now.getEpochSecond() * 1_000_000_000L + now.getNano())
+              .setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now))
               .setIngestNode(nodeName)
               .build();
       LOG.warn("group {} {}: withdrawing {}", conflict.loser(), conflict.reason(), conflict.revoked());

@@ -1,6 +1,7 @@
 package io.kpushgateway.core.format;
 
 import com.google.protobuf.Timestamp;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.validate.NameRules;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.Counter;
@@ -220,7 +221,7 @@ public final class OpenMetricsWriter {
 
   /** Go's {@code float64(t.UnixNano()) / 1e9}, the seconds expfmt writes for a timestamp. */
   static double seconds(Timestamp t) {
-    return (double) (t.getSeconds() * 1_000_000_000L + t.getNanos()) / 1e9;
+    return UnixNanos.toSeconds(UnixNanos.of(t.getSeconds(), t.getNanos()));
   }
 
   static boolean isValid(Timestamp t) {

@@ -1,6 +1,7 @@
 package io.kpushgateway.core.merge;
 
 import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.core.model.NameClash;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.StoredFamily;
@@ -246,28 +247,14 @@ public final class FamilyMerger {
   }
 
   private static boolean collides(String name, MetricType type, Map<String, MetricType> kept) {
-    for (String suffix : suffixesOf(type)) {
+    for (String suffix : NameClash.suffixes(type)) {
       if (kept.containsKey(name + suffix)) {
         return true;
       }
     }
-    for (String suffix : List.of("_count", "_sum", "_bucket")) {
-      if (name.endsWith(suffix)) {
-        MetricType baseType = kept.get(name.substring(0, name.length() - suffix.length()));
-        if (baseType != null && suffixesOf(baseType).contains(suffix)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static List<String> suffixesOf(MetricType type) {
-    return switch (type) {
-      case SUMMARY -> List.of("_count", "_sum");
-      case HISTOGRAM, GAUGE_HISTOGRAM -> List.of("_count", "_sum", "_bucket");
-      default -> List.of();
-    };
+    String base = NameClash.base(name);
+    MetricType baseType = base == null ? null : kept.get(base);
+    return baseType != null && NameClash.claims(baseType, name);
   }
 
   /**
@@ -285,13 +272,16 @@ public final class FamilyMerger {
         String base = name.substring(0, name.length() - total.length());
         yield List.of("F:" + base, "S:" + name, "S:" + base + "_created");
       }
-      case SUMMARY ->
-          List.of("F:" + name, "S:" + name, "S:" + name + "_sum", "S:" + name + "_count",
-              "S:" + name + "_created");
-      case HISTOGRAM ->
-          List.of("F:" + name, "S:" + name + "_bucket", "S:" + name + "_sum",
-              "S:" + name + "_count", "S:" + name + "_created");
-      case GAUGE_HISTOGRAM ->
+      case SUMMARY, HISTOGRAM -> {
+        // the text format's suffixed samples, plus the quantiles' own name and _created
+        List<String> claims = new ArrayList<>(List.of("F:" + name, "S:" + name + "_created"));
+        if (type == MetricType.SUMMARY) {
+          claims.add("S:" + name);
+        }
+        NameClash.suffixes(type).forEach(suffix -> claims.add("S:" + name + suffix));
+        yield claims;
+      }
+      case GAUGE_HISTOGRAM -> // _gcount and _gsum instead of the text format's _count and _sum
           List.of("F:" + name, "S:" + name + "_bucket", "S:" + name + "_gsum",
               "S:" + name + "_gcount");
       default -> List.of("F:" + name, "S:" + name);

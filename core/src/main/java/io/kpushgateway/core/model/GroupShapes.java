@@ -3,7 +3,6 @@ package io.kpushgateway.core.model;
 import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.GroupShape;
-import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics.LabelPair;
@@ -14,9 +13,8 @@ import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * The shape of a group: what the cross-group consistency check needs of it (family names, types
@@ -171,9 +169,13 @@ public final class GroupShapes {
     return true;
   }
 
+  private static final GroupState.FamilyForm<FamilyShape> SHAPE =
+      new GroupState.FamilyForm<>(FamilyShape::getName, FamilyShape::getType);
+
   /**
    * The shape a group will have once {@code push} is applied to a group of shape {@code current}
-   * ({@code null}: absent); {@code null} if the push deletes it. Mirrors {@link GroupState#apply}.
+   * ({@code null}: absent), stamped with its receive time; {@code null} if the push deletes it.
+   * {@link GroupState#apply}'s rules over shapes, so only the pushed families are hashed.
    */
   public static GroupShape afterPush(GroupShape current, PushRecord push) {
     return afterPush(current, push, Map.of());
@@ -185,31 +187,22 @@ public final class GroupShapes {
    */
   public static GroupShape afterPush(
       GroupShape current, PushRecord push, Map<String, FamilyShape> known) {
-    long asOf = push.getReceivedAtUnixNanos();
-    if (!push.getRejection().isEmpty()) {
-      return current; // a failed push changes no family (revocations only ever shrink a shape)
-    }
-    if (push.getMethod() == Method.DELETE) {
+    List<FamilyShape> families =
+        GroupState.families(
+            current == null ? List.of() : current.getFamiliesList(),
+            SHAPE,
+            push,
+            f -> {
+              FamilyShape shape = known.get(f.getName());
+              return shape != null ? shape : of(f);
+            });
+    if (families == null) {
       return null;
-    }
-    SortedMap<String, FamilyShape> families = new TreeMap<>(Utf8Order.COMPARATOR);
-    if (current != null && push.getMethod() == Method.POST) {
-      for (FamilyShape kept : current.getFamiliesList()) {
-        families.put(kept.getName(), kept);
-      }
-    }
-    for (MetricFamily family : push.getFamiliesList()) {
-      if (family.getMetricCount() == 0) {
-        families.remove(family.getName()); // as GroupState stores no family without series
-      } else {
-        FamilyShape shape = known.get(family.getName());
-        families.put(family.getName(), shape != null ? shape : of(family));
-      }
     }
     return GroupShape.newBuilder()
         .addAllGrouping(push.getGroupingList())
-        .addAllFamilies(families.values())
-        .setAsOfUnixNanos(asOf)
+        .addAllFamilies(families)
+        .setAsOfUnixNanos(push.getReceivedAtUnixNanos())
         .build();
   }
 

@@ -8,10 +8,12 @@ import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What one push does to one group: the Pushgateway's {@code processWriteRequest} as a pure function
@@ -53,18 +55,53 @@ public final class GroupState {
    */
   public static GroupRecord apply(GroupRecord current, PushRecord push) {
     long receivedAt = push.getReceivedAtUnixNanos();
+    List<StoredFamily> families =
+        families(
+            current == null ? List.of() : current.getFamiliesList(),
+            STORED,
+            push,
+            f -> StoredFamily.newBuilder().setFamily(f).setWrittenAtUnixNanos(receivedAt).build());
+    if (families == null) {
+      return null;
+    }
+    GroupRecord.Builder next =
+        current == null ? newGroup(push.getGroupingList()) : current.toBuilder();
+    if (current == null || families != current.getFamiliesList()) {
+      next.clearFamilies().addAllFamilies(families);
+    }
+    return push.getRejection().isEmpty()
+        ? next.setPushTimeUnixNanos(receivedAt).build()
+        : next.setPushFailureTimeUnixNanos(receivedAt).build();
+  }
+
+  /** How {@link #families} reads a family of the group, whatever holds it. */
+  record FamilyForm<F>(Function<F, String> name, Function<F, MetricType> type) {}
+
+  private static final FamilyForm<StoredFamily> STORED =
+      new FamilyForm<>(s -> s.getFamily().getName(), s -> s.getFamily().getType());
+
+  /**
+   * The family half of {@link #apply}, written once for every representation {@code F} of a family
+   * (the stored family here, its shape in {@link GroupShapes#afterPush}).
+   *
+   * @param current the group's families, empty if the group does not exist
+   * @param written {@code F} of a pushed family with series, as the push writes it
+   * @return the group's families after {@code push}: {@code current} itself if the push changes
+   *     none; sorted by name if it writes any; {@code null} if it deletes the group
+   */
+  static <F> List<F> families(
+      List<F> current, FamilyForm<F> form, PushRecord push, Function<MetricFamily, F> written) {
     if (!push.getRejection().isEmpty()) {
-      GroupRecord.Builder failed =
-          current != null ? current.toBuilder() : newGroup(push.getGroupingList());
-      if (current != null && push.getRevokedCount() > 0) {
-        failed.clearFamilies();
-        for (StoredFamily kept : current.getFamiliesList()) {
-          if (!isRevoked(kept.getFamily(), push.getRevokedList())) {
-            failed.addFamilies(kept);
-          }
+      if (push.getRevokedCount() == 0) {
+        return current;
+      }
+      List<F> kept = new ArrayList<>(current.size());
+      for (F family : current) {
+        if (!isRevoked(form.name().apply(family), form.type().apply(family), push)) {
+          kept.add(family);
         }
       }
-      return failed.setPushFailureTimeUnixNanos(receivedAt).build();
+      return kept;
     }
     Method method = push.getMethod();
     if (method == Method.DELETE) {
@@ -73,29 +110,21 @@ public final class GroupState {
     if (method != Method.PUT && method != Method.POST) {
       throw new IllegalArgumentException("push record without a known method: " + method);
     }
-    SortedMap<String, StoredFamily> families = new TreeMap<>(Utf8Order.COMPARATOR);
-    GroupRecord.Builder next;
-    if (current == null) {
-      next = newGroup(push.getGroupingList());
-    } else {
-      next = current.toBuilder().clearFamilies();
-      if (method == Method.POST) {
-        for (StoredFamily kept : current.getFamiliesList()) {
-          families.put(kept.getFamily().getName(), kept);
-        }
+    SortedMap<String, F> families = new TreeMap<>(Utf8Order.COMPARATOR);
+    if (method == Method.POST) {
+      for (F kept : current) {
+        families.put(form.name().apply(kept), kept);
       }
     }
     for (MetricFamily family : push.getFamiliesList()) {
       if (family.getMetricCount() == 0) {
         // a protobuf family without series: upstream stores it, and it hides what POST replaced
         families.remove(family.getName());
-        continue;
+      } else {
+        families.put(family.getName(), written.apply(family));
       }
-      families.put(
-          family.getName(),
-          StoredFamily.newBuilder().setFamily(family).setWrittenAtUnixNanos(receivedAt).build());
     }
-    return next.addAllFamilies(families.values()).setPushTimeUnixNanos(receivedAt).build();
+    return new ArrayList<>(families.values());
   }
 
   /**
@@ -116,8 +145,7 @@ public final class GroupState {
   }
 
   private static MetricFamily gauge(String name, String help, List<LabelPair> labels, long nanos) {
-    // the same arithmetic as upstream's float64(UnixNano())/1e9, so the same digits
-    double seconds = nanos / 1e9;
+    double seconds = UnixNanos.toSeconds(nanos);
     return MetricFamily.newBuilder()
         .setName(name)
         .setHelp(help)
@@ -129,9 +157,9 @@ public final class GroupState {
         .build();
   }
 
-  private static boolean isRevoked(MetricFamily family, List<Revocation> revoked) {
-    for (Revocation r : revoked) {
-      if (r.getName().equals(family.getName()) && r.getType() == family.getType()) {
+  private static boolean isRevoked(String name, MetricType type, PushRecord push) {
+    for (Revocation r : push.getRevokedList()) {
+      if (r.getName().equals(name) && r.getType() == type) {
         return true;
       }
     }

@@ -3,6 +3,7 @@ package io.kpushgateway.core.validate;
 import io.kpushgateway.core.merge.FamilyMerger;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.NameClash;
 import io.kpushgateway.core.model.Utf8Order;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.Metric;
@@ -367,7 +368,7 @@ public final class PushValidator {
             describe(family, metric) + " has a label with an invalid name: " + escape(name));
       }
       if ((type == MetricType.SUMMARY && name.equals(QUANTILE))
-          || (isHistogram(type) && name.equals(LE))) {
+          || (NameClash.isHistogram(type) && name.equals(LE))) {
         throw PushRejectedException.invalidMetrics(
             describe(family, metric) + " must not have an explicit \"" + name + "\" label");
       }
@@ -388,16 +389,10 @@ public final class PushValidator {
    * format. Names arrive sorted, so {@code X} is always seen before its suffixed forms.
    */
   private static void checkSuffixCollision(String name, Map<String, MetricType> seen) {
-    String base = stripSuffix(name);
-    if (base == null) {
-      return;
-    }
-    MetricType baseType = seen.get(base);
-    if (baseType == MetricType.SUMMARY && !name.endsWith("_bucket")) {
-      throw PushRejectedException.invalidMetrics(collision(name, "summary", base));
-    }
-    if (baseType != null && isHistogram(baseType)) {
-      throw PushRejectedException.invalidMetrics(collision(name, "histogram", base));
+    String base = NameClash.base(name);
+    MetricType baseType = base == null ? null : seen.get(base);
+    if (baseType != null && NameClash.claims(baseType, name)) {
+      throw PushRejectedException.invalidMetrics(collision(name, NameClash.kind(baseType), base));
     }
   }
 
@@ -409,20 +404,6 @@ public final class PushValidator {
         + " named \""
         + base
         + "\"";
-  }
-
-  static String stripSuffix(String name) {
-    for (String suffix : new String[] {"_count", "_sum", "_bucket"}) {
-      if (name.endsWith(suffix)) {
-        return name.substring(0, name.length() - suffix.length());
-      }
-    }
-    return null;
-  }
-
-  static boolean isHistogram(MetricType type) {
-    // a gauge histogram is written with the same suffixes in the text format
-    return type == MetricType.HISTOGRAM || type == MetricType.GAUGE_HISTOGRAM;
   }
 
   private static boolean hasPayloadOf(MetricType type, Metric metric) {

@@ -62,4 +62,24 @@ class SeriesIndexTest {
     index.remove(7, a);
     assertThat(index.size()).isZero();
   }
+
+  @Test
+  void holdersCollapseBackToOneAndToNone() {
+    SeriesIndex index = new SeriesIndex();
+    GroupingKey a = KEYS.get(0);
+    GroupingKey b = KEYS.get(1);
+    GroupingKey c = KEYS.get(2);
+    index.add(7, a);
+    index.add(7, b);
+    index.add(7, c);
+    index.remove(7, b);
+    assertThat(index.holdersOf(7)).containsExactly(a, c);
+    index.remove(7, a);
+    assertThat(index.holdersOf(7)).containsExactly(c);
+    index.remove(7, a); // not a holder: nothing changes
+    assertThat(index.holdersOf(7)).containsExactly(c);
+    index.remove(7, c);
+    assertThat(index.holdersOf(7)).isEmpty();
+    assertThat(index.size()).isZero();
+  }
 }
