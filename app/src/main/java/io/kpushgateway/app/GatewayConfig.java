@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
@@ -533,6 +534,10 @@ public final class GatewayConfig {
     // upstream reports the prefix it routes under, e.g. the external URL's path
     flags.put("web.route-prefix", routePrefix());
     flags.put("data.min-free-space", minFreeSpace().toString());
+    if (decodeBudget == null) {
+      // its default depends on the heap: report the value in effect, as for the threshold
+      flags.put("push.decode-budget", Bytes.format(decodeBudgetBytes()));
+    }
     return flags;
   }
 

@@ -122,7 +122,8 @@ final class UpstreamRouter {
     if (path.startsWith(apiMount)) {
       Lookup lookup = api.lookup(method, path.substring(apiMount.length() - 1));
       // upstream's redirect drops the mount (GET /api/v1/status/ -> /status); ours keeps it
-      return decide(lookup, method, rawPath, escapePath(PathDecoding.bytesOf(prefix) + API_V1), query);
+      String mount = escapePath(PathDecoding.bytesOf(prefix) + API_V1);
+      return decide(lookup, method, rawPath, mount, query);
     }
     return decide(main.lookup(method, path), method, rawPath, "", query);
   }

@@ -3,6 +3,7 @@ package io.kpushgateway.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
@@ -54,6 +55,8 @@ class GatewayConfigTest {
     assertThat(defaults.pushLimits())
         .isEqualTo(new PushLimits(100_000, 2_000_000, 256, 1024, 16384));
     assertThat(defaults.decodeBudgetBytes()).isEqualTo(DecodeBudget.defaultBytes());
+    assertThat(defaults.flags())
+        .containsEntry("push.decode-budget", Bytes.format(DecodeBudget.defaultBytes()));
     GatewayConfig set =
         GatewayConfig.parse(
             "--push.max-families=10", "--push.max-series=20", "--push.max-labels-per-series=3",

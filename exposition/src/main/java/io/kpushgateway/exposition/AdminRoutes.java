@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.GroupRecord;
@@ -91,7 +92,7 @@ public final class AdminRoutes {
     // a store that is not running throws StoreUnavailableException: 503 from MetricsRoutes' mapping
     List<GroupRecord> all = groups.readAll();
     Instant now = clock.instant();
-    long receivedAt = io.kpushgateway.core.model.UnixNanos.of(now);
+    long receivedAt = UnixNanos.of(now);
     AtomicInteger deleted = new AtomicInteger();
     CompletableFuture<Void> done = deleteInBatches(all, receivedAt, deleted);
     ctx.future(

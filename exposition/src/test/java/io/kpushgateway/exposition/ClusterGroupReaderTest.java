@@ -125,6 +125,14 @@ class ClusterGroupReaderTest {
     nodes.get(node).active.put(p, groups);
   }
 
+  /** Partitions 0 and 2 on this node (group a), 1 and 3 on the peer (groups b, c). */
+  private void selfAndPeerShareFourPartitions() {
+    active(0, SELF, "a");
+    active(1, PEER, "b");
+    active(2, SELF);
+    active(3, PEER, "c");
+  }
+
   private void standby(int p, NodeAddress node) {
     standbys.computeIfAbsent(p, k -> new ArrayList<>()).add(node);
     List<StoredGroup> copy = new ArrayList<>();
@@ -177,10 +185,7 @@ class ClusterGroupReaderTest {
 
   @Test
   void aPeerThatDoesNotAnswerMakesAllItsPartitionsUnavailable() {
-    active(0, SELF, "a");
-    active(1, PEER, "b");
-    active(2, SELF);
-    active(3, PEER, "c");
+    selfAndPeerShareFourPartitions();
     nodes.get(PEER).down = true;
     assertThatThrownBy(() -> reader(false, false).readAll())
         .isInstanceOf(StoreUnavailableException.class)
@@ -201,10 +206,7 @@ class ClusterGroupReaderTest {
 
   @Test
   void withStandbyReadsAGoneActiveIsReadFromAStandbyCopyPreferablyThisNodes() {
-    active(0, SELF, "a");
-    active(1, PEER, "b");
-    active(2, SELF);
-    active(3, PEER, "c");
+    selfAndPeerShareFourPartitions();
     standby(1, OTHER);
     standby(1, SELF);
     standby(3, OTHER);
@@ -218,10 +220,7 @@ class ClusterGroupReaderTest {
 
   @Test
   void withoutStandbyReadsTheCopiesAreNotAsked() {
-    active(0, SELF, "a");
-    active(1, PEER, "b");
-    active(2, SELF);
-    active(3, PEER, "c");
+    selfAndPeerShareFourPartitions();
     standby(1, SELF);
     nodes.get(PEER).down = true;
     assertThatThrownBy(() -> reader(false, false).readAll())
@@ -231,10 +230,7 @@ class ClusterGroupReaderTest {
 
   @Test
   void aPartitionWhoseStandbyCopyIsAlsoUnreadableStaysUnavailable() {
-    active(0, SELF, "a");
-    active(1, PEER, "b");
-    active(2, SELF);
-    active(3, PEER, "c");
+    selfAndPeerShareFourPartitions();
     standby(1, OTHER);
     nodes.get(PEER).down = true;
     nodes.get(OTHER).down = true;

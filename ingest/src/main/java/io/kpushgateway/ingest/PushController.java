@@ -4,6 +4,7 @@ import io.kpushgateway.core.format.DelimitedProtobuf;
 import io.kpushgateway.core.format.ExpositionFormats;
 import io.kpushgateway.core.format.TextParser;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.path.GroupingKeyPath;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
@@ -133,7 +134,7 @@ final class PushController {
       DecodeBudget.Grant memory) {
     // Upstream takes the push time after the body is read; so do we.
     Instant now = clock.instant();
-    record.setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now));
+    record.setReceivedAtUnixNanos(UnixNanos.of(now));
     PushRecord push = record.build();
     if (memory != null) {
       // the producer holds the serialized record until the broker has it

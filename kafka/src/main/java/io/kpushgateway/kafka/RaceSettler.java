@@ -1,5 +1,6 @@
 package io.kpushgateway.kafka;
 
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
@@ -42,7 +43,7 @@ public final class RaceSettler implements Consumer<List<FamilyCatalog.Conflict>>
               .addAllGrouping(conflict.loser().toLabelPairs())
               .setRejection(conflict.reason())
               .addAllRevoked(conflict.revoked())
-              .setReceivedAtUnixNanos(io.kpushgateway.core.model.UnixNanos.of(now))
+              .setReceivedAtUnixNanos(UnixNanos.of(now))
               .setIngestNode(nodeName)
               .build();
       LOG.warn("group {} {}: withdrawing {}", conflict.loser(), conflict.reason(), conflict.revoked());
