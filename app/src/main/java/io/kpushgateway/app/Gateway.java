@@ -40,7 +40,10 @@ import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
+import io.kpushgateway.kafka.ProducerOptions;
+import io.kpushgateway.kafka.StreamsOptions;
 import io.kpushgateway.kafka.TopicAdmin;
+import io.kpushgateway.kafka.TopicOptions;
 import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.NodeAddress;
@@ -117,21 +120,21 @@ public final class Gateway implements AutoCloseable {
     KafkaOptions options =
         new KafkaOptions(
             bootstrap,
-            config.topicPrefix,
-            config.applicationId,
-            config.partitions,
-            config.replicationFactor,
-            config.dataDir.resolve("streams"),
-            KafkaOptions.DEFAULT_COMMIT_INTERVAL,
-            config.produceTimeout,
-            nodeName, // application.server: where peers ask for this node's partitions
-            nodeName,
-            KafkaOptions.DEFAULT_PUSH_RETENTION,
-            KafkaOptions.DEFAULT_MAX_IN_FLIGHT_PUSHES,
-            config.maxRecordBytes(),
-            config.minInsyncReplicas(),
-            config.standbyReplicas,
-            config.sessionTimeout);
+            new TopicOptions(
+                config.topicPrefix,
+                config.partitions,
+                config.replicationFactor,
+                config.minInsyncReplicas(),
+                config.maxRecordBytes(),
+                KafkaOptions.PUSH_RETENTION),
+            new StreamsOptions(
+                config.applicationId,
+                config.dataDir.resolve("streams"),
+                KafkaOptions.COMMIT_INTERVAL,
+                nodeName, // application.server: where peers ask for this node's partitions
+                config.standbyReplicas,
+                config.sessionTimeout),
+            new ProducerOptions(config.produceTimeout, KafkaOptions.MAX_IN_FLIGHT_PUSHES));
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     int partitions = TopicAdmin.ensureTopics(settings, topics, options);

@@ -4,7 +4,6 @@ import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
-import io.kpushgateway.kafka.KafkaOptions;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -471,11 +470,24 @@ public final class GatewayConfig {
     InetSocketAddress listen = listenSocket();
     String host =
         listen.getAddress() != null && listen.getAddress().isAnyLocalAddress()
-            ? KafkaOptions.defaultNodeName()
+            ? hostName()
             : listen.getHostString();
     return host + ":" + listen.getPort();
   }
 
+
+  /** The container's or host's name; never a DNS lookup when the environment has it. */
+  private static String hostName() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
 
   /**
    * Where every route lives, as upstream computes it: the flag, else the path of the external

@@ -6,6 +6,7 @@ import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
+import io.kpushgateway.kafka.TestKafkaOptions;
 import io.kpushgateway.kafka.TopicAdmin;
 import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.proto.GroupRecord;
@@ -42,9 +43,10 @@ class LocalGroupReaderIT {
   @Test
   void unchangedGroupsAreHandedOutAgainAndChangesAreSeen(@TempDir Path state) throws Exception {
     KafkaOptions options =
-        KafkaOptions.defaults(KAFKA.bootstrapServers(), state)
-            .withTopicPrefix(KAFKA.uniqueName("reader"))
-            .withApplicationId(KAFKA.uniqueName("reader"));
+        TestKafkaOptions.of(KAFKA.bootstrapServers(), state)
+            .topicPrefix(KAFKA.uniqueName("reader"))
+            .applicationId(KAFKA.uniqueName("reader"))
+            .build();
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);

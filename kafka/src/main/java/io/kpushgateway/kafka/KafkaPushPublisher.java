@@ -67,7 +67,7 @@ public final class KafkaPushPublisher implements PushPublisher {
   private volatile boolean closed;
 
   public KafkaPushPublisher(KafkaSettings settings, Topics topics) {
-    KafkaOptions options = settings.options();
+    ProducerOptions options = settings.options().producer();
     this.topic = topics.pushes();
     this.produceTimeout = options.produceTimeout();
     this.maxInFlight = options.maxInFlightPushes();

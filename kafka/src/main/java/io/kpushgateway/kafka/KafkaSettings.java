@@ -44,7 +44,7 @@ public final class KafkaSettings {
    * fails after {@code produceTimeout} if not acknowledged by then.
    */
   public Properties producer() {
-    long timeoutMs = options.produceTimeout().toMillis();
+    long timeoutMs = options.producer().produceTimeout().toMillis();
     Properties p = common();
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -65,7 +65,7 @@ public final class KafkaSettings {
 
   /** How often the producer refreshes metadata; see {@link #producer()}. */
   Duration metadataRefresh() {
-    return Duration.ofMillis(Math.max(1, options.produceTimeout().toMillis() / 2));
+    return Duration.ofMillis(Math.max(1, options.producer().produceTimeout().toMillis() / 2));
   }
 
   /**
@@ -74,19 +74,19 @@ public final class KafkaSettings {
    */
   public Properties streams() {
     Properties p = common();
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.applicationId());
-    p.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, options.streams().applicationId());
+    p.put(StreamsConfig.STATE_DIR_CONFIG, options.streams().stateDir().toAbsolutePath().toString());
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.streams().commitInterval().toMillis());
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
-    if (options.applicationServer() != null) {
-      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.applicationServer());
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.topics().replicationFactor());
+    if (options.streams().applicationServer() != null) {
+      p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.streams().applicationServer());
     }
-    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
+    p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.streams().standbyReplicas());
     // A node killed without leaving the group hands its partitions over after this long.
-    int sessionMs = (int) options.sessionTimeout().toMillis();
+    int sessionMs = (int) options.streams().sessionTimeout().toMillis();
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionMs);
     p.put(
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
@@ -94,7 +94,7 @@ public final class KafkaSettings {
     // The changelog is the store's only copy besides the push log: as durable as the pushes.
     p.put(
         StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
-        Integer.toString(options.minInsyncReplicas()));
+        Integer.toString(options.topics().minInsyncReplicas()));
     // New pushes return from a parked fetch at once (fetch.min.bytes=1); this bounds the rest,
     // e.g. a fetch parked before a partition was assigned.
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 100);
@@ -104,7 +104,7 @@ public final class KafkaSettings {
     recordSize(StreamsConfig.PRODUCER_PREFIX).forEach(p::put);
     p.put(
         StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
-        Integer.toString(options.maxRecordBytes()));
+        Integer.toString(options.topics().maxRecordBytes()));
     // One record that cannot be read or applied is logged and skipped: it must not stop the
     // store for every other group (a stream thread replaced on it would fail on it forever).
     // A store that cannot write (a full disk) is no bad record: SkipBadRecords fails on it.
@@ -136,9 +136,9 @@ public final class KafkaSettings {
    * that can hold such a record (Kafka refuses a record larger than its buffer).
    */
   private Map<String, Object> recordSize(String prefix) {
-    long buffer = Math.max(DEFAULT_BUFFER_MEMORY, 2L * options.maxRecordBytes());
+    long buffer = Math.max(DEFAULT_BUFFER_MEMORY, 2L * options.topics().maxRecordBytes());
     return Map.of(
-        prefix + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, options.maxRecordBytes(),
+        prefix + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, options.topics().maxRecordBytes(),
         prefix + ProducerConfig.BUFFER_MEMORY_CONFIG, buffer);
   }
 

@@ -40,7 +40,8 @@ public final class TopicAdmin {
    * @return the partitions of the pushes topic, as it is
    * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses a topic
    */
-  public static int ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions options) {
+  public static int ensureTopics(KafkaSettings settings, Topics topics, KafkaOptions kafka) {
+    TopicOptions options = kafka.topics();
     long deadline = System.nanoTime() + ENSURE_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(settings.admin())) {
       int partitions = ensureTopic(
@@ -109,7 +110,7 @@ public final class TopicAdmin {
   }
 
   /** The catalog's configuration: only the latest shape of each group matters. */
-  static Map<String, String> catalogConfig(KafkaOptions options) {
+  static Map<String, String> catalogConfig(TopicOptions options) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
     config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
@@ -119,7 +120,7 @@ public final class TopicAdmin {
   }
 
   /** The push log's configuration: deleted by age, never compacted (it is the history). */
-  static Map<String, String> pushesConfig(KafkaOptions options) {
+  static Map<String, String> pushesConfig(TopicOptions options) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
     // Retention and replay go by record timestamps, which are the receive times we stamp.

@@ -14,7 +14,7 @@ public final class Topics {
   }
 
   public static Topics from(KafkaOptions options) {
-    return new Topics(options.topicPrefix());
+    return new Topics(options.topics().prefix());
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.kpushgateway.kafka;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
@@ -9,127 +8,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+/** The options records refuse what Kafka would refuse later, or worse, accept. */
 class KafkaOptionsTest {
 
-  private static final KafkaOptions DEFAULTS =
-      KafkaOptions.defaults("localhost:9092", Path.of("state"));
-
-  @Test
-  void defaults_are_the_documented_ones() {
-    assertThat(DEFAULTS.bootstrapServers()).isEqualTo("localhost:9092");
-    assertThat(DEFAULTS.topicPrefix()).isEqualTo("kpushgateway");
-    assertThat(DEFAULTS.applicationId()).isEqualTo("kpushgateway");
-    assertThat(DEFAULTS.partitions()).isEqualTo(4);
-    assertThat(DEFAULTS.replicationFactor()).isEqualTo((short) 1);
-    assertThat(DEFAULTS.stateDir()).isEqualTo(Path.of("state"));
-    assertThat(DEFAULTS.commitInterval()).isEqualTo(Duration.ofMillis(100));
-    assertThat(DEFAULTS.produceTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(DEFAULTS.applicationServer()).isNull();
-    assertThat(DEFAULTS.nodeName()).isNotBlank();
-    assertThat(DEFAULTS.pushRetention()).isEqualTo(Duration.ofDays(7));
-    assertThat(DEFAULTS.maxInFlightPushes()).isEqualTo(10_000);
-  }
-
-  @Test
-  void withers_change_one_value() {
-    KafkaOptions changed =
-        DEFAULTS
-            .withTopicPrefix("t")
-            .withApplicationId("a")
-            .withApplicationServer("node-1:8080")
-            .withProduceTimeout(Duration.ofSeconds(3))
-            .withMaxInFlightPushes(7);
-    assertThat(changed)
-        .isEqualTo(
-            new KafkaOptions(
-                "localhost:9092",
-                "t",
-                "a",
-                4,
-                (short) 1,
-                Path.of("state"),
-                Duration.ofMillis(100),
-                Duration.ofSeconds(3),
-                "node-1:8080",
-                DEFAULTS.nodeName(),
-                Duration.ofDays(7),
-                7,
-                KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
-                    1,
-                    0,
-                    KafkaOptions.DEFAULT_SESSION_TIMEOUT));
-  }
-
-  @Test
-  void no_retention_keeps_pushes_forever() {
-    KafkaOptions forever = DEFAULTS.withPushRetention(null);
-    assertThat(forever.pushRetention()).isNull();
+  private static TestKafkaOptions defaults() {
+    return TestKafkaOptions.of("localhost:9092", Path.of("state"));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "has space", "slash/es", "ümlaut"})
   void a_prefix_that_cannot_be_part_of_a_topic_name_is_refused(String prefix) {
-    assertThatThrownBy(() -> DEFAULTS.withTopicPrefix(prefix))
+    assertThatThrownBy(() -> defaults().topicPrefix(prefix).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("topicPrefix");
-    assertThatThrownBy(() -> DEFAULTS.withApplicationId(prefix))
+    assertThatThrownBy(() -> defaults().applicationId(prefix).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("applicationId");
   }
 
   @Test
   void nonsense_values_are_refused() {
-    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ZERO))
+    assertThatThrownBy(() -> defaults().produceTimeout(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withProduceTimeout(Duration.ofMillis(1)))
+    assertThatThrownBy(() -> defaults().produceTimeout(Duration.ofMillis(1)).build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withMaxInFlightPushes(0))
+    assertThatThrownBy(() -> defaults().maxInFlightPushes(0).build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> DEFAULTS.withApplicationServer(" "))
+    assertThatThrownBy(() -> defaults().applicationServer(" ").build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () ->
-                new KafkaOptions(
-                    "b:1",
-                    "p",
-                    "a",
-                    0,
-                    (short) 1,
-                    Path.of("s"),
-                    Duration.ofMillis(1),
-                    Duration.ofSeconds(1),
-                    null,
-                    "n",
-                    null,
-                    1,
-                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
-                    1,
-                    0,
-                    KafkaOptions.DEFAULT_SESSION_TIMEOUT))
+    assertThatThrownBy(() -> defaults().partitions(0).build())
         .hasMessageContaining("partitions");
-    assertThatThrownBy(
-            () ->
-                new KafkaOptions(
-                    "b:1",
-                    "p",
-                    "a",
-                    1,
-                    (short) 0,
-                    Path.of("s"),
-                    Duration.ofMillis(1),
-                    Duration.ofSeconds(1),
-                    null,
-                    "n",
-                    null,
-                    1,
-                    KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
-                    1,
-                    0,
-                    KafkaOptions.DEFAULT_SESSION_TIMEOUT))
+    assertThatThrownBy(() -> defaults().replicationFactor((short) 0).build())
         .hasMessageContaining("replicationFactor");
-    assertThatThrownBy(() -> DEFAULTS.withPushRetention(Duration.ofDays(-1)))
+    assertThatThrownBy(() -> defaults().pushRetention(Duration.ofDays(-1)).build())
         .hasMessageContaining("pushRetention");
-    assertThatThrownBy(() -> KafkaOptions.defaults(" ", Path.of("s")))
+    assertThatThrownBy(() -> TestKafkaOptions.of(" ", Path.of("s")).build())
         .hasMessageContaining("bootstrapServers");
   }
 }

@@ -40,8 +40,9 @@ class KafkaPushPublisherIT {
   @BeforeEach
   void createTopic() {
     options =
-        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
-            .withTopicPrefix(kafka.uniqueName("pub"));
+        TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
+            .topicPrefix(kafka.uniqueName("pub"))
+            .build();
     settings = new KafkaSettings(options);
     topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);
@@ -112,9 +113,10 @@ class KafkaPushPublisherIT {
   @Test
   void a_missing_topic_fails_the_push_within_the_produce_timeout_and_is_not_ready() {
     KafkaOptions fast =
-        options
-            .withTopicPrefix(kafka.uniqueName("absent"))
-            .withProduceTimeout(Duration.ofSeconds(1));
+        TestKafkaOptions.from(options)
+            .topicPrefix(kafka.uniqueName("absent"))
+            .produceTimeout(Duration.ofSeconds(1))
+            .build();
     try (KafkaPushPublisher publisher =
         new KafkaPushPublisher(new KafkaSettings(fast), Topics.from(fast))) {
       CompletableFuture<Void> ack = publisher.publish(key("lost"), push("lost", 1));

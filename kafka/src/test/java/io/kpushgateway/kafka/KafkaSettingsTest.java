@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Test;
 class KafkaSettingsTest {
 
   private static final KafkaOptions OPTIONS =
-      KafkaOptions.defaults("127.0.0.1:1", Path.of("/var/lib/kpg"))
-          .withApplicationServer("node-1:9091");
+      TestKafkaOptions.of("127.0.0.1:1", Path.of("/var/lib/kpg"))
+          .applicationServer("node-1:9091")
+          .build();
   private static final KafkaSettings SETTINGS = new KafkaSettings(OPTIONS);
 
   @Test
@@ -36,7 +37,8 @@ class KafkaSettingsTest {
 
   @Test
   void timeouts_follow_the_produce_timeout() {
-    Properties p = new KafkaSettings(OPTIONS.withProduceTimeout(Duration.ofMillis(3))).producer();
+    KafkaOptions fast = TestKafkaOptions.from(OPTIONS).produceTimeout(Duration.ofMillis(3)).build();
+    Properties p = new KafkaSettings(fast).producer();
     assertThat(p).containsEntry("delivery.timeout.ms", 3).containsEntry("request.timeout.ms", 1);
   }
 
@@ -55,7 +57,8 @@ class KafkaSettingsTest {
         .containsEntry("application.server", "node-1:9091")
         .containsEntry("main.consumer.fetch.max.wait.ms", 100)
         .doesNotContainKeys("default.key.serde", "default.value.serde");
-    assertThat(new KafkaSettings(OPTIONS.withApplicationServer(null)).streams())
+    KafkaOptions readsNothing = TestKafkaOptions.from(OPTIONS).applicationServer(null).build();
+    assertThat(new KafkaSettings(readsNothing).streams())
         .doesNotContainKey("application.server");
   }
 

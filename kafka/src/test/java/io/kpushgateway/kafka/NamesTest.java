@@ -9,9 +9,10 @@ class NamesTest {
 
   @Test
   void the_push_log_is_named_after_the_prefix() {
-    KafkaOptions options = KafkaOptions.defaults("b:1", Path.of("s")).withTopicPrefix("pg-prod");
+    KafkaOptions options = TestKafkaOptions.of("b:1", Path.of("s")).topicPrefix("pg-prod").build();
     assertThat(Topics.from(options).pushes()).isEqualTo("pg-prod.pushes");
-    assertThat(Topics.from(options)).isEqualTo(Topics.from(options.withApplicationId("other")));
+    KafkaOptions otherApplication = TestKafkaOptions.from(options).applicationId("other").build();
+    assertThat(Topics.from(options)).isEqualTo(Topics.from(otherApplication));
   }
 
   @Test

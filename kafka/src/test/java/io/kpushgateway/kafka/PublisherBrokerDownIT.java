@@ -37,9 +37,10 @@ class PublisherBrokerDownIT {
   @BeforeEach
   void createTopic() {
     options =
-        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
-            .withTopicPrefix(kafka.uniqueName("down"))
-            .withProduceTimeout(PRODUCE_TIMEOUT);
+        TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
+            .topicPrefix(kafka.uniqueName("down"))
+            .produceTimeout(PRODUCE_TIMEOUT)
+            .build();
     settings = new KafkaSettings(options);
     topics = Topics.from(options);
     TopicAdmin.ensureTopics(settings, topics, options);
@@ -103,7 +104,7 @@ class PublisherBrokerDownIT {
 
   @Test
   void beyond_the_in_flight_limit_a_push_fails_at_once() throws Exception {
-    KafkaOptions limited = options.withMaxInFlightPushes(2);
+    KafkaOptions limited = TestKafkaOptions.from(options).maxInFlightPushes(2).build();
     try (KafkaPushPublisher publisher =
         new KafkaPushPublisher(new KafkaSettings(limited), topics)) {
       publisher.publish(key("warm"), push("warm", 1)).get(15, TimeUnit.SECONDS);

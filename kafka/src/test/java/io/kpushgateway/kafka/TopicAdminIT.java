@@ -27,8 +27,9 @@ class TopicAdminIT {
   @Test
   void creates_the_push_log_with_its_partitions_and_retention_once() throws Exception {
     KafkaOptions options =
-        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
-            .withTopicPrefix(kafka.uniqueName("admin"));
+        TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
+            .topicPrefix(kafka.uniqueName("admin"))
+            .build();
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
 
@@ -46,15 +47,16 @@ class TopicAdminIT {
       Map<String, String> values =
           config.entries().stream()
               .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
-      assertThat(values).containsAllEntriesOf(TopicAdmin.pushesConfig(options));
+      assertThat(values).containsAllEntriesOf(TopicAdmin.pushesConfig(options.topics()));
     }
   }
 
   @Test
   void keeps_an_existing_topic_as_it_is() throws Exception {
     KafkaOptions options =
-        KafkaOptions.defaults(kafka.bootstrapServers(), stateDir)
-            .withTopicPrefix(kafka.uniqueName("existing"));
+        TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
+            .topicPrefix(kafka.uniqueName("existing"))
+            .build();
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     try (Admin admin = Admin.create(settings.admin())) {
@@ -76,23 +78,11 @@ class TopicAdminIT {
   @Test
   void a_topic_the_broker_cannot_host_fails_at_once() {
     KafkaOptions options =
-        new KafkaOptions(
-            kafka.bootstrapServers(),
-            kafka.uniqueName("rf3"),
-            "app",
-            1,
-            (short) 3,
-            stateDir,
-            KafkaOptions.DEFAULT_COMMIT_INTERVAL,
-            KafkaOptions.DEFAULT_PRODUCE_TIMEOUT,
-            null,
-            "n",
-            KafkaOptions.DEFAULT_PUSH_RETENTION,
-            1,
-            KafkaOptions.DEFAULT_MAX_RECORD_BYTES,
-            1,
-            0,
-            KafkaOptions.DEFAULT_SESSION_TIMEOUT);
+        TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
+            .topicPrefix(kafka.uniqueName("rf3"))
+            .partitions(1)
+            .replicationFactor((short) 3)
+            .build();
     long start = System.nanoTime();
     assertThatThrownBy(
             () ->

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 
 class TopicAdminTest {
 
-  private static final KafkaOptions DEFAULTS = KafkaOptions.defaults("b:1", Path.of("s"));
+  private static final KafkaOptions DEFAULTS = TestKafkaOptions.of("b:1", Path.of("s")).build();
 
   @Test
   void the_push_log_is_deleted_by_age_in_daily_segments() {
-    assertThat(TopicAdmin.pushesConfig(DEFAULTS))
+    assertThat(TopicAdmin.pushesConfig(DEFAULTS.topics()))
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
                 "cleanup.policy",
@@ -25,20 +25,22 @@ class TopicAdminTest {
                 "segment.ms",
                 Long.toString(Duration.ofDays(1).toMillis()),
                 "max.message.bytes",
-                Integer.toString(KafkaOptions.DEFAULT_MAX_RECORD_BYTES),
+                Integer.toString(TestKafkaOptions.MAX_RECORD_BYTES),
                 "min.insync.replicas",
                 "1"));
   }
 
   @Test
   void the_push_log_takes_records_up_to_the_configured_size() {
-    assertThat(TopicAdmin.pushesConfig(DEFAULTS.withMaxRecordBytes(65 << 20)))
+    KafkaOptions large = TestKafkaOptions.from(DEFAULTS).maxRecordBytes(65 << 20).build();
+    assertThat(TopicAdmin.pushesConfig(large.topics()))
         .containsEntry("max.message.bytes", Integer.toString(65 << 20));
   }
 
   @Test
   void a_short_retention_rolls_segments_as_often() {
-    KafkaOptions hour = DEFAULTS.withPushRetention(Duration.ofHours(1));
+    TopicOptions hour =
+        TestKafkaOptions.from(DEFAULTS).pushRetention(Duration.ofHours(1)).build().topics();
     assertThat(TopicAdmin.pushesConfig(hour))
         .containsEntry("retention.ms", "3600000")
         .containsEntry("segment.ms", "3600000");
@@ -46,7 +48,8 @@ class TopicAdminTest {
 
   @Test
   void no_retention_keeps_the_history_forever() {
-    KafkaOptions forever = DEFAULTS.withPushRetention(null);
+    TopicOptions forever =
+        TestKafkaOptions.from(DEFAULTS).pushRetention(null).build().topics();
     assertThat(TopicAdmin.pushesConfig(forever))
         .containsEntry("retention.ms", "-1")
         .doesNotContainKey("segment.ms");

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 class PushTopologyTest {
 
-  private static final Topics TOPICS = Topics.from(io.kpushgateway.kafka.KafkaOptions.defaults("unused:9092", java.nio.file.Path.of("unused")).withTopicPrefix("test"));
+  private static final Topics TOPICS = Topics.from(io.kpushgateway.kafka.TestKafkaOptions.of("unused:9092", java.nio.file.Path.of("unused")).topicPrefix("test").build());
   private static final GroupingKey KEY = GroupingKey.of(Map.of("job", "batch", "instance", "a"));
   private static final GroupingKey OTHER = GroupingKey.of(Map.of("job", "batch", "instance", "b"));
 
