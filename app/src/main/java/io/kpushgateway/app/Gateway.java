@@ -40,10 +40,7 @@ import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.KafkaPushPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
-import io.kpushgateway.kafka.ProducerOptions;
-import io.kpushgateway.kafka.StreamsOptions;
 import io.kpushgateway.kafka.TopicAdmin;
-import io.kpushgateway.kafka.TopicOptions;
 import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.NodeAddress;
@@ -103,38 +100,22 @@ public final class Gateway implements AutoCloseable {
     long t0 = System.nanoTime();
     Instant startTime = Instant.now();
     // First: a broken web config must stop the start before a broker or store is created.
-    WebSecurity web = WebSecurity.load(config.webConfigFile);
+    WebSecurity web = WebSecurity.load(config.web().configFile());
     started.push(web);
-    String bootstrap = config.bootstrapServers;
+    String bootstrap = config.kafka().bootstrapServers();
     Optional<EmbeddedKafka> embedded = Optional.empty();
-    if (config.embeddedBroker()) {
+    if (config.kafka().embeddedBroker()) {
       EmbeddedKafka broker =
-          EmbeddedKafka.start(config.dataDir.resolve("kafka"), config.embeddedBrokerPort);
+          EmbeddedKafka.start(
+              config.data().dir().resolve("kafka"), config.kafka().embeddedBrokerPort());
       started.push(broker);
       bootstrap = broker.bootstrapServers();
       embedded = Optional.of(broker);
       LOG.info("embedded Kafka broker listening on {}", bootstrap);
     }
-    InetSocketAddress listen = config.listenSocket();
-    String nodeName = config.advertisedAddress();
-    KafkaOptions options =
-        new KafkaOptions(
-            bootstrap,
-            new TopicOptions(
-                config.topicPrefix,
-                config.partitions,
-                config.replicationFactor,
-                config.minInsyncReplicas(),
-                config.maxRecordBytes(),
-                KafkaOptions.PUSH_RETENTION),
-            new StreamsOptions(
-                config.applicationId,
-                config.dataDir.resolve("streams"),
-                KafkaOptions.COMMIT_INTERVAL,
-                nodeName, // application.server: where peers ask for this node's partitions
-                config.standbyReplicas,
-                config.sessionTimeout),
-            new ProducerOptions(config.produceTimeout, KafkaOptions.MAX_IN_FLIGHT_PUSHES));
+    InetSocketAddress listen = config.web().listenSocket();
+    String nodeName = config.cluster().advertisedAddress();
+    KafkaOptions options = config.kafka().at(bootstrap);
     KafkaSettings settings = new KafkaSettings(options);
     Topics topics = Topics.from(options);
     int partitions = TopicAdmin.ensureTopics(settings, topics, options);
@@ -167,7 +148,7 @@ public final class Gateway implements AutoCloseable {
       watcher = Optional.of(w);
     }
     FamilyCatalog catalog = null;
-    if (ingest && !config.disableConsistencyCheck) {
+    if (ingest && !config.push().disableConsistencyCheck()) {
       catalog = startCatalog(settings, topics, publisher, self, nodeName);
       readiness.add(
           () ->
@@ -176,7 +157,10 @@ public final class Gateway implements AutoCloseable {
                   : "still reading the catalog of registered metric families");
     }
     UpstreamRouter router =
-        new UpstreamRouter(config.routePrefix(), config.telemetryPath, config.enableAdminApi);
+        new UpstreamRouter(
+            config.web().routePrefix(),
+            config.web().telemetryPath(),
+            config.web().enableAdminApi());
     RoutingFilter routing = new RoutingFilter(router, new HttpMetrics(self.registry()));
     http =
         Javalin.create(
@@ -191,12 +175,12 @@ public final class Gateway implements AutoCloseable {
             });
     if (ingest) {
       NameValidationScheme names =
-          config.enableUtf8Names ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
+          config.push().enableUtf8Names() ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
       IngestLimits limits =
           new IngestLimits(
-              config.maxBodyBytes,
-              config.pushLimits(),
-              new DecodeBudget(config.decodeBudgetBytes(), DecodeBudget.WAIT));
+              config.push().maxBodyBytes(),
+              config.push().limits(),
+              new DecodeBudget(config.push().decodeBudgetBytes(), DecodeBudget.WAIT));
       new IngestRoutes(
               publisher,
               Clock.systemUTC(),
@@ -222,35 +206,36 @@ public final class Gateway implements AutoCloseable {
               partitions,
               new PeerClient(
                   web.scheme(),
-                  config.routePrefix(),
-                  config.peerTimeout,
-                  config.peerAuthorization()),
-              config.partialReads == GatewayConfig.PartialReads.serve,
-              config.standbyReads,
+                  config.web().routePrefix(),
+                  config.cluster().peerTimeout(),
+                  config.cluster().peerAuthorization()),
+              config.cluster().partialReads() == GatewayConfig.PartialReads.serve,
+              config.cluster().standbyReads(),
               self.registry());
-      new MetricsRoutes(cluster, local, self, config.enableOpenMetrics)
+      new MetricsRoutes(cluster, local, self, config.web().enableOpenMetrics())
           .addTo(http, router.telemetryPath());
       scraped = cluster;
       new ApiV1Routes(cluster, status).addTo(http);
-      new AdminRoutes(cluster, publisher, Clock.systemUTC(), nodeName, config.enableAdminApi)
+      new AdminRoutes(
+              cluster, publisher, Clock.systemUTC(), nodeName, config.web().enableAdminApi())
           .addTo(http);
-      new WebUiRoutes(cluster, status, config.enableAdminApi).addTo(http);
+      new WebUiRoutes(cluster, status, config.web().enableAdminApi()).addTo(http);
       new PeerGroupsRoutes(groups).addTo(http);
       StoreMetrics.register(groups, self.registry());
     } else {
       // an ingest node's /metrics has its own metrics only; the groups are on store nodes
       GroupSource none = List::of;
-      new MetricsRoutes(none, none, self, config.enableOpenMetrics)
+      new MetricsRoutes(none, none, self, config.web().enableOpenMetrics())
           .addTo(http, router.telemetryPath());
       scraped = none;
       new ApiV1Routes(null, status).addTo(http);
-      RoleRoutes.readsElsewhere(http, config.enableAdminApi);
+      RoleRoutes.readsElsewhere(http, config.web().enableAdminApi());
     }
     if (!router.telemetryPath().equals(FederateRoutes.PATH)) {
-      new FederateRoutes(scraped, self, config.enableOpenMetrics).addTo(http);
+      new FederateRoutes(scraped, self, config.web().enableOpenMetrics()).addTo(http);
     }
-    new LifecycleRoutes(readiness, config.enableLifecycle, this::shutdownAsync).addTo(http);
-    LOG.info("roles {}, advertised as {}", config.roles, nodeName);
+    new LifecycleRoutes(readiness, config.web().enableLifecycle(), this::shutdownAsync).addTo(http);
+    LOG.info("roles {}, advertised as {}", config.roles(), nodeName);
     // a known route without a registered handler gets Go's 404, like every other 404
     http.error(
         404,
@@ -307,10 +292,11 @@ public final class Gateway implements AutoCloseable {
       GatewayConfig config, Optional<EmbeddedKafka> broker, boolean ingest, SelfMetrics self) {
     FreeSpaceRule rule =
         new FreeSpaceRule(
-            config.dataDir.toAbsolutePath().normalize().toString(),
-            config.minFreeSpace(),
+            config.data().dir().toAbsolutePath().normalize().toString(),
+            config.data().minFreeSpace(),
             GatewayConfig.MIN_FREE_SPACE);
-    DataDirWatcher watcher = new DataDirWatcher(rule, spaceSource.apply(config.dataDir), broker);
+    DataDirWatcher watcher =
+        new DataDirWatcher(rule, spaceSource.apply(config.data().dir()), broker);
     started.push(watcher);
     watcher.start();
     DataDirMetrics.register(watcher::space, self.registry());

@@ -22,7 +22,7 @@ public final class Main {
       return; // --help or --version
     }
     // slf4j-simple reads its level once, at the first logger: set it before anything logs.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel);
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", config.logLevel());
     Gateway gateway;
     try {
       gateway = Gateway.start(config);

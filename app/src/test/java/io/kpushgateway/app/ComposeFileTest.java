@@ -77,15 +77,15 @@ class ComposeFileTest {
     boolean store = STORE_NODES.contains(node);
     assertThat(config.runs(GatewayConfig.Role.store)).as("store role").isEqualTo(store);
     assertThat(config.runs(GatewayConfig.Role.ingest)).as("ingest role").isEqualTo(!store);
-    assertThat(config.embeddedBroker()).isFalse();
-    assertThat("PLAINTEXT://" + config.bootstrapServers)
+    assertThat(config.kafka().embeddedBroker()).isFalse();
+    assertThat("PLAINTEXT://" + config.kafka().bootstrapServers())
         .isEqualTo(map(service(KAFKA).get("environment")).get("KAFKA_ADVERTISED_LISTENERS"));
     // peers reach a node by its service name on the compose network
-    assertThat(config.advertisedAddress()).isEqualTo(node + ":" + CONTAINER_PORT);
-    assertThat(config.listenSocket().getPort()).isEqualTo(CONTAINER_PORT);
-    assertThat(config.dataDir).isEqualTo(Path.of("/data"));
+    assertThat(config.cluster().advertisedAddress()).isEqualTo(node + ":" + CONTAINER_PORT);
+    assertThat(config.web().listenSocket().getPort()).isEqualTo(CONTAINER_PORT);
+    assertThat(config.data().dir()).isEqualTo(Path.of("/data"));
     if (store) {
-      assertThat(config.standbyReplicas).isEqualTo(1);
+      assertThat(config.kafka().streams().standbyReplicas()).isEqualTo(1);
     }
   }
 

@@ -7,8 +7,15 @@ import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
+import io.kpushgateway.kafka.KafkaOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class GatewayConfigTest {
@@ -16,30 +23,30 @@ class GatewayConfigTest {
   @Test
   void defaultsAreUpstreamsWhereTheMeaningIsTheSame() {
     GatewayConfig c = GatewayConfig.parse();
-    assertThat(c.listenSocket().getPort()).isEqualTo(9091);
-    assertThat(c.listenSocket().getAddress().isAnyLocalAddress()).isTrue();
-    assertThat(c.telemetryPath).isEqualTo("/metrics");
-    assertThat(c.embeddedBroker()).isTrue();
-    assertThat(c.produceTimeout).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.maxBodyBytes).isEqualTo(32L << 20);
-    assertThat(c.enableOpenMetrics).isFalse();
+    assertThat(c.web().listenSocket().getPort()).isEqualTo(9091);
+    assertThat(c.web().listenSocket().getAddress().isAnyLocalAddress()).isTrue();
+    assertThat(c.web().telemetryPath()).isEqualTo("/metrics");
+    assertThat(c.kafka().embeddedBroker()).isTrue();
+    assertThat(c.kafka().producer().produceTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.push().maxBodyBytes()).isEqualTo(32L << 20);
+    assertThat(c.web().enableOpenMetrics()).isFalse();
     assertThat(c.flags()).containsEntry("web.enable-openmetrics", "false");
   }
 
   @Test
   void minFreeSpaceIsASizeAShareOrZeroAndDefaultsToTwoRecordsOrFivePercent() {
     GatewayConfig defaults = GatewayConfig.parse();
-    assertThat(defaults.minFreeSpace())
+    assertThat(defaults.data().minFreeSpace())
         .isEqualTo(new FreeSpaceThreshold(2L * (65 << 20), 5)); // records of 2 x 32MiB + 1MiB
     assertThat(defaults.flags()).containsEntry("data.min-free-space", "max(130MiB, 5%)");
-    assertThat(GatewayConfig.parse("--push.max-body-size=4MiB").minFreeSpace().bytes())
+    assertThat(GatewayConfig.parse("--push.max-body-size=4MiB").data().minFreeSpace().bytes())
         .isEqualTo(18L << 20);
-    assertThat(GatewayConfig.parse("--data.min-free-space=512MiB").minFreeSpace())
+    assertThat(GatewayConfig.parse("--data.min-free-space=512MiB").data().minFreeSpace())
         .isEqualTo(FreeSpaceThreshold.ofBytes(512L << 20));
     GatewayConfig share = GatewayConfig.parse("--data.min-free-space=10%");
-    assertThat(share.minFreeSpace()).isEqualTo(FreeSpaceThreshold.ofPercent(10));
+    assertThat(share.data().minFreeSpace()).isEqualTo(FreeSpaceThreshold.ofPercent(10));
     assertThat(share.flags()).containsEntry("data.min-free-space", "10%");
-    assertThat(GatewayConfig.parse("--data.min-free-space=0").minFreeSpace())
+    assertThat(GatewayConfig.parse("--data.min-free-space=0").data().minFreeSpace())
         .isEqualTo(FreeSpaceThreshold.NONE);
     for (String bad : new String[] {"100%", "x%", "-1%", "lots"}) {
       assertThatThrownBy(() -> GatewayConfig.parse("--data.min-free-space=" + bad))
@@ -52,9 +59,9 @@ class GatewayConfigTest {
   @Test
   void pushLimitsHaveDefaultsFarAboveRealPushesAndFlagsToChangeThem() {
     GatewayConfig defaults = GatewayConfig.parse();
-    assertThat(defaults.pushLimits())
+    assertThat(defaults.push().limits())
         .isEqualTo(new PushLimits(100_000, 2_000_000, 256, 1024, 16384));
-    assertThat(defaults.decodeBudgetBytes()).isEqualTo(DecodeBudget.defaultBytes());
+    assertThat(defaults.push().decodeBudgetBytes()).isEqualTo(DecodeBudget.defaultBytes());
     assertThat(defaults.flags())
         .containsEntry("push.decode-budget", Bytes.format(DecodeBudget.defaultBytes()));
     GatewayConfig set =
@@ -62,8 +69,8 @@ class GatewayConfigTest {
             "--push.max-families=10", "--push.max-series=20", "--push.max-labels-per-series=3",
             "--push.max-label-name-length=40", "--push.max-label-value-length=50",
             "--push.decode-budget=64MiB");
-    assertThat(set.pushLimits()).isEqualTo(new PushLimits(10, 20, 3, 40, 50));
-    assertThat(set.decodeBudgetBytes()).isEqualTo(64L << 20);
+    assertThat(set.push().limits()).isEqualTo(new PushLimits(10, 20, 3, 40, 50));
+    assertThat(set.push().decodeBudgetBytes()).isEqualTo(64L << 20);
     assertThat(set.flags()).containsEntry("push.decode-budget", "64MiB");
     assertThatThrownBy(() -> GatewayConfig.parse("--push.max-series=0"))
         .hasMessageContaining("--push.max-");
@@ -81,7 +88,7 @@ class GatewayConfigTest {
   @Test
   void openMetricsIsOfferedOnlyWithItsFlag() {
     GatewayConfig c = GatewayConfig.parse("--web.enable-openmetrics");
-    assertThat(c.enableOpenMetrics).isTrue();
+    assertThat(c.web().enableOpenMetrics()).isTrue();
     assertThat(c.flags()).containsEntry("web.enable-openmetrics", "true");
   }
 
@@ -91,8 +98,8 @@ class GatewayConfigTest {
         GatewayConfig.parse(
             "--web.listen-address=127.0.0.1:0", "--kafka.produce-timeout=1500ms",
             "--push.max-body-size=512KiB", "--web.enable-lifecycle");
-    assertThat(c.produceTimeout).isEqualTo(Duration.ofMillis(1500));
-    assertThat(c.maxBodyBytes).isEqualTo(512L * 1024);
+    assertThat(c.kafka().producer().produceTimeout()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(c.push().maxBodyBytes()).isEqualTo(512L * 1024);
     assertThat(c.flags())
         .containsEntry("kafka.produce-timeout", "1500ms")
         .containsEntry("push.max-body-size", "512KiB")
@@ -104,20 +111,20 @@ class GatewayConfigTest {
 
   @Test
   void utf8NamesAreOffUnlessAskedForLikeUpstream() {
-    assertThat(GatewayConfig.parse().enableUtf8Names).isFalse();
+    assertThat(GatewayConfig.parse().push().enableUtf8Names()).isFalse();
     assertThat(GatewayConfig.parse().flags()).containsEntry("push.enable-utf8-names", "false");
     GatewayConfig on = GatewayConfig.parse("--push.enable-utf8-names");
-    assertThat(on.enableUtf8Names).isTrue();
+    assertThat(on.push().enableUtf8Names()).isTrue();
     assertThat(on.flags()).containsEntry("push.enable-utf8-names", "true");
   }
 
   @Test
   void adminApiIsOffUnlessAskedForAndReportedEitherWay() {
     GatewayConfig off = GatewayConfig.parse();
-    assertThat(off.enableAdminApi).isFalse();
+    assertThat(off.web().enableAdminApi()).isFalse();
     assertThat(off.flags()).containsEntry("web.enable-admin-api", "false");
     GatewayConfig on = GatewayConfig.parse("--web.enable-admin-api");
-    assertThat(on.enableAdminApi).isTrue();
+    assertThat(on.web().enableAdminApi()).isTrue();
     assertThat(on.flags()).containsEntry("web.enable-admin-api", "true");
   }
 
@@ -136,16 +143,16 @@ class GatewayConfigTest {
 
   @Test
   void theRoutePrefixIsTheFlagElseTheExternalUrlsPathAsUpstreamNormalisesIt() {
-    assertThat(GatewayConfig.parse().routePrefix()).isEmpty();
-    assertThat(GatewayConfig.parse("--web.route-prefix=pgw/").routePrefix()).isEqualTo("/pgw");
-    assertThat(GatewayConfig.parse("--web.route-prefix=//a//").routePrefix()).isEqualTo("/a");
-    assertThat(GatewayConfig.parse("--web.route-prefix=/").routePrefix()).isEmpty();
+    assertThat(GatewayConfig.parse().web().routePrefix()).isEmpty();
+    assertThat(GatewayConfig.parse("--web.route-prefix=pgw/").web().routePrefix()).isEqualTo("/pgw");
+    assertThat(GatewayConfig.parse("--web.route-prefix=//a//").web().routePrefix()).isEqualTo("/a");
+    assertThat(GatewayConfig.parse("--web.route-prefix=/").web().routePrefix()).isEmpty();
     assertThat(GatewayConfig.parse("--web.external-url=http://example.com:8080/ext/gw/")
-            .routePrefix()).isEqualTo("/ext/gw");
-    assertThat(GatewayConfig.parse("--web.external-url=http://example.com").routePrefix())
+            .web().routePrefix()).isEqualTo("/ext/gw");
+    assertThat(GatewayConfig.parse("--web.external-url=http://example.com").web().routePrefix())
         .isEmpty();
     assertThat(GatewayConfig.parse("--web.external-url=http://h/x/", "--web.route-prefix=/y")
-            .routePrefix()).isEqualTo("/y");
+            .web().routePrefix()).isEqualTo("/y");
   }
 
   @Test
@@ -168,7 +175,7 @@ class GatewayConfigTest {
   @Test
   void aNodeRunsEveryRoleUnlessToldOtherwise() {
     GatewayConfig all = GatewayConfig.parse();
-    assertThat(all.roles)
+    assertThat(all.roles())
         .containsExactlyInAnyOrder(GatewayConfig.Role.ingest, GatewayConfig.Role.store);
     assertThat(all.flags()).containsEntry("roles", "ingest,store");
     GatewayConfig store = GatewayConfig.parse("--roles=store");
@@ -182,16 +189,16 @@ class GatewayConfigTest {
   @Test
   void clusterSettingsHaveSafeDefaultsAndRefuseNonsense() {
     GatewayConfig c = GatewayConfig.parse("--web.listen-address=127.0.0.1:9999");
-    assertThat(c.advertisedAddress()).isEqualTo("127.0.0.1:9999");
-    assertThat(c.partialReads).isEqualTo(GatewayConfig.PartialReads.fail);
-    assertThat(c.peerTimeout).isEqualTo(Duration.ofSeconds(5));
-    assertThat(c.standbyReplicas).isZero();
-    assertThat(c.sessionTimeout).isEqualTo(Duration.ofSeconds(10));
-    assertThat(c.minInsyncReplicas()).isEqualTo(1);
-    assertThat(GatewayConfig.parse("--kafka.replication-factor=3").minInsyncReplicas())
+    assertThat(c.cluster().advertisedAddress()).isEqualTo("127.0.0.1:9999");
+    assertThat(c.cluster().partialReads()).isEqualTo(GatewayConfig.PartialReads.fail);
+    assertThat(c.cluster().peerTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.kafka().streams().standbyReplicas()).isZero();
+    assertThat(c.kafka().streams().sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.kafka().topics().minInsyncReplicas()).isEqualTo(1);
+    assertThat(GatewayConfig.parse("--kafka.replication-factor=3").kafka().topics().minInsyncReplicas())
         .isEqualTo(2);
     assertThat(
-            GatewayConfig.parse("--cluster.advertise-address=store-1:9091").advertisedAddress())
+            GatewayConfig.parse("--cluster.advertise-address=store-1:9091").cluster().advertisedAddress())
         .isEqualTo("store-1:9091");
     assertThatThrownBy(() -> GatewayConfig.parse("--cluster.advertise-address=store-1"))
         .hasMessageContaining("HOST:PORT");
@@ -201,5 +208,46 @@ class GatewayConfigTest {
         .hasMessageContaining("must not be negative");
     assertThatThrownBy(() -> GatewayConfig.parse("--cluster.partial-reads=sometimes"))
         .hasMessageContaining("sometimes");
+  }
+
+  @Test
+  void kafkaDefaultsAreTheDocumentedOnes() {
+    KafkaOptions k = GatewayConfig.parse("--web.listen-address=127.0.0.1:9999").kafka().at("b:1");
+    assertThat(k.bootstrapServers()).isEqualTo("b:1");
+    assertThat(k.topics().prefix()).isEqualTo("kpushgateway");
+    assertThat(k.topics().partitions()).isEqualTo(4);
+    assertThat(k.topics().replicationFactor()).isEqualTo((short) 1);
+    assertThat(k.topics().maxRecordBytes()).isEqualTo(65 << 20); // 2 x 32MiB + 1MiB
+    assertThat(k.topics().pushRetention()).isEqualTo(Duration.ofDays(7));
+    assertThat(k.streams().applicationId()).isEqualTo("kpushgateway");
+    assertThat(k.streams().stateDir()).isEqualTo(Path.of("./data", "streams"));
+    assertThat(k.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
+    // peers ask the advertised address for this node's partitions
+    assertThat(k.streams().applicationServer()).isEqualTo("127.0.0.1:9999");
+    assertThat(k.producer().maxInFlightPushes()).isEqualTo(10_000);
+    assertThat(GatewayConfig.parse("--kafka.bootstrap-servers=k:9092").kafka().embeddedBroker())
+        .isFalse();
+  }
+
+  @Test
+  void thePeerCredentialsFileIsReadAtParse(@TempDir Path dir) throws IOException {
+    assertThat(GatewayConfig.parse().cluster().peerAuthorization()).isNull();
+    Path file = Files.writeString(dir.resolve("peer"), "node:s3cret\n");
+    assertThat(
+            GatewayConfig.parse("--cluster.peer-credentials-file=" + file)
+                .cluster()
+                .peerAuthorization())
+        .isEqualTo(
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString("node:s3cret".getBytes(StandardCharsets.UTF_8)));
+    Files.writeString(file, "no colon");
+    assertThatThrownBy(() -> GatewayConfig.parse("--cluster.peer-credentials-file=" + file))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessage("--cluster.peer-credentials-file " + file + " must hold USER:PASSWORD");
+    Path absent = dir.resolve("absent");
+    assertThatThrownBy(() -> GatewayConfig.parse("--cluster.peer-credentials-file=" + absent))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageStartingWith("--cluster.peer-credentials-file " + absent + ": cannot read: ");
   }
 }

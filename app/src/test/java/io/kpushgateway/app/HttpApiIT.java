@@ -242,7 +242,7 @@ class HttpApiIT {
             .toArray(String[]::new);
     GatewayConfig config = GatewayConfig.parse(flags);
     Gateway gw = Gateway.start(config);
-    String ready = config.routePrefix() + "/-/ready";
+    String ready = config.web().routePrefix() + "/-/ready";
     Await.until(Duration.ofSeconds(60), "gateway ready",
         () -> send(gw, "GET", ready).statusCode() == 200);
     return gw;

@@ -23,7 +23,7 @@ class ReadmeFlagsTest {
   void theFlagTableListsEveryFlagInHelpOrderWithItsDefault() throws IOException {
     Map<String, String> documented = flagTable();
     List<OptionSpec> options = new ArrayList<>();
-    for (OptionSpec option : new CommandLine(new GatewayConfig()).getCommandSpec().options()) {
+    for (OptionSpec option : new CommandLine(new Flags()).getCommandSpec().options()) {
       if (!option.usageHelp() && !option.versionHelp()) {
         options.add(option);
       }
