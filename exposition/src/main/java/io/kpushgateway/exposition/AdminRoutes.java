@@ -1,8 +1,6 @@
 package io.kpushgateway.exposition;
 
-import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.kafka.PublishFailedException;
@@ -34,62 +32,25 @@ public final class AdminRoutes {
   /** Deletes in flight at once: leaves most of the publisher's in-flight limit to pushes. */
   static final int WIPE_BATCH = 500;
 
-  /** As for pushes the broker did not take. */
-  static final String RETRY_AFTER_SECONDS = "5";
-
-  /**
-   * Methods other than PUT (and OPTIONS, the API's preflight) that get upstream's answers; HEAD
-   * too, which Javalin would otherwise answer 200 through the GET handler.
-   */
-  private static final List<HandlerType> OTHER_METHODS =
-      List.of(
-          HandlerType.GET,
-          HandlerType.HEAD,
-          HandlerType.POST,
-          HandlerType.DELETE,
-          HandlerType.PATCH);
-
   private final GroupSource groups;
   private final PushPublisher publisher;
   private final Clock clock;
   private final String nodeName;
-  private final boolean enabled;
 
   public AdminRoutes(
       GroupSource groups,
       PushPublisher publisher,
       Clock clock,
-      String nodeName,
-      boolean enabled) {
+      String nodeName) {
     this.groups = groups;
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
-    this.enabled = enabled;
   }
 
-  public void addTo(Javalin app) {
-    // Upstream's answers, body included: without the flag the route does not exist for any
-    // method; with it, other methods than PUT are refused (OPTIONS stays the API's preflight).
-    if (!enabled) {
-      app.put(WIPE_PATH, AdminRoutes::notFound);
-      OTHER_METHODS.forEach(m -> app.addHttpHandler(m, WIPE_PATH, AdminRoutes::notFound));
-      return;
-    }
-    app.put(WIPE_PATH, this::wipe);
-    OTHER_METHODS.forEach(
-        m ->
-            app.addHttpHandler(
-                m,
-                WIPE_PATH,
-                ctx -> {
-                  ctx.header("Allow", "OPTIONS, PUT");
-                  text(ctx, 405, "Method Not Allowed");
-                }));
-  }
-
-  private void wipe(Context ctx) {
-    // a store that is not running throws StoreUnavailableException: 503 from MetricsRoutes' mapping
+  /** Answers 202 once every delete is acknowledged; fails with what was deleted so far. */
+  public void wipe(Context ctx) {
+    // a store that is not running throws StoreUnavailableException before anything is deleted
     List<GroupRecord> all = groups.readAll();
     Instant now = clock.instant();
     long receivedAt = UnixNanos.of(now);
@@ -99,12 +60,17 @@ public final class AdminRoutes {
         () ->
             done.handle(
                 (ok, failure) -> {
-                  if (failure == null) {
-                    LOG.info("wiped {} groups", all.size());
-                    ctx.status(202);
-                  } else {
-                    unavailable(ctx, deleted.get(), all.size(), failure);
+                  if (failure != null) {
+                    Throwable cause =
+                        failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause()
+                            : failure;
+                    throw cause instanceof PublishFailedException
+                        ? new WipeIncompleteException(deleted.get(), all.size(), cause)
+                        : new CompletionException(cause);
                   }
+                  LOG.info("wiped {} groups", all.size());
+                  ctx.status(202);
                   return null;
                 }));
   }
@@ -137,31 +103,5 @@ public final class AdminRoutes {
       acks[i] = publisher.publish(key, delete).thenRun(deleted::incrementAndGet);
     }
     return CompletableFuture.allOf(acks);
-  }
-
-  private static void unavailable(Context ctx, int deleted, int total, Throwable failure) {
-    Throwable cause =
-        failure instanceof CompletionException && failure.getCause() != null
-            ? failure.getCause()
-            : failure;
-    if (!(cause instanceof PublishFailedException)) {
-      LOG.error("wipe failed unexpectedly", cause);
-      text(ctx, 500, "internal error while wiping");
-      return;
-    }
-    LOG.warn("wipe incomplete ({} of {} groups deleted): {}", deleted, total, cause.getMessage());
-    ctx.header("Retry-After", RETRY_AFTER_SECONDS);
-    text(
-        ctx,
-        503,
-        "wipe incomplete: " + deleted + " of " + total + " groups deleted: " + cause.getMessage());
-  }
-
-  private static void notFound(Context ctx) {
-    text(ctx, 404, "404 page not found");
-  }
-
-  private static void text(Context ctx, int status, String body) {
-    ctx.status(status).contentType("text/plain; charset=utf-8").result(body + "\n");
   }
 }

@@ -18,6 +18,8 @@ import io.prometheus.client.Metrics.Quantile;
 import io.prometheus.client.Metrics.Summary;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -70,14 +72,19 @@ final class ApiV1Json {
     }
   }
 
-  static void writeError(OutputStream out, String errorType, String error) throws IOException {
+  /** Prometheus' API error object: {@code {"status":"error","errorType":..,"error":..}}. */
+  static String error(String errorType, String error) {
+    StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("status", "error");
       g.writeStringField("errorType", errorType);
       g.writeStringField("error", error);
       g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a StringWriter does not fail
     }
+    return out.toString();
   }
 
   /** One value of a group object: a family, or (family == null) one of the two meta keys. */

@@ -1,6 +1,5 @@
 package io.kpushgateway.exposition;
 
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.kpushgateway.core.format.GoSyntax;
 import io.kpushgateway.core.select.SelectorSyntaxException;
@@ -37,18 +36,13 @@ public final class FederateRoutes {
     this.page = new ScrapePage(self, openMetrics);
   }
 
-  public void addTo(Javalin app) {
-    app.get(PATH, this::federate);
-    ScrapePage.answerUnavailableStore(app);
-  }
-
-  private void federate(Context ctx) throws IOException {
+  /** A selector that does not parse fails before any store is read. */
+  public void federate(Context ctx) throws IOException {
     List<String> texts;
     try {
       texts = queryValues(ctx.queryString(), MATCH_PARAM);
     } catch (IllegalArgumentException e) {
-      badRequest(ctx, "error parsing form values: " + e.getMessage());
-      return;
+      throw new BadQueryException("error parsing form values: " + e.getMessage());
     }
     List<SeriesSelector> selectors = new ArrayList<>();
     for (String text : texts) {
@@ -56,19 +50,11 @@ public final class FederateRoutes {
         selectors.add(SeriesSelector.parse(text));
       } catch (SelectorSyntaxException e) {
         // naming the selector, which may be one of several
-        badRequest(ctx, "bad " + MATCH_PARAM + " " + GoSyntax.quote(text) + ": " + e.getMessage());
-        return;
+        throw new BadQueryException(
+            "bad " + MATCH_PARAM + " " + GoSyntax.quote(text) + ": " + e.getMessage());
       }
     }
     page.write(ctx, groups, families -> SeriesFilter.keep(families, selectors));
-  }
-
-  /** Go's http.Error, as Prometheus answers. */
-  private static void badRequest(Context ctx, String message) {
-    ctx.status(400)
-        .contentType("text/plain; charset=utf-8")
-        .header("X-Content-Type-Options", "nosniff")
-        .result(message + "\n");
   }
 
   /**

@@ -1,6 +1,5 @@
 package io.kpushgateway.exposition;
 
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.function.UnaryOperator;
@@ -10,8 +9,6 @@ import java.util.function.UnaryOperator;
  * group, merged by the Pushgateway's rules, in the format the scraper negotiates.
  */
 public final class MetricsRoutes {
-
-  static final String RETRY_AFTER_SECONDS = "1";
 
   /** {@code ?scope=local}: only the groups of this node's partitions, for sharded scraping. */
   static final String SCOPE_PARAM = "scope";
@@ -32,18 +29,10 @@ public final class MetricsRoutes {
     this.page = new ScrapePage(self, openMetrics);
   }
 
-  public void addTo(Javalin app, String telemetryPath) {
-    app.get(telemetryPath, this::scrape);
-    ScrapePage.answerUnavailableStore(app);
-  }
-
-  private void scrape(Context ctx) throws IOException {
+  public void scrape(Context ctx) throws IOException {
     String scope = ctx.queryParam(SCOPE_PARAM);
     if (scope != null && !scope.equals("local") && !scope.equals("cluster")) {
-      ctx.status(400)
-          .contentType("text/plain; charset=utf-8")
-          .result("unknown scope " + scope + ": use scope=local or scope=cluster\n");
-      return;
+      throw new BadQueryException("unknown scope " + scope + ": use scope=local or scope=cluster");
     }
     page.write(ctx, "local".equals(scope) ? localGroups : groups, UnaryOperator.identity());
   }

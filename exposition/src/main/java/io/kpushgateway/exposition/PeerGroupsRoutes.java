@@ -2,7 +2,6 @@ package io.kpushgateway.exposition;
 
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.PartitionRead;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,18 +28,13 @@ public final class PeerGroupsRoutes {
     this.store = store;
   }
 
-  public void addTo(Javalin app) {
-    app.get(PATH, this::groups);
-  }
-
-  private void groups(Context ctx) throws IOException {
+  public void groups(Context ctx) throws IOException {
     List<Integer> partitions = new ArrayList<>();
     for (String value : ctx.queryParams("partition")) {
       try {
         partitions.add(Integer.parseInt(value));
       } catch (NumberFormatException e) {
-        ctx.status(400).contentType("text/plain; charset=utf-8").result("bad partition: " + value);
-        return;
+        throw new BadQueryException("bad partition: " + value);
       }
     }
     // ?standby=true: a standby copy will do (the active is gone)

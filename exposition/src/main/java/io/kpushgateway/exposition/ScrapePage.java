@@ -1,6 +1,5 @@
 package io.kpushgateway.exposition;
 
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.kpushgateway.core.format.EscapingScheme;
 import io.kpushgateway.core.format.ExpositionFormats;
@@ -11,8 +10,6 @@ import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The merged page that {@code /metrics} serves whole and {@code /federate} in part: the gateway's
@@ -22,27 +19,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ScrapePage {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ScrapePage.class);
-
   private final SelfMetrics self;
   private final boolean openMetrics;
 
   ScrapePage(SelfMetrics self, boolean openMetrics) {
     this.self = self;
     this.openMetrics = openMetrics;
-  }
-
-  /** A store that cannot be read right now answers 503 with Retry-After, on any route. */
-  static void answerUnavailableStore(Javalin app) {
-    app.exception(
-        StoreUnavailableException.class,
-        (e, ctx) -> {
-          LOG.info("{} answered 503: {}", ctx.path(), e.getMessage());
-          ctx.status(503)
-              .header("Retry-After", MetricsRoutes.RETRY_AFTER_SECONDS)
-              .contentType("text/plain; charset=utf-8")
-              .result(e.getMessage() + "\n");
-        });
   }
 
   /**

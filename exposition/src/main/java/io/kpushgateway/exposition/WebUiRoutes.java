@@ -1,6 +1,5 @@
 package io.kpushgateway.exposition;
 
-import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.kpushgateway.proto.GroupRecord;
 import java.io.BufferedWriter;
@@ -41,13 +40,8 @@ public final class WebUiRoutes {
     this.adminApi = adminApi;
   }
 
-  public void addTo(Javalin app) {
-    app.get("/", this::page);
-    app.get("/status", this::page);
-    app.get("/static/<file>", WebUiRoutes::asset);
-  }
-
-  private void page(Context ctx) throws IOException {
+  /** {@code /} and {@code /status}. */
+  public void page(Context ctx) throws IOException {
     // read before the first byte is written, so an unavailable store still gets its 503
     List<GroupRecord> all = groups.readAll();
     ctx.contentType("text/html; charset=utf-8");
@@ -57,11 +51,11 @@ public final class WebUiRoutes {
     out.flush();
   }
 
-  private static void asset(Context ctx) {
-    Asset asset = ASSETS.get(ctx.pathParam("file"));
+  /** {@code /static/<file>}; a file the page does not use is not found. */
+  public void asset(Context ctx, String file) {
+    Asset asset = ASSETS.get(file);
     if (asset == null) {
-      ctx.status(404).contentType("text/plain; charset=utf-8").result("404 page not found\n");
-      return;
+      throw new NotFoundException(file);
     }
     ctx.contentType(asset.contentType()).result(asset.bytes());
   }

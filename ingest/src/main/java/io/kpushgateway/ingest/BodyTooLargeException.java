@@ -1,7 +1,7 @@
 package io.kpushgateway.ingest;
 
 /** A push body larger than {@code --push.max-body-size} (after decompression): 413. */
-final class BodyTooLargeException extends RuntimeException {
+public final class BodyTooLargeException extends RuntimeException {
   final long limit;
 
   BodyTooLargeException(long limit) {

@@ -58,22 +58,22 @@ public final class DecodeBudget {
     return Runtime.getRuntime().maxMemory() / 8;
   }
 
-  long totalBytes() {
+  public long totalBytes() {
     return totalBytes;
   }
 
   /** Budget not taken right now, in bytes (for tests). */
-  long availableBytes() {
+  public long availableBytes() {
     return chunks.availablePermits() * CHUNK_BYTES;
   }
 
   /** A push's share, empty until it asks; close it once the push is answered. */
-  Grant open() {
+  public Grant open() {
     return new Grant();
   }
 
   /** One push's share of the budget. Asked from the request thread; closed once, anywhere. */
-  final class Grant implements DecodeMemory, AutoCloseable {
+  public final class Grant implements DecodeMemory, AutoCloseable {
     private long charged;
     private long held; // whole chunks
     private boolean large;

@@ -4,9 +4,10 @@ import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
-import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The Pushgateway's push API: PUT (push), POST (pushAdd) and DELETE on {@code
@@ -21,7 +22,7 @@ public final class IngestRoutes {
 
   /**
    * @param catalog the families of every group, for upstream's cross-group consistency check;
-   *     {@code null} disables the check (and pushes are answered 202, as upstream does then)
+   *     empty disables the check (and pushes are answered 202, as upstream does then)
    * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
    * @param gate asked before each PUT and POST; a closed gate answers 503 with its reason
    */
@@ -30,25 +31,22 @@ public final class IngestRoutes {
       Clock clock,
       String nodeName,
       IngestLimits limits,
-      FamilyCatalog catalog,
+      Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
       PushGate gate) {
     this.controller = new PushController(publisher, clock, nodeName, limits, catalog, names, gate);
   }
 
-  public void addTo(Javalin app) {
-    IngestErrors.register(app);
-    app.put(PREFIX + "<suffix>", ctx -> handle(ctx, Method.PUT));
-    app.post(PREFIX + "<suffix>", ctx -> handle(ctx, Method.POST));
-    app.delete(PREFIX + "<suffix>", ctx -> handle(ctx, Method.DELETE));
-  }
-
-  private void handle(Context ctx, Method method) throws java.io.IOException {
+  /**
+   * One push; failures are thrown, also from the future the answer waits on.
+   *
+   * @param rawPath the path under the route prefix as sent, {@code /metrics/job/...}
+   */
+  public void push(Context ctx, Method method, String rawPath) throws IOException {
     // The raw path, decoded by the core: like Go's mux, '%2F' becomes a separator, and a
     // trailing slash stays significant ("a/1/" is an odd number of components).
-    String raw = ctx.path();
-    int at = raw.indexOf(PREFIX, ctx.contextPath().length());
-    controller.handle(ctx, method, raw.substring(at + PREFIX.length()));
+    int at = rawPath.indexOf(PREFIX);
+    controller.handle(ctx, method, rawPath.substring(at + PREFIX.length()));
   }
 
 }

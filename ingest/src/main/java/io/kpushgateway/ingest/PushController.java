@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,8 +46,8 @@ final class PushController {
   private final Clock clock;
   private final String nodeName;
   private final IngestLimits limits;
-  /** Other groups' families, for the cross-group check; null with the check disabled. */
-  private final FamilyCatalog catalog;
+  /** Other groups' families, for the cross-group check; empty with the check disabled. */
+  private final Optional<FamilyCatalog> catalog;
   /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
   private final NameValidationScheme names;
   private final PushGate gate;
@@ -55,7 +57,7 @@ final class PushController {
       Clock clock,
       String nodeName,
       IngestLimits limits,
-      FamilyCatalog catalog,
+      Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
       PushGate gate) {
     this.publisher = publisher;
@@ -82,7 +84,7 @@ final class PushController {
             .addAllGrouping(key.toLabelPairs())
             .setIngestNode(nodeName);
     // Upstream answers 202 to unchecked pushes and to every DELETE.
-    int status = method == Method.DELETE || catalog == null ? 202 : 200;
+    int status = method == Method.DELETE || catalog.isEmpty() ? 202 : 200;
     if (method == Method.DELETE) {
       publish(ctx, key, record, status, null, Map.of(), null);
       return;
@@ -98,8 +100,8 @@ final class PushController {
         // a family the sanitizer refuses as it is read (no name) is invalid metrics too
         List<MetricFamily> parsed = decode(ctx, key, memory);
         List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key, names);
-        if (catalog != null) {
-          shapes = catalog.check(key, method, families);
+        if (catalog.isPresent()) {
+          shapes = catalog.get().check(key, method, families);
         }
         record.addAllFamilies(families);
       } catch (PushRejectedException e) {
@@ -109,7 +111,7 @@ final class PushController {
         // Upstream records a failed push on the group (push_failure_time_seconds), so the
         // rejection itself goes to the log; the client gets its 400 (202 unchecked) either way.
         record.setRejection(e.getMessage());
-        rejection = catalog == null ? null : e;
+        rejection = catalog.isEmpty() ? null : e;
       }
       publish(ctx, key, record, status, rejection, shapes, memory);
       memory = null; // the answer closes it
@@ -121,8 +123,8 @@ final class PushController {
   }
 
   /**
-   * Publishes the push and answers once the broker has acknowledged it: {@code status}, or the
-   * {@code rejection}'s answer, or the failure's. Closes {@code memory} (may be null) then.
+   * Publishes the push and answers once the broker has acknowledged it: {@code status}, or fails
+   * with the {@code rejection} or the broker's failure. Closes {@code memory} (may be null) then.
    */
   private void publish(
       Context ctx,
@@ -154,23 +156,20 @@ final class PushController {
                             key,
                             failure.getMessage());
                       }
-                      IngestErrors.respond(ctx, rejection);
+                      throw rejection;
                     } else if (failure != null) {
-                      IngestErrors.respond(ctx, failure);
-                    } else {
-                      if (catalog != null) {
-                        // the next push through this node is checked against this one at once,
-                        // without waiting for the store's shape
-                        catalog.accepted(push, shapes);
-                      }
-                      ctx.status(status);
+                      throw new CompletionException(failure);
                     }
+                    // the next push through this node is checked against this one at once,
+                    // without waiting for the store's shape
+                    catalog.ifPresent(c -> c.accepted(push, shapes));
+                    ctx.status(status);
+                    return null;
                   } finally {
                     if (memory != null) {
                       memory.close();
                     }
                   }
-                  return null;
                 }));
   }
 

@@ -1,8 +1,8 @@
-package io.kpushgateway.app;
+package io.kpushgateway.app.http;
 
-import io.kpushgateway.app.UpstreamRouter.Answer;
-import io.kpushgateway.app.UpstreamRouter.Decision;
-import io.kpushgateway.app.UpstreamRouter.Forward;
+import io.kpushgateway.app.http.UpstreamRouter.AnswerHere;
+import io.kpushgateway.app.http.UpstreamRouter.Decision;
+import io.kpushgateway.app.http.UpstreamRouter.Forward;
 import io.kpushgateway.exposition.HttpMetrics;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -14,12 +14,10 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,11 +28,13 @@ import org.eclipse.jetty.servlet.ServletContextHandler;
 
 /**
  * The servlet filter in front of Javalin: routes every request with {@link UpstreamRouter},
- * answers what upstream answers before its handlers, hands the rest to Javalin under the route
- * prefix, and counts the answers of counted handlers once they are complete, also when a
+ * answers what upstream answers before its handlers, hands the rest to Javalin with the matched
+ * route as a request attribute ({@link #routed}), and counts the answers of counted handlers once they are complete, also when a
  * handler answers asynchronously (pushes answer in the broker's callback) or fails.
  */
 final class RoutingFilter implements Filter {
+
+  private static final String ROUTED = RoutingFilter.class.getName() + ".routed";
 
   private final UpstreamRouter router;
   private final HttpMetrics metrics;
@@ -55,38 +55,34 @@ final class RoutingFilter implements Filter {
     HttpServletResponse response = new AsGoWrites((HttpServletResponse) res);
     Decision decision =
         router.route(request.getMethod(), request.getRequestURI(), request.getQueryString());
-    if (decision instanceof Answer answer) {
-      write(response, answer);
+    if (decision instanceof AnswerHere here) {
+      here.answer().writeTo(response);
       return;
     }
-    Forward forward = (Forward) decision;
-    HttpServletRequest routed =
-        forward.contextPath().isEmpty() ? request : new UnderPrefix(request, forward.contextPath());
-    if (forward.handler() == null) {
-      chain.doFilter(routed, response);
+    Routed routed = ((Forward) decision).request();
+    request.setAttribute(ROUTED, routed);
+    String label = routed.route().label();
+    if (label == null) {
+      chain.doFilter(request, response);
       return;
     }
-    Observation observation = new Observation(forward.handler(), request, response);
+    Observation observation = new Observation(label, request, response);
     try {
-      chain.doFilter(routed, response);
+      chain.doFilter(request, response);
     } catch (IOException | ServletException | RuntimeException | Error e) {
       observation.complete(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
       throw e;
     }
-    if (routed.isAsyncStarted()) {
-      routed.getAsyncContext().addListener(observation);
+    if (request.isAsyncStarted()) {
+      request.getAsyncContext().addListener(observation);
     } else {
       observation.complete(response.getStatus());
     }
   }
 
-  private static void write(HttpServletResponse response, Answer answer) throws IOException {
-    response.setStatus(answer.status());
-    answer.headers().forEach(response::setHeader);
-    byte[] body =
-        answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
-    response.setContentLength(body.length);
-    response.getOutputStream().write(body); // also for HEAD, whose body Jetty drops
+  /** The route the filter matched this request to; every request Javalin sees has one. */
+  static Routed routed(HttpServletRequest request) {
+    return (Routed) request.getAttribute(ROUTED);
   }
 
   /**
@@ -220,21 +216,6 @@ final class RoutingFilter implements Filter {
       } else {
         super.setContentType(contentType);
       }
-    }
-  }
-
-  /** The request as Javalin should route it: the route prefix is its context path. */
-  private static final class UnderPrefix extends HttpServletRequestWrapper {
-    private final String contextPath;
-
-    UnderPrefix(HttpServletRequest request, String contextPath) {
-      super(request);
-      this.contextPath = contextPath;
-    }
-
-    @Override
-    public String getContextPath() {
-      return contextPath;
     }
   }
 }

@@ -1,7 +1,9 @@
-package io.kpushgateway.app;
+package io.kpushgateway.app.http;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,17 +21,11 @@ import java.util.regex.Pattern;
  */
 final class RouteTable {
 
-  /**
-   * A route: its method, path pattern, the {@code handler} label it is counted under in {@code
-   * pushgateway_http_requests_total} ({@code null}: not counted, like upstream's scrapes and
-   * {@code /-/quit}), and the context path the HTTP handlers behind it are registered under.
-   */
-  record Route(String method, String pattern, String handler, String contextPath) {}
-
   /** What the router does with a request. */
   sealed interface Lookup {}
 
-  record Found(Route route) implements Lookup {}
+  /** The route, and the values of its pattern's parameters (byte strings) by name. */
+  record Found(Route route, Map<String, String> params) implements Lookup {}
 
   /** Go's http.Redirect: 301 for GET, 307 (same method again) for the others. */
   record Redirect(int status, String path) implements Lookup {}
@@ -43,15 +39,20 @@ final class RouteTable {
 
   private final List<Compiled> routes = new ArrayList<>();
 
-  RouteTable add(String method, String pattern, String handler, String contextPath) {
-    routes.add(new Compiled(new Route(method, pattern, handler, contextPath)));
-    return this;
+  /** @param pattern the route's pattern where this table sees it, prefix included */
+  void add(Route route, String pattern) {
+    routes.add(new Compiled(route, pattern));
   }
 
   Lookup lookup(String method, String path) {
     for (Compiled c : routes) {
-      if (c.route.method.equals(method) && c.exact.matcher(path).matches()) {
-        return new Found(c.route);
+      Matcher m = c.exact.matcher(path);
+      if (c.method.equals(method) && m.matches()) {
+        Map<String, String> params = new LinkedHashMap<>();
+        for (int i = 0; i < c.paramNames.size(); i++) {
+          params.put(c.paramNames.get(i), m.group(i + 1));
+        }
+        return new Found(c.route, params);
       }
     }
     if (!method.equals("CONNECT") && !path.equals("/") && hasMethod(method)) {
@@ -73,12 +74,12 @@ final class RouteTable {
   }
 
   private boolean hasMethod(String method) {
-    return routes.stream().anyMatch(c -> c.route.method.equals(method));
+    return routes.stream().anyMatch(c -> c.method.equals(method));
   }
 
   private boolean matches(String method, String path) {
     return routes.stream()
-        .anyMatch(c -> c.route.method.equals(method) && c.exact.matcher(path).matches());
+        .anyMatch(c -> c.method.equals(method) && c.exact.matcher(path).matches());
   }
 
   /**
@@ -95,7 +96,7 @@ final class RouteTable {
         return without;
       }
       for (Compiled c : routes) {
-        if (c.route.method.equals(method)
+        if (c.method.equals(method)
             && c.staticPrefix.equals(path)
             && branchesOffAt(method, without)) {
           return without;
@@ -109,9 +110,8 @@ final class RouteTable {
   private boolean branchesOffAt(String method, String shared) {
     int at = shared.length();
     return routes.stream()
-        .map(c -> c.route)
-        .filter(r -> r.method.equals(method) && r.pattern.startsWith(shared))
-        .anyMatch(r -> r.pattern.length() == at || r.pattern.charAt(at) != '/');
+        .filter(c -> c.method.equals(method) && c.pattern.startsWith(shared))
+        .anyMatch(c -> c.pattern.length() == at || c.pattern.charAt(at) != '/');
   }
 
   /** httprouter's RedirectFixedPath: the route that matches ignoring case (and the slash). */
@@ -119,7 +119,7 @@ final class RouteTable {
     String toggled = path.endsWith("/") ? path.substring(0, path.length() - 1) : path + "/";
     for (String candidate : new String[] {path, toggled}) {
       for (Compiled c : routes) {
-        if (c.route.method.equals(method)) {
+        if (c.method.equals(method)) {
           String fixed = c.fix(candidate);
           if (fixed != null) {
             return fixed;
@@ -134,7 +134,7 @@ final class RouteTable {
   private String allowed(String requestMethod, String path) {
     TreeSet<String> methods = new TreeSet<>();
     for (Compiled c : routes) {
-      String m = c.route.method;
+      String m = c.method;
       if (!m.equals(requestMethod) && !m.equals("OPTIONS") && c.exact.matcher(path).matches()) {
         methods.add(m);
       }
@@ -152,16 +152,21 @@ final class RouteTable {
     private static final String CATCH_ALL = "(/.*)";
 
     final Route route;
+    final String method;
+    final String pattern;
     final Pattern exact;
     final Pattern ignoringCase;
     /** Literal pieces of the pattern, and {@code null} where a parameter's value goes. */
     final List<String> literals = new ArrayList<>();
+    /** The names of the parameters, in the order of the pattern's groups. */
+    final List<String> paramNames = new ArrayList<>();
     /** The pattern up to its first {@code :param}; the whole pattern if it has none. */
     final String staticPrefix;
 
-    Compiled(Route route) {
+    Compiled(Route route, String p) {
       this.route = route;
-      String p = route.pattern;
+      this.method = route.method();
+      this.pattern = p;
       StringBuilder regex = new StringBuilder();
       StringBuilder literal = new StringBuilder();
       int colon = p.indexOf(':');
@@ -173,6 +178,7 @@ final class RouteTable {
           regex.append(PARAM);
           literals.add(null);
           int end = p.indexOf('/', i);
+          paramNames.add(p.substring(i + 1, end < 0 ? p.length() : end));
           i = (end < 0 ? p.length() : end) - 1;
         } else if (ch == '*' && literal.length() > 0 && literal.charAt(literal.length() - 1) == '/') {
           // the catch-all takes its slash with it: /static/*filepath matches /static/
@@ -180,6 +186,7 @@ final class RouteTable {
           flush(literal, regex);
           regex.append(CATCH_ALL);
           literals.add(null);
+          paramNames.add(p.substring(i + 1));
           break;
         } else {
           literal.append(ch);

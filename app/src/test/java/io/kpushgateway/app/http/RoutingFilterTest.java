@@ -1,4 +1,4 @@
-package io.kpushgateway.app;
+package io.kpushgateway.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -101,7 +101,8 @@ class RoutingFilterTest {
 
   private void withServer(Consumer<Javalin> routes, Consumer<Integer> test) {
     RoutingFilter filter =
-        new RoutingFilter(new UpstreamRouter("", "/metrics", false), new HttpMetrics(registry));
+        new RoutingFilter(
+            new UpstreamRouter("", Routes.table("/metrics", false)), new HttpMetrics(registry));
     Javalin app =
         Javalin.create(
             cfg -> {

@@ -1,4 +1,4 @@
-package io.kpushgateway.ingest;
+package io.kpushgateway.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,6 +7,9 @@ import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushLimits;
+import io.kpushgateway.ingest.DecodeBudget;
+import io.kpushgateway.ingest.IngestLimits;
+import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
@@ -27,6 +30,7 @@ import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
@@ -44,7 +48,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The push API over real HTTP (Javalin on a free port), with a publisher that records what it
  * was given instead of a broker: what is answered, and what would be written to Kafka.
  */
-class IngestRoutesTest {
+class PushRoutesTest {
 
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00.123456789Z");
   private static final MediaType TEXT = MediaType.get("text/plain; version=0.0.4");
@@ -74,23 +78,15 @@ class IngestRoutesTest {
   }
 
   private Javalin app(IngestLimits limits, FamilyCatalog catalog, NameValidationScheme names) {
-    Javalin app =
-        Javalin.create(
-            cfg -> {
-              cfg.showJavalinBanner = false;
-              cfg.http.prefer405over404 = true;
-              cfg.router.ignoreTrailingSlashes = false;
-            });
-    new IngestRoutes(
+    return TestEdge.ingesting(
+        new IngestRoutes(
             publisher,
             Clock.fixed(NOW, ZoneOffset.UTC),
             "node-1",
             limits,
-            catalog,
+            Optional.ofNullable(catalog),
             names,
-            () -> refusal)
-        .addTo(app);
-    return app;
+            () -> refusal));
   }
 
   private Javalin app() {
@@ -641,7 +637,7 @@ class IngestRoutesTest {
           others.charge(budget.totalBytes()); // pushes being decoded hold it all
           Response busy = client.request("/metrics/job/j", b -> b.put(text("m 1\n")));
           assertThat(busy.code()).isEqualTo(503);
-          assertThat(busy.header("Retry-After")).isEqualTo(IngestErrors.RETRY_AFTER_SECONDS);
+          assertThat(busy.header("Retry-After")).isEqualTo("5");
           assertThat(busy.body().string()).contains("--push.decode-budget");
           assertThat(publisher.records).isEmpty();
           others.close();

@@ -1,11 +1,12 @@
-package io.kpushgateway.exposition;
+package io.kpushgateway.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.kpushgateway.core.format.DelimitedProtobuf;
+import io.kpushgateway.exposition.GroupSource;
+import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.store.StoreUnavailableException;
 import io.prometheus.client.Metrics.Counter;
@@ -30,7 +31,7 @@ class FederateRoutesTest {
   private static final String PROTOBUF_ACCEPT =
       "application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited";
 
-  private static final SelfMetrics SELF = new SelfMetrics("9.9.9", "rev");
+  private static final SelfMetrics SELF = TestEdge.SELF;
 
   /** {@code temp} in job a and b, {@code req_total} in job a; pushed at 1 s and 2 s. */
   private static final List<GroupRecord> GROUPS =
@@ -43,10 +44,7 @@ class FederateRoutesTest {
           group("b", 2, family("temp", MetricType.GAUGE, "b", 2)));
 
   private static Javalin app(GroupSource groups, boolean openMetrics) {
-    Javalin app = Javalin.create();
-    new MetricsRoutes(groups, groups, SELF, openMetrics).addTo(app, "/metrics");
-    new FederateRoutes(groups, SELF, openMetrics).addTo(app);
-    return app;
+    return TestEdge.reading(groups, openMetrics);
   }
 
   private static String federate(String... selectors) {
@@ -180,27 +178,12 @@ class FederateRoutesTest {
   }
 
   @Test
-  void theQueryIsReadAsGoReadsIt() {
-    assertThat(
-            FederateRoutes.queryValues("match[]=a+b&x=1&match%5B%5D=%2B%7B%7D&&match[]", "match[]"))
-        .containsExactly("a b", "+{}", "");
-    assertThat(FederateRoutes.queryValues(null, "match[]")).isEmpty();
-    assertThatThrownBy(() -> FederateRoutes.queryValues("match[]=a;b", "match[]"))
-        .hasMessage("invalid semicolon separator in query");
-    assertThatThrownBy(() -> FederateRoutes.queryValues("match[]=%4", "match[]"))
-        .hasMessage("invalid URL escape \"%4\"");
-    assertThat(FederateRoutes.queryValues("match[]=%C3%A9%F0%9F%98%80", "match[]"))
-        .containsExactly("é😀");
-  }
-
-  @Test
   void anUnavailableStoreIs503AsOnMetricsButABadSelectorStill400() {
     GroupSource down =
         () -> {
           throw new StoreUnavailableException("store is rebalancing");
         };
-    Javalin app = Javalin.create();
-    new FederateRoutes(down, SELF, false).addTo(app); // alone: it maps the 503 itself
+    Javalin app = TestEdge.reading(down, false);
     JavalinTest.test(
         app,
         (server, client) -> {

@@ -1,102 +1,53 @@
-package io.kpushgateway.app;
+package io.kpushgateway.app.http;
 
-import io.kpushgateway.app.RouteTable.Found;
-import io.kpushgateway.app.RouteTable.Lookup;
-import io.kpushgateway.app.RouteTable.MethodNotAllowed;
-import io.kpushgateway.app.RouteTable.NotFound;
-import io.kpushgateway.app.RouteTable.Options;
-import io.kpushgateway.app.RouteTable.Redirect;
+import io.kpushgateway.app.http.RouteTable.Found;
+import io.kpushgateway.app.http.RouteTable.Lookup;
+import io.kpushgateway.app.http.RouteTable.MethodNotAllowed;
+import io.kpushgateway.app.http.RouteTable.NotFound;
+import io.kpushgateway.app.http.RouteTable.Options;
+import io.kpushgateway.app.http.RouteTable.Redirect;
 import io.kpushgateway.core.path.PathDecoding;
-import io.kpushgateway.exposition.PeerGroupsRoutes;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Every route of the Pushgateway, under {@code --web.route-prefix}, with the {@code handler}
- * label it is counted under, and the answers upstream gives before any handler runs: Go's
+ * The answers upstream gives before any handler runs, computed from {@link Routes#table}: Go's
  * ServeMux path cleaning (301), the {@code /api/v1} mount, and its routers' redirects, 404s and
- * 405s. A request that reaches a route is handed to the Javalin handlers registered for it.
- *
- * <p>This is the one place where routes are named: a Javalin handler that is not listed here is
- * never reached.
+ * 405s. A request that reaches a route is {@link Forward}ed to its endpoint.
  */
 final class UpstreamRouter {
 
-  static final String PUSH = "push";
-  static final String DELETE = "delete";
-
   private static final String API_V1 = "/api/v1";
-  private static final String[] PUSH_PATTERNS = {
-    "/metrics/job/:job/*labels",
-    "/metrics/job/:job",
-    "/metrics/job@base64/:job/*labels",
-    "/metrics/job@base64/:job",
-  };
 
   /** What to do with a request. */
   sealed interface Decision {}
 
-  /**
-   * Hand the request to Javalin, which sees {@code contextPath} (raw, as in the request) as the
-   * context path; {@code handler} is the label it is counted under, {@code null} for none.
-   */
-  record Forward(String handler, String contextPath) implements Decision {}
+  /** Hand the request to the route's endpoint. */
+  record Forward(Routed request) implements Decision {}
 
   /** Answer here, as Go's net/http would. */
-  record Answer(int status, Map<String, String> headers, String body) implements Decision {}
+  record AnswerHere(Answer answer) implements Decision {}
 
   private final String prefix;
-  private final String telemetryPath;
   private final RouteTable main = new RouteTable();
   private final RouteTable api = new RouteTable();
 
-  /**
-   * @param prefix the route prefix as {@link GatewayConfig#routePrefix()} computes it
-   * @param telemetryPath {@code --web.telemetry-path}
-   * @param adminApi whether {@code PUT /api/v1/admin/wipe} exists ({@code --web.enable-admin-api})
-   */
-  UpstreamRouter(String prefix, String telemetryPath, boolean adminApi) {
+  /** @param prefix the route prefix as {@code GatewayConfig} computes it */
+  UpstreamRouter(String prefix, List<Route> routes) {
     this.prefix = prefix;
-    // upstream joins the two with path.Join, which cleans the result
-    String joined = cleanPath(prefix + "/" + telemetryPath);
-    if (joined.length() > 1 && joined.endsWith("/")) {
-      joined = joined.substring(0, joined.length() - 1);
-    }
-    this.telemetryPath = joined.length() > prefix.length() ? joined.substring(prefix.length()) : "/";
     String p = PathDecoding.bytesOf(prefix);
-    main.add("GET", p + "/-/healthy", "healthy", prefix)
-        .add("GET", p + "/-/ready", "ready", prefix)
-        .add("GET", PathDecoding.bytesOf(joined), null, prefix) // scrapes are not counted
-        // ours, not upstream's: Prometheus' federation endpoint (a telemetry path there wins)
-        .add("GET", p + "/federate", "federate", prefix);
-    for (String push : PUSH_PATTERNS) {
-      main.add("PUT", p + push, PUSH, prefix)
-          .add("POST", p + push, PUSH, prefix)
-          .add("DELETE", p + push, DELETE, prefix);
+    for (Route route : routes) {
+      String pattern = PathDecoding.bytesOf(route.pattern());
+      switch (route.mount()) {
+        case ROOT -> main.add(route, pattern);
+        case PREFIX -> main.add(route, p + pattern);
+        case API -> api.add(route, pattern);
+      }
     }
-    main.add("GET", p + "/static/*filepath", "static", prefix)
-        .add("GET", p + "/status", "status", prefix)
-        .add("GET", p + "/", "status", prefix)
-        .add("PUT", p + "/-/quit", null, prefix)
-        .add("POST", p + "/-/quit", null, prefix)
-        // upstream registers this one without the prefix
-        .add("GET", "/-/quit", null, "")
-        // ours: a store node's groups for a peer's cluster-wide read
-        .add("GET", p + PeerGroupsRoutes.PATH, "internal/v1/groups", prefix);
-    api.add("OPTIONS", "/*path", "api/v1/options", prefix)
-        .add("GET", "/status", "api/v1/status", prefix)
-        .add("GET", "/metrics", "api/v1/metrics", prefix);
-    if (adminApi) {
-      api.add("PUT", "/admin/wipe", "wipe", prefix);
-    }
-  }
-
-  /** The telemetry path relative to the prefix: where the scrape handler is registered. */
-  String telemetryPath() {
-    return telemetryPath;
   }
 
   /**
@@ -106,7 +57,7 @@ final class UpstreamRouter {
   Decision route(String method, String rawPath, String rawQuery) {
     String path = PathDecoding.toBytes(rawPath);
     if (path == null) {
-      return text(400, "400 Bad Request");
+      return new AnswerHere(Answer.text(400, "400 Bad Request"));
     }
     String query = rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery;
     String apiMount = PathDecoding.bytesOf(prefix) + API_V1 + "/";
@@ -128,41 +79,36 @@ final class UpstreamRouter {
     return decide(main.lookup(method, path), method, rawPath, "", query);
   }
 
-  private static Decision decide(
+  private Decision decide(
       Lookup lookup, String method, String rawPath, String mount, String query) {
     if (lookup instanceof Found found) {
-      String context = found.route().contextPath();
-      return new Forward(found.route().handler(), rawPrefix(rawPath, context));
+      Route route = found.route();
+      String under =
+          route.mount() == Route.Mount.ROOT
+              ? rawPath
+              : rawPath.substring(rawPrefix(rawPath, prefix).length());
+      Map<String, String> params = new LinkedHashMap<>();
+      found.params().forEach((name, bytes) -> params.put(name, utf8OrBytes(bytes)));
+      return new Forward(new Routed(route, under, params));
     } else if (lookup instanceof Redirect r) {
       return redirect(r.status(), method, mount + escapePath(r.path()) + query);
     } else if (lookup instanceof Options o) {
-      return new Answer(200, Map.of("Allow", o.allow()), null);
+      return new AnswerHere(new Answer(200, Map.of("Allow", o.allow()), null));
     } else if (lookup instanceof MethodNotAllowed m) {
-      Answer answer = text(405, "Method Not Allowed");
-      Map<String, String> headers = new LinkedHashMap<>(answer.headers());
-      headers.put("Allow", m.allow());
-      return new Answer(405, headers, answer.body());
+      return new AnswerHere(Answer.text(405, "Method Not Allowed").with("Allow", m.allow()));
     } else if (lookup instanceof NotFound) {
-      return notFound();
+      return new AnswerHere(Answer.notFound());
     }
     throw new IllegalStateException("unknown lookup " + lookup);
   }
 
-  /** Go's http.NotFound. */
-  static Answer notFound() {
-    return text(404, "404 page not found");
-  }
-
-  /** Go's http.Error: plain text, a newline after the message, nosniff. */
-  static Answer text(int status, String message) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/plain; charset=utf-8");
-    headers.put("X-Content-Type-Options", "nosniff");
-    return new Answer(status, headers, message + "\n");
+  private static String utf8OrBytes(String bytes) {
+    String text = PathDecoding.utf8(bytes);
+    return text != null ? text : bytes;
   }
 
   /** Go's http.Redirect: a link for GET, a content type for GET and HEAD, nothing for others. */
-  private static Answer redirect(int status, String method, String location) {
+  private static Decision redirect(int status, String method, String location) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Location", location);
     String body = null;
@@ -173,7 +119,7 @@ final class UpstreamRouter {
       String text = status == 301 ? "Moved Permanently" : "Temporary Redirect";
       body = "<a href=\"" + htmlEscape(location) + "\">" + text + "</a>.\n\n";
     }
-    return new Answer(status, headers, body);
+    return new AnswerHere(new Answer(status, headers, body));
   }
 
   /**

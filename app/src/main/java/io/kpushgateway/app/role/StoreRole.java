@@ -1,0 +1,86 @@
+package io.kpushgateway.app.role;
+
+import io.kpushgateway.exposition.ClusterGroupReader;
+import io.kpushgateway.exposition.GroupSource;
+import io.kpushgateway.exposition.LocalGroupReader;
+import io.kpushgateway.exposition.PeerReader;
+import io.kpushgateway.exposition.SelfMetrics;
+import io.kpushgateway.exposition.StoreMetrics;
+import io.kpushgateway.kafka.KafkaSettings;
+import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.NodeAddress;
+import io.kpushgateway.store.StoreService;
+
+/**
+ * The state: the Kafka Streams store applying the push log per grouping key, read for the whole
+ * cluster (this node's partitions, its peers' through {@code /internal/v1/groups}) or this node's
+ * share alone.
+ */
+public final class StoreRole extends Role {
+
+  /**
+   * How cluster-wide reads treat partitions they cannot read.
+   *
+   * @param servePartial answer with the rest ({@code --cluster.partial-reads=serve}), else 503
+   * @param standbyReads read a partition from a standby copy while its active node is silent
+   */
+  public record Reads(boolean servePartial, boolean standbyReads) {}
+
+  private GroupStore groups;
+  private GroupSource cluster;
+  private GroupSource local;
+
+  private StoreRole() {}
+
+  /**
+   * Started: the store joins its group and restores; the role is ready once it is running.
+   *
+   * @param partitions of the pushes topic: every one is read for the cluster
+   * @param nodeName this node's advertised HOST:PORT, where peers find its partitions
+   */
+  public static StoreRole start(
+      KafkaSettings kafka,
+      Topics topics,
+      int partitions,
+      String nodeName,
+      PeerReader peers,
+      Reads reads,
+      SelfMetrics self) {
+    return starting(
+        new StoreRole(),
+        role -> {
+          StoreService store = role.own(new StoreService(kafka, topics));
+          store.start();
+          role.readyWhen(() -> store.isRunning() ? null : "the groups store is " + store.state());
+          role.groups = store.groupStore();
+          // one of each: they keep the groups parsed at their last read
+          role.local = new LocalGroupReader(role.groups);
+          role.cluster =
+              new ClusterGroupReader(
+                  role.groups,
+                  NodeAddress.parse(nodeName),
+                  partitions,
+                  peers,
+                  reads.servePartial(),
+                  reads.standbyReads(),
+                  self.registry());
+          StoreMetrics.register(role.groups, self.registry());
+        });
+  }
+
+  /** This node's partitions, for its peers. */
+  public GroupStore groups() {
+    return groups;
+  }
+
+  /** Every group of the cluster. */
+  public GroupSource cluster() {
+    return cluster;
+  }
+
+  /** The groups of this node's partitions ({@code /metrics?scope=local}). */
+  public GroupSource local() {
+    return local;
+  }
+}
