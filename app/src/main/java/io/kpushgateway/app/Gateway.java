@@ -147,10 +147,14 @@ public final class Gateway implements AutoCloseable {
     if (store) {
       PeerClient peers =
           new PeerClient(
-              web.scheme(), config.web().routePrefix(), config.cluster().peerTimeout(), config.cluster().peerAuthorization());
+              web.scheme(),
+              config.web().routePrefix(),
+              config.cluster().peerTimeout(),
+              config.cluster().peerAuthorization());
       StoreRole.Reads reads =
           new StoreRole.Reads(
-              config.cluster().partialReads() == GatewayConfig.PartialReads.serve, config.cluster().standbyReads());
+              config.cluster().partialReads() == GatewayConfig.PartialReads.serve,
+              config.cluster().standbyReads());
       storeRole =
           Optional.of(
               own(StoreRole.start(kafka, topics, partitions, nodeName, peers, reads, self)));
@@ -179,7 +183,8 @@ public final class Gateway implements AutoCloseable {
     String prefix = config.web().routePrefix();
     List<Route> routes =
         Routes.table(
-            Routes.telemetryPath(prefix, config.web().telemetryPath()), config.web().enableAdminApi());
+            Routes.telemetryPath(prefix, config.web().telemetryPath()),
+            config.web().enableAdminApi());
     http =
         HttpEdge.create(
             prefix,
@@ -212,7 +217,8 @@ public final class Gateway implements AutoCloseable {
             config.data().dir().toAbsolutePath().normalize().toString(),
             config.data().minFreeSpace(),
             GatewayConfig.MIN_FREE_SPACE);
-    DataDirWatcher watcher = own(new DataDirWatcher(rule, spaceSource.apply(config.data().dir()), broker));
+    DataDirWatcher watcher =
+        own(new DataDirWatcher(rule, spaceSource.apply(config.data().dir()), broker));
     watcher.start();
     DataDirMetrics.register(watcher::space, self.registry());
     if (ingest) {

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  *
  * <p>Patterns use httprouter's syntax: {@code :name} matches one non-empty path segment, a final
  * {@code /*name} matches the rest of the path from its slash on. Patterns and paths are
- * percent-decoded byte strings, as {@link io.kpushgateway.core.path.PathDecoding#toBytes} makes them.
+ * percent-decoded byte strings, as {@link io.kpushgateway.core.path.PathDecoding#toBytes} makes
+ * them.
  */
 final class RouteTable {
 
@@ -180,7 +181,9 @@ final class RouteTable {
           int end = p.indexOf('/', i);
           paramNames.add(p.substring(i + 1, end < 0 ? p.length() : end));
           i = (end < 0 ? p.length() : end) - 1;
-        } else if (ch == '*' && literal.length() > 0 && literal.charAt(literal.length() - 1) == '/') {
+        } else if (ch == '*'
+            && literal.length() > 0
+            && literal.charAt(literal.length() - 1) == '/') {
           // the catch-all takes its slash with it: /static/*filepath matches /static/
           literal.setLength(literal.length() - 1);
           flush(literal, regex);

@@ -29,8 +29,9 @@ import org.eclipse.jetty.servlet.ServletContextHandler;
 /**
  * The servlet filter in front of Javalin: routes every request with {@link UpstreamRouter},
  * answers what upstream answers before its handlers, hands the rest to Javalin with the matched
- * route as a request attribute ({@link #routed}), and counts the answers of counted handlers once they are complete, also when a
- * handler answers asynchronously (pushes answer in the broker's callback) or fails.
+ * route as a request attribute ({@link #routed}), and counts the answers of counted handlers once
+ * they are complete, also when a handler answers asynchronously (pushes answer in the broker's
+ * callback) or fails.
  */
 final class RoutingFilter implements Filter {
 
