@@ -6,7 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Properties;
 
-/** What the running jar was built from, as recorded by the build in kpushgateway-build.properties. */
+/**
+ * What the running jar was built from, as recorded by the build in kpushgateway-build.properties.
+ */
 final class BuildInfo {
 
   private static final Properties BUILD = load();

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Samples the free space of the data directory's filesystem, four times a second, and keeps what
  * its {@link FreeSpaceRule} decides; with the embedded broker, also whether that has failed, and
  * restarts it once the directory has room again. Pushes are refused (its {@link PushGate}) while
- * either holds. A sample is one {@code statfs}: cheap, so often enough that few pushes land
- * between the one that crossed the threshold and the sample that says so.
+ * either holds. A sample is one {@code statfs}: cheap, so often enough that few pushes land between
+ * the one that crossed the threshold and the sample that says so.
  */
 final class DataDirWatcher implements PushGate, AutoCloseable {
 

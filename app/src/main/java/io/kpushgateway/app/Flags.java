@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line of a gateway process, as picocli reads it: the flags, their defaults and their
- * help, written once here. Flag names are the Pushgateway's where the meaning is the same; ours
- * are grouped under {@code --kafka.*}, {@code --data.*} and {@code --push.*}. Only {@link
+ * help, written once here. Flag names are the Pushgateway's where the meaning is the same; ours are
+ * grouped under {@code --kafka.*}, {@code --data.*} and {@code --push.*}. Only {@link
  * GatewayConfig#parse} uses it, to compute the {@link GatewayConfig} the process runs with.
  */
 @Command(
@@ -45,7 +45,8 @@ final class Flags {
   @Option(
       names = "--web.listen-address",
       defaultValue = ":9091",
-      description = "Address to listen on for the web interface, API and telemetry (default ${DEFAULT-VALUE}).")
+      description =
+          "Address to listen on for the web interface, API and telemetry (default ${DEFAULT-VALUE}).")
   String listenAddress;
 
   @Option(
@@ -207,7 +208,8 @@ final class Flags {
   @Option(
       names = "--kafka.topic-prefix",
       defaultValue = "kpushgateway",
-      description = "Prefix of the topics this gateway uses: <prefix>.pushes (default ${DEFAULT-VALUE}).")
+      description =
+          "Prefix of the topics this gateway uses: <prefix>.pushes (default ${DEFAULT-VALUE}).")
   String topicPrefix;
 
   @Option(
@@ -227,7 +229,8 @@ final class Flags {
   @Option(
       names = "--kafka.replication-factor",
       defaultValue = "1",
-      description = "Replication factor of the topics this gateway creates (default ${DEFAULT-VALUE}).")
+      description =
+          "Replication factor of the topics this gateway creates (default ${DEFAULT-VALUE}).")
   short replicationFactor;
 
   @Option(
@@ -330,12 +333,13 @@ final class Flags {
   @Option(
       names = "--log.level",
       defaultValue = "info",
-      description = "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")
+      description =
+          "Only log messages with the given severity or above: debug, info, warn, error (default ${DEFAULT-VALUE}).")
   String logLevel;
 
   /**
-   * The configuration these flags give, everything computed once; refuses what picocli cannot
-   * (a malformed address, a limit out of range, an unreadable credentials file), in this order.
+   * The configuration these flags give, everything computed once; refuses what picocli cannot (a
+   * malformed address, a limit out of range, an unreadable credentials file), in this order.
    */
   GatewayConfig config(CommandLine.Model.CommandSpec parsed) {
     InetSocketAddress listenSocket = listenSocket();
@@ -441,16 +445,16 @@ final class Flags {
   }
 
   /**
-   * Kafka's record limit for the body limit: sanitation adds the grouping labels and
-   * instance="" to every series, so a record can outgrow the body it came from.
+   * Kafka's record limit for the body limit: sanitation adds the grouping labels and instance="" to
+   * every series, so a record can outgrow the body it came from.
    */
   private int maxRecordBytes() {
     return (int) Math.min(Integer.MAX_VALUE / 2, 2 * maxBodyBytes + (1 << 20));
   }
 
   /**
-   * HOST:PORT where peers reach this node: the flag, else the listen address (this host's name
-   * when listening on every interface).
+   * HOST:PORT where peers reach this node: the flag, else the listen address (this host's name when
+   * listening on every interface).
    */
   private String advertisedAddress(InetSocketAddress listen) {
     if (!advertiseAddress.isBlank()) {
@@ -481,8 +485,8 @@ final class Flags {
   }
 
   /**
-   * Where every route lives, as upstream computes it: the flag, else the path of the external
-   * URL; without slashes at either end, then with one leading slash; {@code ""} for the root.
+   * Where every route lives, as upstream computes it: the flag, else the path of the external URL;
+   * without slashes at either end, then with one leading slash; {@code ""} for the root.
    */
   private String routePrefix() {
     String prefix = routePrefix;
@@ -589,8 +593,9 @@ final class Flags {
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
-            default -> throw new CommandLine.TypeConversionException(
-                "not a duration (use ms, s, m or h): " + value);
+            default ->
+                throw new CommandLine.TypeConversionException(
+                    "not a duration (use ms, s, m or h): " + value);
           };
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
@@ -602,7 +607,8 @@ final class Flags {
     public Long convert(String value) {
       String v = value.trim();
       long unit = 1;
-      for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"B", "1"}}) {
+      for (String[] suffix :
+          new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}, {"B", "1"}}) {
         if (v.endsWith(suffix[0])) {
           unit = Long.parseLong(suffix[1]);
           v = v.substring(0, v.length() - suffix[0].length()).trim();

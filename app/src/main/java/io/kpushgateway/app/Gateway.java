@@ -53,8 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One gateway process: the embedded broker (when no Kafka address is given), the store, the
- * push publisher and one HTTP server, started in that order and closed in reverse.
+ * One gateway process: the embedded broker (when no Kafka address is given), the store, the push
+ * publisher and one HTTP server, started in that order and closed in reverse.
  */
 public final class Gateway implements AutoCloseable {
 

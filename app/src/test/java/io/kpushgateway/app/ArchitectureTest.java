@@ -8,7 +8,9 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The module boundaries the house style sets, checked on the compiled main code of every module. */
+/**
+ * The module boundaries the house style sets, checked on the compiled main code of every module.
+ */
 class ArchitectureTest {
 
   private static final JavaClasses PRODUCT =

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The all-in-one gateway when Kafka halts its embedded broker (what a failed log directory
- * does): the process goes on, pushes are refused naming the broker, and with room on the disk
- * the broker is restarted by itself and every acknowledged push is still served. The full-disk
- * path itself is {@code .ci/disk_full.sh}, on a tmpfs.
+ * The all-in-one gateway when Kafka halts its embedded broker (what a failed log directory does):
+ * the process goes on, pushes are refused naming the broker, and with room on the disk the broker
+ * is restarted by itself and every acknowledged push is still served. The full-disk path itself is
+ * {@code .ci/disk_full.sh}, on a tmpfs.
  */
 class BrokerFailureIT {
 
@@ -40,8 +40,8 @@ class BrokerFailureIT {
       Await.until(
           Duration.ofSeconds(60),
           "pushes taken again",
-          () -> gw.send("PUT", "/metrics/job/halt/instance/after", "halt_m 3\n").statusCode()
-              == 200);
+          () ->
+              gw.send("PUT", "/metrics/job/halt/instance/after", "halt_m 3\n").statusCode() == 200);
       Await.until(
           Duration.ofSeconds(30),
           "both groups served",

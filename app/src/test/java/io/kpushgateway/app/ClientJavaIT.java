@@ -34,11 +34,14 @@ class ClientJavaIT {
 
   private static final Duration READY = Duration.ofSeconds(60);
   private static final Duration VISIBLE = Duration.ofSeconds(10);
+
   /** The group {job="cj/batch",path="/var/tmp",shard=""}, as its series show it. */
   private static final String GROUP = "instance=\"\",job=\"cj/batch\",path=\"/var/tmp\",shard=\"\"";
+
   /** The counter's series in that group: its own label sorts among the grouping labels. */
   private static final String RECORDS =
       "cj_records_total{instance=\"\",job=\"cj/batch\",outcome=\"ok\",path=\"/var/tmp\",shard=\"\"} 3";
+
   /** {job="cj/batch",path="/var/tmp"}: same job and path, a group of its own. */
   private static final String OTHER = "instance=\"\",job=\"cj/batch\",path=\"/var/tmp\"";
 
@@ -59,15 +62,27 @@ class ClientJavaIT {
       String address = "127.0.0.1:" + gw.port();
 
       PrometheusRegistry batch = new PrometheusRegistry();
-      Counter.builder().name("cj_records_total").help("Records.").labelNames("outcome")
-          .register(batch).labelValues("ok").inc(3);
+      Counter.builder()
+          .name("cj_records_total")
+          .help("Records.")
+          .labelNames("outcome")
+          .register(batch)
+          .labelValues("ok")
+          .inc(3);
       Gauge.builder().name("cj_temperature_celsius").help("Temperature.").register(batch).set(21.5);
       // client_java histograms carry classic buckets and a native histogram at once
-      Histogram.builder().name("cj_duration_seconds").help("Duration.")
-          .classicUpperBounds(0.1, 1).register(batch).observe(0.5);
+      Histogram.builder()
+          .name("cj_duration_seconds")
+          .help("Duration.")
+          .classicUpperBounds(0.1, 1)
+          .register(batch)
+          .observe(0.5);
       PushGateway group = pusher(address, batch, Format.PROMETHEUS_PROTOBUF, "");
       group.push();
-      Await.until(VISIBLE, "the pushed group", () -> scrape(gw).contains("cj_temperature_celsius{" + GROUP + "} 21.5"));
+      Await.until(
+          VISIBLE,
+          "the pushed group",
+          () -> scrape(gw).contains("cj_temperature_celsius{" + GROUP + "} 21.5"));
       String page = scrape(gw);
       assertThat(page)
           .contains(RECORDS)
@@ -80,19 +95,25 @@ class ClientJavaIT {
 
       // pushAdd (POST) replaces only the families it pushes
       PrometheusRegistry more = new PrometheusRegistry();
-      Gauge.builder().name("cj_last_success_seconds").help("Last success.").register(more).set(1700);
+      Gauge.builder()
+          .name("cj_last_success_seconds")
+          .help("Last success.")
+          .register(more)
+          .set(1700);
       Gauge.builder().name("cj_temperature_celsius").help("Temperature.").register(more).set(22);
       pusher(address, more, Format.PROMETHEUS_PROTOBUF, "").pushAdd();
-      Await.until(VISIBLE, "the added family", () -> scrape(gw).contains("cj_last_success_seconds{" + GROUP + "} 1700"));
-      assertThat(scrape(gw))
-          .contains("cj_temperature_celsius{" + GROUP + "} 22")
-          .contains(RECORDS);
+      Await.until(
+          VISIBLE,
+          "the added family",
+          () -> scrape(gw).contains("cj_last_success_seconds{" + GROUP + "} 1700"));
+      assertThat(scrape(gw)).contains("cj_temperature_celsius{" + GROUP + "} 22").contains(RECORDS);
 
       // the text format works too; without the empty label it is another group
       PrometheusRegistry other = new PrometheusRegistry();
       Gauge.builder().name("cj_other").help("Other.").register(other).set(7);
       pusher(address, other, Format.PROMETHEUS_TEXT, null).push();
-      Await.until(VISIBLE, "the other group", () -> scrape(gw).contains("cj_other{" + OTHER + "} 7"));
+      Await.until(
+          VISIBLE, "the other group", () -> scrape(gw).contains("cj_other{" + OTHER + "} 7"));
 
       // delete removes exactly its group
       group.delete();

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
-
 import io.kpushgateway.testkit.Await;
 import io.kpushgateway.testkit.FreePorts;
 import io.kpushgateway.testkit.KafkaBrokerExtension;
@@ -73,8 +72,7 @@ class ClusterIT {
       Await.until(
           SETTLED,
           "every partition served by exactly one node",
-          () ->
-              List.of(a, b, c).stream().mapToDouble(ClusterIT::activePartitions).sum() == 6);
+          () -> List.of(a, b, c).stream().mapToDouble(ClusterIT::activePartitions).sum() == 6);
 
       // the peers' endpoint: a partition it does not serve is named, a malformed one refused
       HttpResponse<String> unknown = b.send("GET", "/internal/v1/groups?partition=99", null);
@@ -121,12 +119,14 @@ class ClusterIT {
   void aPeerThatCannotBeReachedFailsTheReadOrIsLeftOutWhenAsked(@TempDir Path data) {
     try (Nodes nodes = new Nodes(KAFKA.uniqueName("partial"), data)) {
       TestGateway strict = nodes.start("f", "--roles=ingest,store");
-      TestGateway lenient =
-          nodes.start("s", "--roles=store", "--cluster.partial-reads=serve");
+      TestGateway lenient = nodes.start("s", "--roles=store", "--cluster.partial-reads=serve");
       // advertises an address where nothing listens: its partitions cannot be read by peers
       int nowhere = FreePorts.next();
       TestGateway lost =
-          nodes.start("l", "--roles=store", "--cluster.advertise-address=127.0.0.1:" + nowhere,
+          nodes.start(
+              "l",
+              "--roles=store",
+              "--cluster.advertise-address=127.0.0.1:" + nowhere,
               "--cluster.peer-timeout=1s");
       for (int i = 0; i < 12; i++) {
         strict.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
@@ -168,11 +168,18 @@ class ClusterIT {
   void aStandbyCopyStandsInForAnActiveThatDoesNotAnswer(@TempDir Path data) {
     try (Nodes nodes = new Nodes(KAFKA.uniqueName("standby"), data)) {
       TestGateway reader =
-          nodes.start("r", "--roles=ingest,store", "--store.standby-replicas=1",
-              "--cluster.peer-timeout=1s", "--cluster.standby-reads");
+          nodes.start(
+              "r",
+              "--roles=ingest,store",
+              "--store.standby-replicas=1",
+              "--cluster.peer-timeout=1s",
+              "--cluster.standby-reads");
       int nowhere = FreePorts.next();
       TestGateway lost =
-          nodes.start("l", "--roles=store", "--store.standby-replicas=1",
+          nodes.start(
+              "l",
+              "--roles=store",
+              "--store.standby-replicas=1",
               "--cluster.advertise-address=127.0.0.1:" + nowhere);
       for (int i = 0; i < 12; i++) {
         reader.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
@@ -199,21 +206,27 @@ class ClusterIT {
             + "'\n");
     Path credentials = data.resolve("peer.credentials");
     Files.writeString(credentials, "peer:s3cret\n");
-    String auth =
-        "Basic " + Base64.getEncoder().encodeToString("peer:s3cret".getBytes(UTF_8));
+    String auth = "Basic " + Base64.getEncoder().encodeToString("peer:s3cret".getBytes(UTF_8));
     try (Nodes nodes = new Nodes(KAFKA.uniqueName("auth"), data)) {
       TestGateway with =
-          nodes.startWith(auth, "w", "--web.config.file=" + web,
+          nodes.startWith(
+              auth,
+              "w",
+              "--web.config.file=" + web,
               "--cluster.peer-credentials-file=" + credentials);
       TestGateway without =
-          nodes.startWith(auth, "o", "--web.config.file=" + web, "--roles=store",
-              "--cluster.peer-timeout=2s");
+          nodes.startWith(
+              auth, "o", "--web.config.file=" + web, "--roles=store", "--cluster.peer-timeout=2s");
       for (int i = 0; i < 8; i++) {
         with.push("job/c_" + i, "# TYPE m gauge\nm " + i + "\n");
       }
-      Await.until(SETTLED, "every group through the node with credentials",
+      Await.until(
+          SETTLED,
+          "every group through the node with credentials",
           () -> groups(0, 8).equals(served(with)));
-      Await.until(SETTLED, "a 503 from the node without",
+      Await.until(
+          SETTLED,
+          "a 503 from the node without",
           () -> {
             HttpResponse<String> r = without.send("GET", "/metrics", null);
             return r.statusCode() == 503 && r.body().contains("answered 401");
@@ -236,7 +249,9 @@ class ClusterIT {
       return startWith(null, id, extra);
     }
 
-    /** @param authorization the {@code Authorization} header the test's requests carry, or null */
+    /**
+     * @param authorization the {@code Authorization} header the test's requests carry, or null
+     */
     TestGateway startWith(String authorization, String id, String... extra) {
       List<String> flags =
           new ArrayList<>(

@@ -10,8 +10,8 @@ import java.util.Map;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The cluster of the repository's {@code docker-compose.yml}, as {@link ComposeFileTest} checks
- * it and {@link ComposeIT} runs it: which services are which nodes, and how their host ports are
+ * The cluster of the repository's {@code docker-compose.yml}, as {@link ComposeFileTest} checks it
+ * and {@link ComposeIT} runs it: which services are which nodes, and how their host ports are
  * moved.
  */
 final class ComposeCluster {
@@ -37,8 +37,8 @@ final class ComposeCluster {
   }
 
   /**
-   * The compose file as YAML maps and lists, with anchors and merge keys ({@code <<: *x})
-   * expanded as Compose expands them.
+   * The compose file as YAML maps and lists, with anchors and merge keys ({@code <<: *x}) expanded
+   * as Compose expands them.
    */
   static Map<String, Object> load() {
     try (Reader in = Files.newBufferedReader(COMPOSE_FILE)) {

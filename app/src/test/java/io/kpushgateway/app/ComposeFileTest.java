@@ -95,7 +95,11 @@ class ComposeFileTest {
     List<String> test = stringList(map(service(node).get("healthcheck")).get("test"));
     assertThat(test)
         .containsExactly(
-            "CMD", "curl", "-fsS", "-o", "/dev/null",
+            "CMD",
+            "curl",
+            "-fsS",
+            "-o",
+            "/dev/null",
             "http://127.0.0.1:" + CONTAINER_PORT + "/-/ready");
     assertThat(dockerfile()).containsPattern("apt-get install [^\\n]*\\bcurl\\b");
   }
@@ -116,8 +120,7 @@ class ComposeFileTest {
             node -> {
               List<String> ports = stringList(service(node).get("ports"));
               assertThat(ports).hasSize(1);
-              Matcher m =
-                  Pattern.compile("\\$\\{(\\w+):-(\\d+)}:(\\d+)").matcher(ports.get(0));
+              Matcher m = Pattern.compile("\\$\\{(\\w+):-(\\d+)}:(\\d+)").matcher(ports.get(0));
               assertThat(m.matches()).as("%s ports %s", node, ports).isTrue();
               assertThat(m.group(1)).isEqualTo(ComposeCluster.hostPortVariable(node));
               assertThat(Integer.parseInt(m.group(3))).isEqualTo(CONTAINER_PORT);

@@ -31,12 +31,12 @@ import org.testcontainers.containers.wait.strategy.Wait;
 /**
  * The repository's {@code docker-compose.yml} for real: the image built from the Dockerfile, one
  * Kafka broker, two ingest and two store nodes. Groups pushed through both ingest nodes are read
- * back, every one of them, through both store nodes, so each store node serves partitions it
- * does not own by asking its peer.
+ * back, every one of them, through both store nodes, so each store node serves partitions it does
+ * not own by asking its peer.
  *
  * <p>Needs a Docker engine and Compose v2 ({@code docker compose}); without them the class is
- * skipped, saying which is missing, after two quick CLI calls. The first run builds the image
- * (a full Maven build inside Docker, minutes); later runs reuse Docker's build cache.
+ * skipped, saying which is missing, after two quick CLI calls. The first run builds the image (a
+ * full Maven build inside Docker, minutes); later runs reuse Docker's build cache.
  */
 @ExtendWith(ComposeIT.NeedsDockerCompose.class)
 class ComposeIT {
@@ -154,8 +154,8 @@ class ComposeIT {
 
   /**
    * What keeps the cluster from running here, or null. Asks the docker CLI first: it answers in
-   * milliseconds and quietly, where Testcontainers' own search for an engine logs every strategy
-   * it tried.
+   * milliseconds and quietly, where Testcontainers' own search for an engine logs every strategy it
+   * tried.
    */
   private static String missingDocker() {
     if (!succeeds("docker", "version", "--format", "{{.Server.Version}}")) {

@@ -46,12 +46,15 @@ class ConsistencyIT {
       publish(name, GroupingKey.of(Map.of("job", "race_b")), Metrics.MetricType.GAUGE);
       publish(name, GroupingKey.of(Map.of("job", "race_a")), Metrics.MetricType.COUNTER);
 
-      Await.until(SETTLED, "race_b gives up m and records the failure", () -> {
-        String page = send(gw, "GET", "/metrics", null).body();
-        return page.contains("m{instance=\"\",job=\"race_a\"} 1")
-            && !page.contains("m{instance=\"\",job=\"race_b\"}")
-            && !page.contains("push_failure_time_seconds{instance=\"\",job=\"race_b\"} 0");
-      });
+      Await.until(
+          SETTLED,
+          "race_b gives up m and records the failure",
+          () -> {
+            String page = send(gw, "GET", "/metrics", null).body();
+            return page.contains("m{instance=\"\",job=\"race_a\"} 1")
+                && !page.contains("m{instance=\"\",job=\"race_b\"}")
+                && !page.contains("push_failure_time_seconds{instance=\"\",job=\"race_b\"} 0");
+          });
       String api = send(gw, "GET", "/api/v1/metrics", null).body();
       assertThat(api).contains("\"last_push_successful\":false");
       // settled for good: the next conflicting push is refused at once
@@ -70,26 +73,34 @@ class ConsistencyIT {
           .isEqualTo(200);
       // a push the second node takes before the shape reaches it is settled as a race
       // ({job="zz"} loses); once the shape has arrived, the second node refuses at once
-      Await.until(SETTLED, "the second node refuses m as a gauge", () ->
-          send(second, "PUT", "/metrics/job/zz", "# TYPE m gauge\nm 1\n").statusCode() == 400);
+      Await.until(
+          SETTLED,
+          "the second node refuses m as a gauge",
+          () ->
+              send(second, "PUT", "/metrics/job/zz", "# TYPE m gauge\nm 1\n").statusCode() == 400);
     }
   }
 
   @Test
   void withTheCheckDisabledPushesAre202(@TempDir Path data) throws Exception {
     String name = KAFKA.uniqueName("unchecked");
-    String[] flags = List.of(flags(name, data), new String[] {"--push.disable-consistency-check"})
-        .stream().flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    String[] flags =
+        List.of(flags(name, data), new String[] {"--push.disable-consistency-check"}).stream()
+            .flatMap(java.util.Arrays::stream)
+            .toArray(String[]::new);
     try (Gateway gw = startReady(flags)) {
       assertThat(send(gw, "PUT", "/metrics/job/u1", "# TYPE m counter\nm 1\n").statusCode())
           .isEqualTo(202);
       assertThat(send(gw, "PUT", "/metrics/job/u2", "# TYPE m gauge\nm 1\n").statusCode())
           .isEqualTo(202);
-      Await.until(SETTLED, "both stored, one type served", () -> {
-        String page = send(gw, "GET", "/metrics", null).body();
-        return page.contains("push_time_seconds{instance=\"\",job=\"u2\"}")
-            && page.contains("m{instance=\"\",job=\"u1\"} 1");
-      });
+      Await.until(
+          SETTLED,
+          "both stored, one type served",
+          () -> {
+            String page = send(gw, "GET", "/metrics", null).body();
+            return page.contains("push_time_seconds{instance=\"\",job=\"u2\"}")
+                && page.contains("m{instance=\"\",job=\"u1\"} 1");
+          });
       String page = send(gw, "GET", "/metrics", null).body();
       assertThat(page).contains("# TYPE m counter").doesNotContain("# TYPE m gauge");
     }
@@ -105,7 +116,8 @@ class ConsistencyIT {
     };
   }
 
-  private static void publish(String prefix, GroupingKey key, Metrics.MetricType type) throws Exception {
+  private static void publish(String prefix, GroupingKey key, Metrics.MetricType type)
+      throws Exception {
     Metrics.Metric.Builder metric = Metrics.Metric.newBuilder();
     if (type == Metrics.MetricType.COUNTER) {
       metric.setCounter(Metrics.Counter.newBuilder().setValue(1));
@@ -126,22 +138,29 @@ class ConsistencyIT {
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
     try (KafkaProducer<byte[], PushRecord> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), ProtoSerdes.pushRecord().serializer())) {
-      producer.send(new ProducerRecord<>(prefix + ".pushes", null, now / 1_000_000L, key.toBytes(), record)).get();
+      producer
+          .send(
+              new ProducerRecord<>(
+                  prefix + ".pushes", null, now / 1_000_000L, key.toBytes(), record))
+          .get();
     }
   }
 
   private Gateway startReady(String... flags) {
     Gateway gw = Gateway.start(GatewayConfig.parse(flags));
-    Await.until(READY, "gateway ready", () -> send(gw, "GET", "/-/ready", null).statusCode() == 200);
+    Await.until(
+        READY, "gateway ready", () -> send(gw, "GET", "/-/ready", null).statusCode() == 200);
     return gw;
   }
 
   private HttpResponse<String> send(Gateway gw, String method, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + path))
-            .method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .timeout(Duration.ofSeconds(30))
             .build();
     try {

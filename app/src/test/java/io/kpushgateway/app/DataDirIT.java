@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A node short of disk space refuses pushes with a 503 naming the cause, says so on /-/ready and
- * among its own metrics, keeps serving scrapes, and takes pushes again by itself once the space
- * is back: with a free-space source the test sets, and with the real filesystem.
+ * among its own metrics, keeps serving scrapes, and takes pushes again by itself once the space is
+ * back: with a free-space source the test sets, and with the real filesystem.
  */
 class DataDirIT {
 

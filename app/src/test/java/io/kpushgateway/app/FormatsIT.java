@@ -131,7 +131,10 @@ class FormatsIT {
         send(legacy, "PUT", "/metrics/job/pb/instance/i1", PROTOBUF, null, protobuf(pushed));
     assertThat(put.statusCode()).isEqualTo(200);
 
-    Await.until(VISIBLE, "the pushed families on /metrics", () -> scrapeText(legacy).contains("pb_requests_total{"));
+    Await.until(
+        VISIBLE,
+        "the pushed families on /metrics",
+        () -> scrapeText(legacy).contains("pb_requests_total{"));
     Map<String, MetricFamily> scraped = scrapeProtobuf(legacy);
     for (MetricFamily family : pushed) {
       MetricFamily back = scraped.get(family.getName());
@@ -165,17 +168,20 @@ class FormatsIT {
     }
     assertThat(send(legacy, "PUT", "/metrics/job/gz", null, "GZIP", gz.toByteArray()).statusCode())
         .isEqualTo(200);
-    assertThat(send(legacy, "PUT", "/metrics/job/sn", null, "snappy", sn.toByteArray()).statusCode())
+    assertThat(
+            send(legacy, "PUT", "/metrics/job/sn", null, "snappy", sn.toByteArray()).statusCode())
         .isEqualTo(200);
-    HttpResponse<String> corrupt =
-        send(legacy, "PUT", "/metrics/job/bad", null, "snappy", text);
+    HttpResponse<String> corrupt = send(legacy, "PUT", "/metrics/job/bad", null, "snappy", text);
     assertThat(corrupt.statusCode()).isEqualTo(400);
     assertThat(corrupt.body()).startsWith("snappy: corrupt input");
-    Await.until(VISIBLE, "both compressed pushes on /metrics", () -> {
-      String page = scrapeText(legacy);
-      return page.contains("zipped{instance=\"\",job=\"gz\"} 1")
-          && page.contains("zipped{instance=\"\",job=\"sn\"} 1");
-    });
+    Await.until(
+        VISIBLE,
+        "both compressed pushes on /metrics",
+        () -> {
+          String page = scrapeText(legacy);
+          return page.contains("zipped{instance=\"\",job=\"gz\"} 1")
+              && page.contains("zipped{instance=\"\",job=\"sn\"} 1");
+        });
   }
 
   @Test
@@ -227,7 +233,8 @@ class FormatsIT {
             """)
         .contains("push_time_seconds{\"g.k\"=\"w\",instance=\"\",job=\"u\"} ");
     assertThat(get(utf8, "/metrics", "text/plain;escaping=values").body())
-        .contains("U__foo_2e_bar{U__a_2e_b=\"x\",c=\"y\",U__g_2e_k=\"w\",instance=\"\",job=\"u\"} 1");
+        .contains(
+            "U__foo_2e_bar{U__a_2e_b=\"x\",c=\"y\",U__g_2e_k=\"w\",instance=\"\",job=\"u\"} 1");
 
     assertThat(get(utf8, "/api/v1/status", null).body())
         .contains("\"push.enable-utf8-names\":\"true\"");
@@ -250,7 +257,12 @@ class FormatsIT {
   }
 
   private static MetricFamily family(String name, MetricType type, Metric metric) {
-    return MetricFamily.newBuilder().setName(name).setHelp("h").setType(type).addMetric(metric).build();
+    return MetricFamily.newBuilder()
+        .setName(name)
+        .setHelp("h")
+        .setType(type)
+        .addMetric(metric)
+        .build();
   }
 
   private static LabelPair label(String name, String value) {
@@ -310,8 +322,8 @@ class FormatsIT {
             .timeout(Duration.ofSeconds(30))
             .build();
     HttpResponse<byte[]> r = call(request, HttpResponse.BodyHandlers.ofByteArray());
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
-        ct -> assertThat(ct).startsWith(PROTOBUF));
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(ct -> assertThat(ct).startsWith(PROTOBUF));
     return DelimitedProtobuf.read(new ByteArrayInputStream(r.body())).stream()
         .collect(Collectors.toMap(MetricFamily::getName, f -> f));
   }

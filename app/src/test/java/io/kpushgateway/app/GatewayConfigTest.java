@@ -66,8 +66,11 @@ class GatewayConfigTest {
         .containsEntry("push.decode-budget", Bytes.format(DecodeBudget.defaultBytes()));
     GatewayConfig set =
         GatewayConfig.parse(
-            "--push.max-families=10", "--push.max-series=20", "--push.max-labels-per-series=3",
-            "--push.max-label-name-length=40", "--push.max-label-value-length=50",
+            "--push.max-families=10",
+            "--push.max-series=20",
+            "--push.max-labels-per-series=3",
+            "--push.max-label-name-length=40",
+            "--push.max-label-value-length=50",
             "--push.decode-budget=64MiB");
     assertThat(set.push().limits()).isEqualTo(new PushLimits(10, 20, 3, 40, 50));
     assertThat(set.push().decodeBudgetBytes()).isEqualTo(64L << 20);
@@ -144,15 +147,22 @@ class GatewayConfigTest {
   @Test
   void theRoutePrefixIsTheFlagElseTheExternalUrlsPathAsUpstreamNormalisesIt() {
     assertThat(GatewayConfig.parse().web().routePrefix()).isEmpty();
-    assertThat(GatewayConfig.parse("--web.route-prefix=pgw/").web().routePrefix()).isEqualTo("/pgw");
+    assertThat(GatewayConfig.parse("--web.route-prefix=pgw/").web().routePrefix())
+        .isEqualTo("/pgw");
     assertThat(GatewayConfig.parse("--web.route-prefix=//a//").web().routePrefix()).isEqualTo("/a");
     assertThat(GatewayConfig.parse("--web.route-prefix=/").web().routePrefix()).isEmpty();
-    assertThat(GatewayConfig.parse("--web.external-url=http://example.com:8080/ext/gw/")
-            .web().routePrefix()).isEqualTo("/ext/gw");
+    assertThat(
+            GatewayConfig.parse("--web.external-url=http://example.com:8080/ext/gw/")
+                .web()
+                .routePrefix())
+        .isEqualTo("/ext/gw");
     assertThat(GatewayConfig.parse("--web.external-url=http://example.com").web().routePrefix())
         .isEmpty();
-    assertThat(GatewayConfig.parse("--web.external-url=http://h/x/", "--web.route-prefix=/y")
-            .web().routePrefix()).isEqualTo("/y");
+    assertThat(
+            GatewayConfig.parse("--web.external-url=http://h/x/", "--web.route-prefix=/y")
+                .web()
+                .routePrefix())
+        .isEqualTo("/y");
   }
 
   @Test
@@ -195,10 +205,16 @@ class GatewayConfigTest {
     assertThat(c.kafka().streams().standbyReplicas()).isZero();
     assertThat(c.kafka().streams().sessionTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.kafka().topics().minInsyncReplicas()).isEqualTo(1);
-    assertThat(GatewayConfig.parse("--kafka.replication-factor=3").kafka().topics().minInsyncReplicas())
+    assertThat(
+            GatewayConfig.parse("--kafka.replication-factor=3")
+                .kafka()
+                .topics()
+                .minInsyncReplicas())
         .isEqualTo(2);
     assertThat(
-            GatewayConfig.parse("--cluster.advertise-address=store-1:9091").cluster().advertisedAddress())
+            GatewayConfig.parse("--cluster.advertise-address=store-1:9091")
+                .cluster()
+                .advertisedAddress())
         .isEqualTo("store-1:9091");
     assertThatThrownBy(() -> GatewayConfig.parse("--cluster.advertise-address=store-1"))
         .hasMessageContaining("HOST:PORT");

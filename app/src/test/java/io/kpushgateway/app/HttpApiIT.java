@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The HTTP API on two real gateways, one without a route prefix and one whose prefix comes from
- * {@code --web.external-url}: every row of {@code upstream-routes.tsv} (what the Pushgateway
- * 1.5.1 answers, checked against the real binary), and the self-metrics that count them.
+ * {@code --web.external-url}: every row of {@code upstream-routes.tsv} (what the Pushgateway 1.5.1
+ * answers, checked against the real binary), and the self-metrics that count them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HttpApiIT {
@@ -86,9 +86,19 @@ class HttpApiIT {
           new String(in.readAllBytes(), StandardCharsets.UTF_8)
               .lines()
               .filter(line -> !line.startsWith("#") && !line.isBlank())
-              .map(line -> Arrays.stream(line.split("\t")).map(f -> f.equals("-") ? "" : f).toList())
-              .map(f -> new Row(f.get(0), f.get(1), f.get(2), Integer.parseInt(f.get(3)),
-                  f.get(4), f.get(5), f.get(6).replace("\\n", "\n"), f.get(7)))
+              .map(
+                  line -> Arrays.stream(line.split("\t")).map(f -> f.equals("-") ? "" : f).toList())
+              .map(
+                  f ->
+                      new Row(
+                          f.get(0),
+                          f.get(1),
+                          f.get(2),
+                          Integer.parseInt(f.get(3)),
+                          f.get(4),
+                          f.get(5),
+                          f.get(6).replace("\\n", "\n"),
+                          f.get(7)))
               .toList();
       return rows.stream();
     }
@@ -97,14 +107,16 @@ class HttpApiIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("upstreamRoutes")
   void answersAsUpstream(Row row) {
-    HttpResponse<String> r = send(row.prefix().isEmpty() ? plain : prefixed, row.method(), row.path());
+    HttpResponse<String> r =
+        send(row.prefix().isEmpty() ? plain : prefixed, row.method(), row.path());
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(r.statusCode()).as("status").isEqualTo(row.status());
-    soft.assertThat(r.headers().firstValue("Location").orElse("")).as("Location")
+    soft.assertThat(r.headers().firstValue("Location").orElse(""))
+        .as("Location")
         .isEqualTo(row.location());
     // the table is 1.5.1's; 1.11 (whose UTF-8 escaping we follow) names the escaping of a scrape
-    String contentType = r.headers().firstValue("Content-Type").orElse("")
-        .replace("; escaping=underscores", "");
+    String contentType =
+        r.headers().firstValue("Content-Type").orElse("").replace("; escaping=underscores", "");
     soft.assertThat(contentType).as("Content-Type").isEqualTo(row.contentType());
     soft.assertThat(r.headers().firstValue("Allow").orElse("")).as("Allow").isEqualTo(row.allow());
     if (row.body().isEmpty()) {
@@ -139,40 +151,47 @@ class HttpApiIT {
     Map<String, Double> after = samples(page);
 
     Map<String, Double> counted = new TreeMap<>();
-    after.forEach((series, value) -> {
-      if (series.startsWith("pushgateway_http_requests_total{")) {
-        double delta = value - before.getOrDefault(series, 0.0);
-        if (delta != 0) {
-          counted.put(series, delta);
-        }
-      }
-    });
-    assertThat(counted).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
-        Map.entry(requests("200", "push", "put"), 1.0),
-        Map.entry(requests("200", "push", "post"), 1.0),
-        Map.entry(requests("400", "push", "put"), 1.0),
-        Map.entry(requests("400", "push", "post"), 1.0),
-        Map.entry(requests("413", "push", "put"), 1.0),
-        Map.entry(requests("202", "delete", "delete"), 1.0),
-        Map.entry(requests("400", "delete", "delete"), 1.0),
-        Map.entry(requests("200", "healthy", "get"), 1.0),
-        Map.entry(requests("200", "ready", "get"), 1.0),
-        Map.entry(requests("200", "api/v1/status", "get"), 1.0),
-        Map.entry(requests("200", "api/v1/metrics", "get"), 1.0),
-        Map.entry(requests("200", "api/v1/options", "options"), 1.0)));
+    after.forEach(
+        (series, value) -> {
+          if (series.startsWith("pushgateway_http_requests_total{")) {
+            double delta = value - before.getOrDefault(series, 0.0);
+            if (delta != 0) {
+              counted.put(series, delta);
+            }
+          }
+        });
+    assertThat(counted)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.ofEntries(
+                Map.entry(requests("200", "push", "put"), 1.0),
+                Map.entry(requests("200", "push", "post"), 1.0),
+                Map.entry(requests("400", "push", "put"), 1.0),
+                Map.entry(requests("400", "push", "post"), 1.0),
+                Map.entry(requests("413", "push", "put"), 1.0),
+                Map.entry(requests("202", "delete", "delete"), 1.0),
+                Map.entry(requests("400", "delete", "delete"), 1.0),
+                Map.entry(requests("200", "healthy", "get"), 1.0),
+                Map.entry(requests("200", "ready", "get"), 1.0),
+                Map.entry(requests("200", "api/v1/status", "get"), 1.0),
+                Map.entry(requests("200", "api/v1/metrics", "get"), 1.0),
+                Map.entry(requests("200", "api/v1/options", "options"), 1.0)));
     // pushes of every outcome are timed and sized; deletes are not
     String count = "pushgateway_http_push_duration_seconds_count{method=\"put\"}";
     assertThat(after.get(count) - before.getOrDefault(count, 0.0)).isEqualTo(3.0);
     String posts = "pushgateway_http_push_size_bytes_count{method=\"post\"}";
     assertThat(after.get(posts) - before.getOrDefault(posts, 0.0)).isEqualTo(2.0);
-    assertThat(after).doesNotContainKey("pushgateway_http_push_size_bytes_count{method=\"delete\"}");
+    assertThat(after)
+        .doesNotContainKey("pushgateway_http_push_size_bytes_count{method=\"delete\"}");
     assertThat(page)
-        .contains("# HELP pushgateway_http_requests_total Total HTTP requests processed by the"
-            + " Pushgateway, excluding scrapes.\n# TYPE pushgateway_http_requests_total counter\n")
-        .contains("# HELP pushgateway_http_push_duration_seconds HTTP request duration for pushes"
-            + " to the Pushgateway.\n# TYPE pushgateway_http_push_duration_seconds summary\n")
-        .contains("# HELP pushgateway_http_push_size_bytes HTTP request size for pushes to the"
-            + " Pushgateway.\n# TYPE pushgateway_http_push_size_bytes summary\n")
+        .contains(
+            "# HELP pushgateway_http_requests_total Total HTTP requests processed by the"
+                + " Pushgateway, excluding scrapes.\n# TYPE pushgateway_http_requests_total counter\n")
+        .contains(
+            "# HELP pushgateway_http_push_duration_seconds HTTP request duration for pushes"
+                + " to the Pushgateway.\n# TYPE pushgateway_http_push_duration_seconds summary\n")
+        .contains(
+            "# HELP pushgateway_http_push_size_bytes HTTP request size for pushes to the"
+                + " Pushgateway.\n# TYPE pushgateway_http_push_size_bytes summary\n")
         .contains("pushgateway_http_push_duration_seconds{method=\"put\",quantile=\"0.1\"} ")
         .contains("pushgateway_http_push_duration_seconds{method=\"put\",quantile=\"0.5\"} ")
         .contains("pushgateway_http_push_size_bytes{method=\"post\",quantile=\"0.9\"} ");
@@ -181,15 +200,21 @@ class HttpApiIT {
   @Test
   void pushesUnderThePrefixAreCountedToo() {
     String series = requests("200", "push", "put");
-    double before = samples(send(prefixed, "GET", "/pgw/metrics", null).body()).getOrDefault(series, 0.0);
+    double before =
+        samples(send(prefixed, "GET", "/pgw/metrics", null).body()).getOrDefault(series, 0.0);
     assertThat(send(prefixed, "PUT", "/pgw/metrics/job/p", "m 1\n").statusCode()).isEqualTo(200);
     assertThat(samples(send(prefixed, "GET", "/pgw/metrics", null).body()).get(series))
         .isEqualTo(before + 1);
   }
 
   private static String requests(String code, String handler, String method) {
-    return "pushgateway_http_requests_total{code=\"" + code + "\",handler=\"" + handler
-        + "\",method=\"" + method + "\"}";
+    return "pushgateway_http_requests_total{code=\""
+        + code
+        + "\",handler=\""
+        + handler
+        + "\",method=\""
+        + method
+        + "\"}";
   }
 
   /** Series (name and labels, as written) to value, from a text exposition. */
@@ -243,8 +268,8 @@ class HttpApiIT {
     GatewayConfig config = GatewayConfig.parse(flags);
     Gateway gw = Gateway.start(config);
     String ready = config.web().routePrefix() + "/-/ready";
-    Await.until(Duration.ofSeconds(60), "gateway ready",
-        () -> send(gw, "GET", ready).statusCode() == 200);
+    Await.until(
+        Duration.ofSeconds(60), "gateway ready", () -> send(gw, "GET", ready).statusCode() == 200);
     return gw;
   }
 
@@ -255,9 +280,11 @@ class HttpApiIT {
   private HttpResponse<String> send(Gateway gw, String method, String path, String body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gw.port() + path))
-            .method(method, body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
             .timeout(Duration.ofSeconds(30))
             .build();
     try {

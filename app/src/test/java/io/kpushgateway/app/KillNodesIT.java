@@ -55,8 +55,8 @@ class KillNodesIT {
 
   /**
    * Every node: fail-over as soon as the broker allows (its group.min.session.timeout.ms is 6 s),
-   * from a warm standby copy; more flags from the system property {@code kill.flags} (e.g.
-   * {@code -Dkill.flags=--cluster.standby-reads}).
+   * from a warm standby copy; more flags from the system property {@code kill.flags} (e.g. {@code
+   * -Dkill.flags=--cluster.standby-reads}).
    */
   private static final List<String> CLUSTER_FLAGS =
       Stream.concat(
@@ -94,8 +94,7 @@ class KillNodesIT {
     }
   }
 
-  private static GatewayProcess start(
-      Cluster cluster, String name, Set<Role> roles, Path data) {
+  private static GatewayProcess start(Cluster cluster, String name, Set<Role> roles, Path data) {
     return GatewayProcess.start(cluster, name, roles, data.resolve(name), OUT);
   }
 
@@ -235,11 +234,20 @@ class KillNodesIT {
   private static void writeAttempts(List<Attempt> attempts, long origin) throws IOException {
     StringBuilder csv = new StringBuilder("id,client,push,node,start_ms,end_ms,status,error\n");
     for (Attempt a : attempts) {
-      csv.append(a.id()).append(',').append(a.client()).append(',').append(a.push()).append(',')
-          .append(a.node()).append(',')
-          .append((a.startNanos() - origin) / 1_000_000).append(',')
-          .append((a.endNanos() - origin) / 1_000_000).append(',')
-          .append(a.status()).append(',')
+      csv.append(a.id())
+          .append(',')
+          .append(a.client())
+          .append(',')
+          .append(a.push())
+          .append(',')
+          .append(a.node())
+          .append(',')
+          .append((a.startNanos() - origin) / 1_000_000)
+          .append(',')
+          .append((a.endNanos() - origin) / 1_000_000)
+          .append(',')
+          .append(a.status())
+          .append(',')
           .append(a.error() == null ? "" : '"' + a.error().replace('"', '\'') + '"')
           .append('\n');
     }

@@ -21,8 +21,8 @@ final class KillReport {
   /**
    * One read of the survivor.
    *
-   * @param served ids of the load's groups served with exactly their pushed value (empty unless
-   *     the status is 200)
+   * @param served ids of the load's groups served with exactly their pushed value (empty unless the
+   *     status is 200)
    */
   record Read(long startNanos, long endNanos, int status, BitSet served) {}
 
@@ -43,6 +43,7 @@ final class KillReport {
   private final int acknowledgedButMissing;
   private final int wrongValue;
   private final int foundButNotAcknowledged;
+
   /** HTTP status (0: no answer) → reads sent after the first kill. */
   private final Map<Integer, Integer> readsAfterFirstKill = new TreeMap<>();
 
@@ -216,9 +217,7 @@ final class KillReport {
           k.completeRead() == null
               ? "never within the test's deadline"
               : String.format(
-                  Locale.ROOT,
-                  "%.2f s",
-                  seconds(k.completeRead().endNanos() - k.kill().atNanos()));
+                  Locale.ROOT, "%.2f s", seconds(k.completeRead().endNanos() - k.kill().atNanos()));
       s.append(
           String.format(
               Locale.ROOT,

@@ -28,8 +28,10 @@ final class PushLoad {
   static final String METRIC = "kill_push";
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+
   /** Above the gateway's produce timeout (10 s): a slow broker answers 503 before this. */
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
   /** A client leaves a node that failed it alone this long, as a load balancer would. */
   private static final long AVOID_NANOS = Duration.ofSeconds(1).toNanos();
 

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
-/** The README's flag table says what {@code --help} says: the same flags, in order, same defaults. */
+/**
+ * The README's flag table says what {@code --help} says: the same flags, in order, same defaults.
+ */
 class ReadmeFlagsTest {
 
   /** Tests run in the module directory; the README is the project's. */

@@ -31,14 +31,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code GET /metrics} in every format, negotiated by Accept, identity or gzip, on a real gateway. */
+/**
+ * {@code GET /metrics} in every format, negotiated by Accept, identity or gzip, on a real gateway.
+ */
 class ScrapeFormatsIT {
 
   private static final Duration READY = Duration.ofSeconds(60);
   private static final Duration VISIBLE = Duration.ofSeconds(10);
-  private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
-  private static final String OM_1_0_0 = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-  private static final String OM_0_0_1 = "application/openmetrics-text; version=0.0.1; charset=utf-8";
+  private static final String TEXT =
+      "text/plain; version=0.0.4; charset=utf-8; escaping=underscores";
+  private static final String OM_1_0_0 =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  private static final String OM_0_0_1 =
+      "application/openmetrics-text; version=0.0.1; charset=utf-8";
 
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
@@ -104,7 +109,9 @@ class ScrapeFormatsIT {
     try (Gateway gw = startReady(data, "text")) {
       Scrape page = scrape(gw, PROMETHEUS_2_ACCEPT, false);
       assertThat(page.contentType()).isEqualTo(TEXT);
-      assertThat(page.text()).contains("# TYPE pushgateway_build_info gauge\n").doesNotContain("# EOF");
+      assertThat(page.text())
+          .contains("# TYPE pushgateway_build_info gauge\n")
+          .doesNotContain("# EOF");
       assertThat(scrape(gw, "application/openmetrics-text", false).contentType()).isEqualTo(TEXT);
     }
   }
@@ -131,7 +138,8 @@ class ScrapeFormatsIT {
                                     .addLabel(
                                         LabelPair.newBuilder().setName("trace_id").setValue("abc"))
                                     .setValue(1.5)
-                                    .setTimestamp(Timestamp.newBuilder().setSeconds(1_700_000_000)))))
+                                    .setTimestamp(
+                                        Timestamp.newBuilder().setSeconds(1_700_000_000)))))
             .build();
     ByteArrayOutputStream pb = new ByteArrayOutputStream();
     try {
@@ -139,16 +147,26 @@ class ScrapeFormatsIT {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    assertThat(send(gw, "POST", "/metrics/job/fmt", DelimitedProtobuf.CONTENT_TYPE, pb.toByteArray())
-            .statusCode())
+    assertThat(
+            send(gw, "POST", "/metrics/job/fmt", DelimitedProtobuf.CONTENT_TYPE, pb.toByteArray())
+                .statusCode())
         .isEqualTo(200);
-    assertThat(send(gw, "PUT", "/metrics/job/fmtb", "text/plain",
-            "# TYPE fmt_clash gauge\nfmt_clash 7\n".getBytes()).statusCode())
+    assertThat(
+            send(
+                    gw,
+                    "PUT",
+                    "/metrics/job/fmtb",
+                    "text/plain",
+                    "# TYPE fmt_clash gauge\nfmt_clash 7\n".getBytes())
+                .statusCode())
         .isEqualTo(200);
-    Await.until(VISIBLE, "the pushes on /metrics", () -> {
-      String page = scrape(gw, null, false).text();
-      return page.contains("fmt_requests_total{") && page.contains("fmt_clash{");
-    });
+    Await.until(
+        VISIBLE,
+        "the pushes on /metrics",
+        () -> {
+          String page = scrape(gw, null, false).text();
+          return page.contains("fmt_requests_total{") && page.contains("fmt_clash{");
+        });
   }
 
   private static List<String> names(byte[] delimited) {
@@ -164,8 +182,8 @@ class ScrapeFormatsIT {
   private Gateway startReady(Path data, String name, String... extra) {
     String[] all = TestGateway.flags(KAFKA, name, data, extra);
     Gateway gw = Gateway.start(GatewayConfig.parse(all));
-    Await.until(READY, "gateway ready",
-        () -> send(gw, "GET", "/-/ready", null, null).statusCode() == 200);
+    Await.until(
+        READY, "gateway ready", () -> send(gw, "GET", "/-/ready", null, null).statusCode() == 200);
     return gw;
   }
 

@@ -39,7 +39,9 @@ final class TestGateway implements AutoCloseable {
     return startReadyWith(null, flags);
   }
 
-  /** @param authorization the {@code Authorization} header every request carries, or null */
+  /**
+   * @param authorization the {@code Authorization} header every request carries, or null
+   */
   static TestGateway startReadyWith(String authorization, String... flags) {
     Gateway gateway = Gateway.start(GatewayConfig.parse(flags));
     return awaitOk(new TestGateway(gateway, authorization), "/-/ready");

@@ -46,10 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Never ending the process.</b> On a fatal error, above all a failed log directory (a full
  * disk), Kafka halts the JVM: right for a broker process, wrong for a gateway that can still serve
- * scrapes from its store. So the first broker started sets Kafka's {@link Exit} procedures to
- * stop the calling Kafka thread instead and mark every running embedded broker as failed ({@link
- * #failure()}; Kafka says not which broker, and a process runs one). Such a broker answers
- * nothing useful until {@link #restartIfFailed()} starts it anew on the same data and ports.
+ * scrapes from its store. So the first broker started sets Kafka's {@link Exit} procedures to stop
+ * the calling Kafka thread instead and mark every running embedded broker as failed ({@link
+ * #failure()}; Kafka says not which broker, and a process runs one). Such a broker answers nothing
+ * useful until {@link #restartIfFailed()} starts it anew on the same data and ports.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -89,6 +89,7 @@ public final class EmbeddedKafka implements AutoCloseable {
   private volatile KafkaRaftServer server;
   private volatile String failure;
   private long nextRestartNanos; // guarded by this
+
   /** The failed server's shutdown, while it runs on; guarded by this. */
   private Thread stopping;
 
@@ -217,9 +218,9 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /**
-   * Starts a failed broker anew on the same data directory and ports, so the clients of the
-   * process reconnect by themselves; after a failed try, the next one waits 10 s. Blocks for the
-   * restart (seconds). Does nothing for a broker that serves or is closed.
+   * Starts a failed broker anew on the same data directory and ports, so the clients of the process
+   * reconnect by themselves; after a failed try, the next one waits 10 s. Blocks for the restart
+   * (seconds). Does nothing for a broker that serves or is closed.
    *
    * @return true when the broker serves (again)
    */
@@ -303,8 +304,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Shuts down a server whose controller died with the log directory. Its broker's controlled
-   * shutdown would wait 5 min for the controller's approval (KafkaRaftServer passes no timeout),
-   * so the broker is shut down first with a short one; KafkaRaftServer keeps it private.
+   * shutdown would wait 5 min for the controller's approval (KafkaRaftServer passes no timeout), so
+   * the broker is shut down first with a short one; KafkaRaftServer keeps it private.
    */
   private static void shutdownFailed(KafkaRaftServer server) {
     try {
@@ -434,7 +435,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static int freePort(int... exclude) {
     for (int i = 0; i < 10; i++) {
       int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      try (ServerSocket socket =
+          new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
         port = socket.getLocalPort();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot find a free port on " + HOST, e);

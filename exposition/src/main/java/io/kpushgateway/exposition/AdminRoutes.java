@@ -37,11 +37,7 @@ public final class AdminRoutes {
   private final Clock clock;
   private final String nodeName;
 
-  public AdminRoutes(
-      GroupSource groups,
-      PushPublisher publisher,
-      Clock clock,
-      String nodeName) {
+  public AdminRoutes(GroupSource groups, PushPublisher publisher, Clock clock, String nodeName) {
     this.groups = groups;
     this.publisher = publisher;
     this.clock = clock;

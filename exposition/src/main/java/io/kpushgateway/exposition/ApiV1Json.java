@@ -100,7 +100,8 @@ final class ApiV1Json {
     entries.put(LAST_PUSH_SUCCESSFUL, META);
     for (StoredFamily stored : group.getFamiliesList()) {
       entries.put(
-          stored.getFamily().getName(), new Entry(stored.getFamily(), stored.getWrittenAtUnixNanos()));
+          stored.getFamily().getName(),
+          new Entry(stored.getFamily(), stored.getWrittenAtUnixNanos()));
     }
     long pushed = group.getPushTimeUnixNanos();
     long failed = group.getPushFailureTimeUnixNanos();
@@ -229,10 +230,15 @@ final class ApiV1Json {
   static String rfc3339(Instant t) {
     LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
     StringBuilder sb = new StringBuilder(30);
-    sb.append(String.format(
-        "%04d-%02d-%02dT%02d:%02d:%02d",
-        d.getYear(), d.getMonthValue(), d.getDayOfMonth(),
-        d.getHour(), d.getMinute(), d.getSecond()));
+    sb.append(
+        String.format(
+            "%04d-%02d-%02dT%02d:%02d:%02d",
+            d.getYear(),
+            d.getMonthValue(),
+            d.getDayOfMonth(),
+            d.getHour(),
+            d.getMinute(),
+            d.getSecond()));
     int nanos = t.getNano();
     if (nanos != 0) {
       String frac = String.format("%09d", nanos);

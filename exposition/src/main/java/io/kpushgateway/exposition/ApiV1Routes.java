@@ -1,13 +1,13 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.proto.GroupRecord;
 import io.javalin.http.Context;
+import io.kpushgateway.proto.GroupRecord;
 import java.io.IOException;
 import java.util.List;
 
 /**
- * The Pushgateway's JSON query API: {@code GET /api/v1/status}, {@code GET /api/v1/metrics} and
- * the CORS preflight {@code OPTIONS /api/v1/*}, with upstream's headers on every answer.
+ * The Pushgateway's JSON query API: {@code GET /api/v1/status}, {@code GET /api/v1/metrics} and the
+ * CORS preflight {@code OPTIONS /api/v1/*}, with upstream's headers on every answer.
  */
 public final class ApiV1Routes {
 
@@ -16,7 +16,9 @@ public final class ApiV1Routes {
   private final GroupSource groups;
   private final StatusInfo status;
 
-  /** @param groups what {@code /api/v1/metrics} serves: the whole cluster's groups */
+  /**
+   * @param groups what {@code /api/v1/metrics} serves: the whole cluster's groups
+   */
   public ApiV1Routes(GroupSource groups, StatusInfo status) {
     this.groups = groups;
     this.status = status;

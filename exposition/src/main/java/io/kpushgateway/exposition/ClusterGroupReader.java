@@ -22,17 +22,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every group of the cluster: this node's partitions read locally, every other partition asked
- * of the store node that serves it as active, all peers at once, then merged in grouping-key
- * order as if one node held them all.
+ * Every group of the cluster: this node's partitions read locally, every other partition asked of
+ * the store node that serves it as active, all peers at once, then merged in grouping-key order as
+ * if one node held them all.
  *
  * <p>Each partition is read from exactly one node, so no group is counted twice even while
  * partitions move; a partition that no node can serve right now (its node gone and not yet
  * replaced, restoring, a peer not answering in time) is unavailable. With the default policy the
- * read then fails, naming those partitions, and the scrape is answered 503 with Retry-After:
- * never a silently incomplete page. With {@code servePartial} the rest is served and the gap
- * counted in {@code kpushgateway_cluster_partial_reads_total}. Before either, with {@code
- * readStandbys}, such a partition is read from a node keeping a standby copy of it, if any.
+ * read then fails, naming those partitions, and the scrape is answered 503 with Retry-After: never
+ * a silently incomplete page. With {@code servePartial} the rest is served and the gap counted in
+ * {@code kpushgateway_cluster_partial_reads_total}. Before either, with {@code readStandbys}, such
+ * a partition is read from a node keeping a standby copy of it, if any.
  */
 public final class ClusterGroupReader implements GroupSource {
 
@@ -162,9 +162,7 @@ public final class ClusterGroupReader implements GroupSource {
   }
 
   private static void collect(
-      PartitionRead read,
-      List<StoredGroup> groups,
-      SortedMap<Integer, String> unavailable) {
+      PartitionRead read, List<StoredGroup> groups, SortedMap<Integer, String> unavailable) {
     groups.addAll(read.groups());
     unavailable.putAll(read.unavailable());
   }

@@ -15,7 +15,9 @@ public final class DataDirMetrics {
 
   private DataDirMetrics() {}
 
-  /** @param space the last sample, decided; null before the first */
+  /**
+   * @param space the last sample, decided; null before the first
+   */
   public static void register(Supplier<FreeSpace> space, PrometheusRegistry registry) {
     GaugeWithCallback.builder()
         .name("kpushgateway_data_dir_free_bytes")

@@ -4,14 +4,14 @@ import io.kpushgateway.proto.GroupRecord;
 import java.util.List;
 
 /**
- * Where the exposition reads stored groups from: this node's partitions ({@link
- * LocalGroupReader}) or the whole cluster ({@code ClusterGroupReader}).
+ * Where the exposition reads stored groups from: this node's partitions ({@link LocalGroupReader})
+ * or the whole cluster ({@code ClusterGroupReader}).
  */
 public interface GroupSource {
 
   /**
-   * Every group this source answers for, in canonical grouping-key order (the order the merge
-   * rules go by).
+   * Every group this source answers for, in canonical grouping-key order (the order the merge rules
+   * go by).
    *
    * @throws io.kpushgateway.store.StoreUnavailableException when some groups cannot be read right
    *     now (starting, partitions moving, a peer not answering): the caller answers 503

@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * How a store node hands its groups to a peer: each group as stored, a varint-length-prefixed
- * grouping key followed by the varint-length-prefixed {@code GroupRecord} bytes. Peers compare
- * and parse the bytes exactly as they do their own, so nothing is converted on the way.
+ * grouping key followed by the varint-length-prefixed {@code GroupRecord} bytes. Peers compare and
+ * parse the bytes exactly as they do their own, so nothing is converted on the way.
  */
 final class GroupWire {
 

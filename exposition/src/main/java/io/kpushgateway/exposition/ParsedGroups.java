@@ -16,8 +16,8 @@ import java.util.Map;
  *
  * <p>Scrapes then cost no parsing and little garbage for the groups nobody pushed to meanwhile,
  * instead of a fresh copy of every group that lives through the whole scrape and, on a big store,
- * through several collections. The price is that the parsed groups of the last read stay in
- * memory, as upstream keeps all of them. Protobuf messages are immutable, so sharing is safe.
+ * through several collections. The price is that the parsed groups of the last read stay in memory,
+ * as upstream keeps all of them. Protobuf messages are immutable, so sharing is safe.
  */
 final class ParsedGroups {
 

@@ -53,10 +53,7 @@ public final class PeerClient implements PeerReader {
     String query =
         partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"))
             + (fromStandby ? "&standby=true" : "");
-    URI uri =
-        URI.create(
-            scheme + "://" + peer + routePrefix
-                + PeerGroupsRoutes.PATH + "?" + query);
+    URI uri = URI.create(scheme + "://" + peer + routePrefix + PeerGroupsRoutes.PATH + "?" + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);

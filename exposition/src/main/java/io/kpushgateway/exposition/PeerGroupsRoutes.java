@@ -1,8 +1,8 @@
 package io.kpushgateway.exposition;
 
+import io.javalin.http.Context;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.PartitionRead;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
  * {@code GET /internal/v1/groups?partition=N...[&standby=true]}: this node's groups of the asked
  * partitions (from its active copies, or with {@code standby=true} also its standby copies), for a
  * peer answering a cluster-wide read. Local reads only, never asks further (no recursion).
- * Partitions this node does not serve as active right now are named in {@value
- * #UNAVAILABLE_HEADER} (with the reasons in {@value #REASON_HEADER}) instead of failing the rest.
+ * Partitions this node does not serve as active right now are named in {@value #UNAVAILABLE_HEADER}
+ * (with the reasons in {@value #REASON_HEADER}) instead of failing the rest.
  */
 public final class PeerGroupsRoutes {
 

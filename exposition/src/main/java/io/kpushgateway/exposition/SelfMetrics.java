@@ -17,8 +17,8 @@ import java.util.List;
  * The gateway's own metrics (build info, JVM, process), kept by the Prometheus Java client.
  *
  * <p>They reach the exposition as {@code io.prometheus.client.MetricFamily} through the client's
- * own protobuf writer, so its naming rules (counter {@code _total}, info, units) are applied by
- * the library, not re-implemented here; the cost is a few KiB per scrape.
+ * own protobuf writer, so its naming rules (counter {@code _total}, info, units) are applied by the
+ * library, not re-implemented here; the cost is a few KiB per scrape.
  */
 public final class SelfMetrics {
 

@@ -82,15 +82,20 @@ class ApiV1JsonTest {
                 + "\"help\":\"a counter\",\"metrics\":[{\"labels\":{\"a\":\"b\",\"instance\":\"\","
                 + "\"job\":\"j\",\"x\":\"1\"},\"value\":\"3.5\"}]},"
                 + "\"ju\":{\"time_stamp\":\"2023-11-14T22:13:25Z\",\"type\":\"UNTYPED\","
-                + "\"metrics\":[{" + meta + ",\"value\":\"1e+30\"}]},"
+                + "\"metrics\":[{"
+                + meta
+                + ",\"value\":\"1e+30\"}]},"
                 + "\"labels\":{\"a\":\"b\",\"job\":\"j\"},"
                 + "\"last_push_successful\":true,"
                 + "\"push_failure_time_seconds\":{\"time_stamp\":\"2023-11-14T22:13:25Z\","
                 + "\"type\":\"GAUGE\",\"help\":\"Last Unix time when changing this group in the"
-                + " Pushgateway failed.\",\"metrics\":[{" + meta + ",\"value\":\"0\"}]},"
+                + " Pushgateway failed.\",\"metrics\":[{"
+                + meta
+                + ",\"value\":\"0\"}]},"
                 + "\"push_time_seconds\":{\"time_stamp\":\"2023-11-14T22:13:25Z\","
                 + "\"type\":\"GAUGE\",\"help\":\"Last Unix time when changing this group in the"
-                + " Pushgateway succeeded.\",\"metrics\":[{" + meta
+                + " Pushgateway succeeded.\",\"metrics\":[{"
+                + meta
                 + ",\"value\":\"1.700000005e+09\"}]}"
                 + "}]}");
   }

@@ -28,8 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * The partial-read and standby policies of a cluster-wide read, against a fake store seam and
- * fake peers: which node each partition is read from, and what an unavailable one does.
+ * The partial-read and standby policies of a cluster-wide read, against a fake store seam and fake
+ * peers: which node each partition is read from, and what an unavailable one does.
  */
 class ClusterGroupReaderTest {
 
@@ -41,8 +41,10 @@ class ClusterGroupReaderTest {
   private static final class Node {
     final Map<Integer, List<StoredGroup>> active = new HashMap<>();
     final Map<Integer, List<StoredGroup>> standby = new HashMap<>();
+
     /** What it was asked for: partitions, and "s" + partition for standby reads. */
     final List<String> asked = new ArrayList<>();
+
     boolean down;
 
     PartitionRead read(Collection<Integer> partitions, boolean fromStandby, String name) {
@@ -111,8 +113,7 @@ class ClusterGroupReaderTest {
       };
 
   private ClusterGroupReader reader(boolean servePartial, boolean readStandbys) {
-    return new ClusterGroupReader(
-        store, SELF, 4, peers, servePartial, readStandbys, registry);
+    return new ClusterGroupReader(store, SELF, 4, peers, servePartial, readStandbys, registry);
   }
 
   /** Partition {@code p} is served as active by {@code node} and holds group {@code job}. */

@@ -5,7 +5,11 @@ public final class BodyTooLargeException extends RuntimeException {
   final long limit;
 
   BodyTooLargeException(long limit) {
-    super("push body exceeds the limit of " + limit + " bytes (--push.max-body-size)", null, false, false);
+    super(
+        "push body exceeds the limit of " + limit + " bytes (--push.max-body-size)",
+        null,
+        false,
+        false);
     this.limit = limit;
   }
 }

@@ -14,9 +14,9 @@ import java.util.zip.ZipException;
 /**
  * Push bodies as the Pushgateway (1.6 and later) decodes them: {@code Content-Encoding} {@code
  * gzip} or {@code snappy} (the framed snappy stream format, what Go's {@code snappy.NewReader}
- * reads), in any letter case; any other value, or none, leaves the body as it is, like upstream.
- * A corrupt stream is a malformed push (400) whose message names the encoding; the size limit
- * counts decompressed bytes, so a small bomb still ends in 413.
+ * reads), in any letter case; any other value, or none, leaves the body as it is, like upstream. A
+ * corrupt stream is a malformed push (400) whose message names the encoding; the size limit counts
+ * decompressed bytes, so a small bomb still ends in 413.
  */
 final class ContentEncoding {
 
@@ -85,7 +85,9 @@ final class ContentEncoding {
       detail = "invalid header: the body is not gzip data";
     } else if (encoding.equals(SNAPPY) && message.equals("invalid stream header")) {
       detail = "corrupt input: no snappy stream identifier (the framed format is expected)";
-    } else if (e instanceof ZipException || e instanceof RuntimeException || encoding.equals(SNAPPY)) {
+    } else if (e instanceof ZipException
+        || e instanceof RuntimeException
+        || encoding.equals(SNAPPY)) {
       detail = "corrupt input: " + message.replaceFirst("^(?i)corrupt input: ", "");
     } else {
       detail = message;

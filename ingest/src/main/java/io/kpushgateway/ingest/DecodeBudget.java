@@ -7,24 +7,23 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The heap that the pushes this node is decoding may take together ({@code
- * --push.decode-budget}), so that no body, however built, can take the memory the store, the
- * scrapes and the embedded broker need. Each push asks for what its readers estimate they hold,
- * as they read, and keeps it until its answer is sent (its families live until the broker's
- * acknowledgement).
+ * The heap that the pushes this node is decoding may take together ({@code --push.decode-budget}),
+ * so that no body, however built, can take the memory the store, the scrapes and the embedded
+ * broker need. Each push asks for what its readers estimate they hold, as they read, and keeps it
+ * until its answer is sent (its families live until the broker's acknowledgement).
  *
- * <p>Small pushes take from the budget side by side. A push that grows beyond {@link
- * #largeBytes} must first become the one large push being decoded: two large pushes would
- * otherwise each hold half the budget and wait for the other. What cannot be had within {@code
- * wait} is a 503 with Retry-After ({@link BudgetExhaustedException}); a push that alone needs more
- * than the whole budget is a 413.
+ * <p>Small pushes take from the budget side by side. A push that grows beyond {@link #largeBytes}
+ * must first become the one large push being decoded: two large pushes would otherwise each hold
+ * half the budget and wait for the other. What cannot be had within {@code wait} is a 503 with
+ * Retry-After ({@link BudgetExhaustedException}); a push that alone needs more than the whole
+ * budget is a 413.
  */
 public final class DecodeBudget {
 
   /**
-   * How long a push waits for its share: long enough for a large push ahead of it to be decoded
-   * and answered (a second or two for a million series), short enough that the client's retry
-   * after the 503 comes before its own timeout.
+   * How long a push waits for its share: long enough for a large push ahead of it to be decoded and
+   * answered (a second or two for a million series), short enough that the client's retry after the
+   * 503 comes before its own timeout.
    */
   public static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -50,9 +49,9 @@ public final class DecodeBudget {
   }
 
   /**
-   * The default budget: an eighth of the JVM's largest heap. The rest is for what the pushes
-   * become once accepted (the producer's buffer, the store applying them, the parsed groups that
-   * scrapes read), and for the broker when it runs in the process.
+   * The default budget: an eighth of the JVM's largest heap. The rest is for what the pushes become
+   * once accepted (the producer's buffer, the store applying them, the parsed groups that scrapes
+   * read), and for the broker when it runs in the process.
    */
   public static long defaultBytes() {
     return Runtime.getRuntime().maxMemory() / 8;

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What one push may be: its body's size ({@code --push.max-body-size}, after decompression
- * too), what the body may hold ({@link PushLimits}), and the memory the pushes being decoded
- * share ({@link DecodeBudget}).
+ * What one push may be: its body's size ({@code --push.max-body-size}, after decompression too),
+ * what the body may hold ({@link PushLimits}), and the memory the pushes being decoded share
+ * ({@link DecodeBudget}).
  */
 public record IngestLimits(long maxBodyBytes, PushLimits push, DecodeBudget budget) {
 

@@ -1,18 +1,18 @@
 package io.kpushgateway.ingest;
 
+import io.javalin.http.Context;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
-import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 
 /**
  * The Pushgateway's push API: PUT (push), POST (pushAdd) and DELETE on {@code
- * /metrics/job/<job>{/<label>/<value>}}, with {@code @base64} variants. The whole path after
- * {@code /metrics/} is parsed by the core, so every odd shape gets upstream's answer.
+ * /metrics/job/<job>{/<label>/<value>}}, with {@code @base64} variants. The whole path after {@code
+ * /metrics/} is parsed by the core, so every odd shape gets upstream's answer.
  */
 public final class IngestRoutes {
 
@@ -21,8 +21,8 @@ public final class IngestRoutes {
   private final PushController controller;
 
   /**
-   * @param catalog the families of every group, for upstream's cross-group consistency check;
-   *     empty disables the check (and pushes are answered 202, as upstream does then)
+   * @param catalog the families of every group, for upstream's cross-group consistency check; empty
+   *     disables the check (and pushes are answered 202, as upstream does then)
    * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
    * @param gate asked before each PUT and POST; a closed gate answers 503 with its reason
    */
@@ -48,5 +48,4 @@ public final class IngestRoutes {
     int at = rawPath.indexOf(PREFIX);
     controller.handle(ctx, method, rawPath.substring(at + PREFIX.length()));
   }
-
 }

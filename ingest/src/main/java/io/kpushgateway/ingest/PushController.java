@@ -1,5 +1,6 @@
 package io.kpushgateway.ingest;
 
+import io.javalin.http.Context;
 import io.kpushgateway.core.format.DelimitedProtobuf;
 import io.kpushgateway.core.format.ExpositionFormats;
 import io.kpushgateway.core.format.TextParser;
@@ -15,7 +16,6 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
-import io.javalin.http.Context;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,13 +30,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One push: grouping key from the URL, body decoded and validated, then published to the push
- * log. The answer is sent only once the broker has acknowledged the record (acks=all): a 200
- * means the push is durable.
+ * One push: grouping key from the URL, body decoded and validated, then published to the push log.
+ * The answer is sent only once the broker has acknowledged the record (acks=all): a 200 means the
+ * push is durable.
  *
- * <p>The body is sanitized and counted against the limits as it is read, within the push's share
- * of the {@link DecodeBudget}, which it keeps until it is answered: a body over a limit is
- * refused at the first excess, one announced larger than the body limit before it is read.
+ * <p>The body is sanitized and counted against the limits as it is read, within the push's share of
+ * the {@link DecodeBudget}, which it keeps until it is answered: a body over a limit is refused at
+ * the first excess, one announced larger than the body limit before it is read.
  */
 final class PushController {
 
@@ -46,10 +46,13 @@ final class PushController {
   private final Clock clock;
   private final String nodeName;
   private final IngestLimits limits;
+
   /** Other groups' families, for the cross-group check; empty with the check disabled. */
   private final Optional<FamilyCatalog> catalog;
+
   /** Legacy names, or UTF-8 names with {@code --push.enable-utf8-names}. */
   private final NameValidationScheme names;
+
   private final PushGate gate;
 
   PushController(

@@ -2,8 +2,8 @@ package io.kpushgateway.ingest;
 
 /**
  * Whether this node takes pushes right now: the seam between ingest and what watches the node's
- * resources (its data directory's free space, its embedded broker). Cheap and non-blocking: it
- * is asked once per PUT or POST, before the body is read.
+ * resources (its data directory's free space, its embedded broker). Cheap and non-blocking: it is
+ * asked once per PUT or POST, before the body is read.
  */
 @FunctionalInterface
 public interface PushGate {

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Everything the Kafka adapter needs to know, resolved once from the gateway's configuration:
- * where the cluster is, and the settings of the topics, the store's Streams application and the
- * push producer, each a small record of its own.
+ * Everything the Kafka adapter needs to know, resolved once from the gateway's configuration: where
+ * the cluster is, and the settings of the topics, the store's Streams application and the push
+ * producer, each a small record of its own.
  *
  * @param bootstrapServers Kafka's {@code bootstrap.servers}
  */

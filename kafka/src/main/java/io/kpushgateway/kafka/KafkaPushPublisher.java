@@ -60,8 +60,10 @@ public final class KafkaPushPublisher implements PushPublisher {
   private final long staleMetadataMs;
   private final ScheduledExecutorService retries;
   private final Set<Pending> awaitingMetadata = ConcurrentHashMap.newKeySet();
+
   /** Pushes waiting for the topic's metadata, in publish order; also the send order's lock. */
   private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+
   private int drainAttempts; // guarded by waiting
   private volatile Exception lastNoMetadata;
   private volatile boolean closed;
@@ -147,8 +149,8 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   /**
-   * Hands one push to the producer. Returns the exception when it failed inside send() before
-   * being buffered because the topic's metadata is not there (yet); null otherwise (buffered, or
+   * Hands one push to the producer. Returns the exception when it failed inside send() before being
+   * buffered because the topic's metadata is not there (yet); null otherwise (buffered, or
    * completed with its outcome).
    */
   @SuppressWarnings("FutureReturnValueIgnored") // the send's callback completes the push
@@ -185,8 +187,11 @@ public final class KafkaPushPublisher implements PushPublisher {
     return noMetadata[0];
   }
 
-  /** Queues a push until the metadata arrives, failing it at its deadline. Holds {@code waiting}. */
-  @SuppressWarnings("FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
+  /**
+   * Queues a push until the metadata arrives, failing it at its deadline. Holds {@code waiting}.
+   */
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
   private void enqueue(Pending pending, Exception cause) {
     long remainingNanos = pending.deadlineNanos - System.nanoTime();
     if (remainingNanos <= 0 || closed) {
@@ -211,7 +216,8 @@ public final class KafkaPushPublisher implements PushPublisher {
   }
 
   /** Holds {@code waiting}. */
-  @SuppressWarnings("FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
+  @SuppressWarnings(
+      "FutureReturnValueIgnored") // one-shot timers whose tasks fail the push themselves
   private void scheduleDrain() {
     long backoffMs = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS << Math.min(drainAttempts++, 10));
     try {
@@ -267,8 +273,8 @@ public final class KafkaPushPublisher implements PushPublisher {
 
   /**
    * The broker's answer when it could not write the push to its log, in words; null for other
-   * failures. Both are retried until the delivery timeout, so they reach us only when the
-   * broker answered so at the deadline; a push refused for longer usually ends as a timeout.
+   * failures. Both are retried until the delivery timeout, so they reach us only when the broker
+   * answered so at the deadline; a push refused for longer usually ends as a timeout.
    */
   static String storageFailure(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

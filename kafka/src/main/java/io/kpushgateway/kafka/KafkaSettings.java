@@ -132,14 +132,16 @@ public final class KafkaSettings {
   }
 
   /**
-   * Producer limits for records up to {@code maxRecordBytes}: the request size, and a buffer
-   * that can hold such a record (Kafka refuses a record larger than its buffer).
+   * Producer limits for records up to {@code maxRecordBytes}: the request size, and a buffer that
+   * can hold such a record (Kafka refuses a record larger than its buffer).
    */
   private Map<String, Object> recordSize(String prefix) {
     long buffer = Math.max(DEFAULT_BUFFER_MEMORY, 2L * options.topics().maxRecordBytes());
     return Map.of(
-        prefix + ProducerConfig.MAX_REQUEST_SIZE_CONFIG, options.topics().maxRecordBytes(),
-        prefix + ProducerConfig.BUFFER_MEMORY_CONFIG, buffer);
+        prefix + ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        options.topics().maxRecordBytes(),
+        prefix + ProducerConfig.BUFFER_MEMORY_CONFIG,
+        buffer);
   }
 
   private Properties common() {

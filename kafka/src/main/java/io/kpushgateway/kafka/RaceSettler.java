@@ -46,13 +46,17 @@ public final class RaceSettler implements Consumer<List<FamilyCatalog.Conflict>>
               .setReceivedAtUnixNanos(UnixNanos.of(now))
               .setIngestNode(nodeName)
               .build();
-      LOG.warn("group {} {}: withdrawing {}", conflict.loser(), conflict.reason(), conflict.revoked());
+      LOG.warn(
+          "group {} {}: withdrawing {}", conflict.loser(), conflict.reason(), conflict.revoked());
       publisher
           .publish(conflict.loser().toBytes(), record)
           .whenComplete(
               (ok, failure) -> {
                 if (failure != null) {
-                  LOG.warn("could not settle the conflict of {}: {}", conflict.loser(), failure.toString());
+                  LOG.warn(
+                      "could not settle the conflict of {}: {}",
+                      conflict.loser(),
+                      failure.toString());
                 }
               });
     }

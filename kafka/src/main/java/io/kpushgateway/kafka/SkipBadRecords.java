@@ -8,11 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The store's processing exception handler: a record that cannot be applied is logged and
- * skipped, so it does not stop the store for every other group; a store that cannot be written
- * (RocksDB failing, e.g. on a full disk) fails the stream thread instead. Skipping that record
- * would lose an acknowledged push once a later commit moved past it; failed, it is applied again
- * by the thread that replaces this one, once the store can write.
+ * The store's processing exception handler: a record that cannot be applied is logged and skipped,
+ * so it does not stop the store for every other group; a store that cannot be written (RocksDB
+ * failing, e.g. on a full disk) fails the stream thread instead. Skipping that record would lose an
+ * acknowledged push once a later commit moved past it; failed, it is applied again by the thread
+ * that replaces this one, once the store can write.
  */
 public final class SkipBadRecords extends LogAndContinueProcessingExceptionHandler {
 

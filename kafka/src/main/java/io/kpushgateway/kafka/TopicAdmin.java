@@ -32,10 +32,10 @@ public final class TopicAdmin {
   private TopicAdmin() {}
 
   /**
-   * Makes sure the gateway's topics exist and every partition has a leader, creating a missing
-   * one: the pushes topic with the configured partitions, replication factor and retention, the
-   * catalog with one partition, compacted. An existing topic is left as it is (a different
-   * partition count is logged, not changed).
+   * Makes sure the gateway's topics exist and every partition has a leader, creating a missing one:
+   * the pushes topic with the configured partitions, replication factor and retention, the catalog
+   * with one partition, compacted. An existing topic is left as it is (a different partition count
+   * is logged, not changed).
    *
    * @return the partitions of the pushes topic, as it is
    * @throws IllegalStateException if that is not done within 30 s, or Kafka refuses a topic
@@ -44,11 +44,12 @@ public final class TopicAdmin {
     TopicOptions options = kafka.topics();
     long deadline = System.nanoTime() + ENSURE_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(settings.admin())) {
-      int partitions = ensureTopic(
-          admin,
-          new NewTopic(topics.pushes(), options.partitions(), options.replicationFactor())
-              .configs(pushesConfig(options)),
-          deadline);
+      int partitions =
+          ensureTopic(
+              admin,
+              new NewTopic(topics.pushes(), options.partitions(), options.replicationFactor())
+                  .configs(pushesConfig(options)),
+              deadline);
       ensureTopic(
           admin,
           new NewTopic(topics.catalog(), 1, options.replicationFactor())
@@ -61,7 +62,9 @@ public final class TopicAdmin {
     }
   }
 
-  /** @return the topic's partitions */
+  /**
+   * @return the topic's partitions
+   */
   private static int ensureTopic(Admin admin, NewTopic wanted, long deadline)
       throws InterruptedException {
     String topic = wanted.name();

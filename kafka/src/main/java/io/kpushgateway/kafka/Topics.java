@@ -27,9 +27,9 @@ public final class Topics {
 
   /**
    * {@code <prefix>.catalog}: every group's shape (family names, types, series identities), keyed
-   * by the canonical grouping key, value {@code GroupShape}, a tombstone when the group is
-   * deleted. Written by the store when a shape changes, compacted, read whole by every node for
-   * the cross-group consistency check. One partition: its readers need all of it anyway.
+   * by the canonical grouping key, value {@code GroupShape}, a tombstone when the group is deleted.
+   * Written by the store when a shape changes, compacted, read whole by every node for the
+   * cross-group consistency check. One partition: its readers need all of it anyway.
    */
   public String catalog() {
     return catalog;
@@ -37,7 +37,9 @@ public final class Topics {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Topics other && pushes.equals(other.pushes) && catalog.equals(other.catalog);
+    return o instanceof Topics other
+        && pushes.equals(other.pushes)
+        && catalog.equals(other.catalog);
   }
 
   @Override

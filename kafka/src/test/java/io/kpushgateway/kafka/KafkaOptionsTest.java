@@ -36,8 +36,7 @@ class KafkaOptionsTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> defaults().applicationServer(" ").build())
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> defaults().partitions(0).build())
-        .hasMessageContaining("partitions");
+    assertThatThrownBy(() -> defaults().partitions(0).build()).hasMessageContaining("partitions");
     assertThatThrownBy(() -> defaults().replicationFactor((short) 0).build())
         .hasMessageContaining("replicationFactor");
     assertThatThrownBy(() -> defaults().pushRetention(Duration.ofDays(-1)).build())

@@ -58,8 +58,7 @@ class KafkaSettingsTest {
         .containsEntry("main.consumer.fetch.max.wait.ms", 100)
         .doesNotContainKeys("default.key.serde", "default.value.serde");
     KafkaOptions readsNothing = TestKafkaOptions.from(OPTIONS).applicationServer(null).build();
-    assertThat(new KafkaSettings(readsNothing).streams())
-        .doesNotContainKey("application.server");
+    assertThat(new KafkaSettings(readsNothing).streams()).doesNotContainKey("application.server");
   }
 
   @Test

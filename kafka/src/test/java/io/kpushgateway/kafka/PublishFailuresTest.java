@@ -49,8 +49,7 @@ class PublishFailuresTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("failures")
   void eachFailureHasItsReasonAndSaysWhy(Exception failure, Reason reason, String says) {
-    PublishFailedException e =
-        KafkaPushPublisher.classify(failure, Duration.ofSeconds(10), false);
+    PublishFailedException e = KafkaPushPublisher.classify(failure, Duration.ofSeconds(10), false);
     assertThat(e.reason()).isEqualTo(reason);
     assertThat(e.getMessage()).contains(says);
     assertThat(e.getCause()).isSameAs(failure);

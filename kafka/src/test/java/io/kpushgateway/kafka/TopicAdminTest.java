@@ -48,8 +48,7 @@ class TopicAdminTest {
 
   @Test
   void no_retention_keeps_the_history_forever() {
-    TopicOptions forever =
-        TestKafkaOptions.from(DEFAULTS).pushRetention(null).build().topics();
+    TopicOptions forever = TestKafkaOptions.from(DEFAULTS).pushRetention(null).build().topics();
     assertThat(TopicAdmin.pushesConfig(forever))
         .containsEntry("retention.ms", "-1")
         .doesNotContainKey("segment.ms");

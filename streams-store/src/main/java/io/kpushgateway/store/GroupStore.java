@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The store as its readers see it, in our own types: where each partition of the push log lives,
  * and this node's groups. Implemented over Kafka Streams' interactive queries ({@link
- * StreamsGroupStore}); the exposition knows only this seam, so its read policies are tested
- * against a fake.
+ * StreamsGroupStore}); the exposition knows only this seam, so its read policies are tested against
+ * a fake.
  */
 public interface GroupStore {
 

@@ -13,8 +13,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
- * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, and the
- * catalog topic that receives each group's changed shape.
+ * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, and the catalog
+ * topic that receives each group's changed shape.
  */
 public final class PushTopology {
 

@@ -4,9 +4,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * One group as the store holds it: the canonical grouping-key bytes (the push log's record key)
- * and the {@code GroupRecord} bytes ({@link StoredGroups#parse}). Readers compare and parse the
- * bytes, so nothing is converted between a node's store, its peers and the page.
+ * One group as the store holds it: the canonical grouping-key bytes (the push log's record key) and
+ * the {@code GroupRecord} bytes ({@link StoredGroups#parse}). Readers compare and parse the bytes,
+ * so nothing is converted between a node's store, its peers and the page.
  */
 @SuppressWarnings("ArrayRecordComponent") // bytes as read, compared with Arrays by their users
 public record StoredGroup(byte[] key, byte[] value) {

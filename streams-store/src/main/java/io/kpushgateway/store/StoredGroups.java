@@ -16,7 +16,8 @@ public final class StoredGroups {
     try {
       return GroupRecord.parseFrom(value);
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("the groups store holds a value that is not a GroupRecord", e);
+      throw new IllegalStateException(
+          "the groups store holds a value that is not a GroupRecord", e);
     }
   }
 }

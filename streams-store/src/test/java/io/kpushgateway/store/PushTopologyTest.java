@@ -8,7 +8,9 @@ import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.kafka.ProtoSerdes;
 import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.StoredFamily;
@@ -23,18 +25,20 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.test.TestRecord;
-import io.kpushgateway.proto.FamilyShape;
-import io.kpushgateway.proto.GroupShape;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PushTopologyTest {
 
-  private static final Topics TOPICS = Topics.from(io.kpushgateway.kafka.TestKafkaOptions.of("unused:9092", java.nio.file.Path.of("unused")).topicPrefix("test").build());
+  private static final Topics TOPICS =
+      Topics.from(
+          io.kpushgateway.kafka.TestKafkaOptions.of("unused:9092", java.nio.file.Path.of("unused"))
+              .topicPrefix("test")
+              .build());
   private static final GroupingKey KEY = GroupingKey.of(Map.of("job", "batch", "instance", "a"));
   private static final GroupingKey OTHER = GroupingKey.of(Map.of("job", "batch", "instance", "b"));
 
@@ -64,7 +68,9 @@ class PushTopologyTest {
   void theCatalogGetsAShapeOnlyWhenItChanges() throws IOException {
     TestOutputTopic<Bytes, GroupShape> catalog =
         driver.createOutputTopic(
-            TOPICS.catalog(), Serdes.Bytes().deserializer(), ProtoSerdes.groupShape().deserializer());
+            TOPICS.catalog(),
+            Serdes.Bytes().deserializer(),
+            ProtoSerdes.groupShape().deserializer());
 
     long first = push(KEY, Method.PUT, "a 1\nb 2\n");
     push(KEY, Method.PUT, "a 3\nb 4\n"); // same families, new values: nothing to tell

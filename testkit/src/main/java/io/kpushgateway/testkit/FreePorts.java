@@ -23,7 +23,8 @@ public final class FreePorts {
   public static int next() {
     for (int i = 0; i < 100; i++) {
       int port;
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+      try (ServerSocket socket =
+          new ServerSocket(0, 1, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
         port = socket.getLocalPort();
       } catch (IOException e) {
         throw new UncheckedIOException("cannot open a socket on 127.0.0.1", e);

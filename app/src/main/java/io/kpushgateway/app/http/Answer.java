@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An answer the edge writes itself, before or instead of a handler: a router's redirect or 405,
- * an error, a role this node lacks.
+ * An answer the edge writes itself, before or instead of a handler: a router's redirect or 405, an
+ * error, a role this node lacks.
  *
  * @param body {@code null} for none
  */

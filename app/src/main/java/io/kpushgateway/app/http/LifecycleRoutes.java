@@ -11,8 +11,7 @@ public final class LifecycleRoutes {
   private final boolean lifecycleEnabled;
   private final Runnable shutdown;
 
-  public LifecycleRoutes(
-      List<Readiness> readiness, boolean lifecycleEnabled, Runnable shutdown) {
+  public LifecycleRoutes(List<Readiness> readiness, boolean lifecycleEnabled, Runnable shutdown) {
     this.readiness = List.copyOf(readiness);
     this.lifecycleEnabled = lifecycleEnabled;
     this.shutdown = shutdown;

@@ -40,7 +40,9 @@ final class RouteTable {
 
   private final List<Compiled> routes = new ArrayList<>();
 
-  /** @param pattern the route's pattern where this table sees it, prefix included */
+  /**
+   * @param pattern the route's pattern where this table sees it, prefix included
+   */
   void add(Route route, String pattern) {
     routes.add(new Compiled(route, pattern));
   }
@@ -86,9 +88,9 @@ final class RouteTable {
   /**
    * The same path with or without its trailing slash, when that is a route. httprouter also
    * proposes dropping the slash of a path that stops right where a {@code :param} would start, if
-   * that slash is a node of its own in the radix tree, i.e. another route branches off just
-   * before it: so {@code PUT /metrics/job/} redirects (to a 404) while {@code PUT
-   * /metrics/job@base64/} is a plain 404.
+   * that slash is a node of its own in the radix tree, i.e. another route branches off just before
+   * it: so {@code PUT /metrics/job/} redirects (to a 404) while {@code PUT /metrics/job@base64/} is
+   * a plain 404.
    */
   private String trailingSlashRedirect(String method, String path) {
     if (path.endsWith("/")) {
@@ -157,10 +159,13 @@ final class RouteTable {
     final String pattern;
     final Pattern exact;
     final Pattern ignoringCase;
+
     /** Literal pieces of the pattern, and {@code null} where a parameter's value goes. */
     final List<String> literals = new ArrayList<>();
+
     /** The names of the parameters, in the order of the pattern's groups. */
     final List<String> paramNames = new ArrayList<>();
+
     /** The pattern up to its first {@code :param}; the whole pattern if it has none. */
     final String staticPrefix;
 

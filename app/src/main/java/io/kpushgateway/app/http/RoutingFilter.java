@@ -27,11 +27,11 @@ import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.servlet.ServletContextHandler;
 
 /**
- * The servlet filter in front of Javalin: routes every request with {@link UpstreamRouter},
- * answers what upstream answers before its handlers, hands the rest to Javalin with the matched
- * route as a request attribute ({@link #routed}), and counts the answers of counted handlers once
- * they are complete, also when a handler answers asynchronously (pushes answer in the broker's
- * callback) or fails.
+ * The servlet filter in front of Javalin: routes every request with {@link UpstreamRouter}, answers
+ * what upstream answers before its handlers, hands the rest to Javalin with the matched route as a
+ * request attribute ({@link #routed}), and counts the answers of counted handlers once they are
+ * complete, also when a handler answers asynchronously (pushes answer in the broker's callback) or
+ * fails.
  */
 final class RoutingFilter implements Filter {
 
@@ -150,9 +150,9 @@ final class RoutingFilter implements Filter {
   }
 
   /**
-   * The Content-Type as Go's net/http writes it: only once a body is written (an empty push
-   * answer has none; Javalin sets a default on every response), and as the handler spelled it
-   * (Jetty's own setter would write {@code text/plain;charset=utf-8}).
+   * The Content-Type as Go's net/http writes it: only once a body is written (an empty push answer
+   * has none; Javalin sets a default on every response), and as the handler spelled it (Jetty's own
+   * setter would write {@code text/plain;charset=utf-8}).
    */
   private static final class AsGoWrites extends HttpServletResponseWrapper {
     private String contentType;

@@ -36,7 +36,9 @@ final class UpstreamRouter {
   private final RouteTable main = new RouteTable();
   private final RouteTable api = new RouteTable();
 
-  /** @param prefix the route prefix as {@code GatewayConfig} computes it */
+  /**
+   * @param prefix the route prefix as {@code GatewayConfig} computes it
+   */
   UpstreamRouter(String prefix, List<Route> routes) {
     this.prefix = prefix;
     String p = PathDecoding.bytesOf(prefix);
@@ -123,8 +125,8 @@ final class UpstreamRouter {
   }
 
   /**
-   * The start of the raw path that decodes to the (decoded) context path, so Javalin can strip
-   * it from the raw path it routes on.
+   * The start of the raw path that decodes to the (decoded) context path, so Javalin can strip it
+   * from the raw path it routes on.
    */
   private static String rawPrefix(String rawPath, String contextPath) {
     if (contextPath.isEmpty()) {
@@ -142,8 +144,7 @@ final class UpstreamRouter {
   }
 
   /**
-   * Go's ServeMux cleanPath: path.Clean (no empty, "." or ".." segments), keeping a trailing
-   * slash.
+   * Go's ServeMux cleanPath: path.Clean (no empty, "." or ".." segments), keeping a trailing slash.
    */
   static String cleanPath(String path) {
     Deque<String> segments = new ArrayDeque<>();
@@ -163,11 +164,14 @@ final class UpstreamRouter {
     StringBuilder out = new StringBuilder(bytePath.length());
     for (int i = 0; i < bytePath.length(); i++) {
       char c = bytePath.charAt(i);
-      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
           || "-_.~$&+,/:;=@".indexOf(c) >= 0) {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xF, 16)));
       }
     }
@@ -175,7 +179,10 @@ final class UpstreamRouter {
   }
 
   private static String htmlEscape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace("\"", "&#34;").replace("'", "&#39;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&#34;")
+        .replace("'", "&#39;");
   }
 }

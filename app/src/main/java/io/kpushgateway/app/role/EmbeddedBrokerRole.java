@@ -14,7 +14,9 @@ public final class EmbeddedBrokerRole extends Role {
 
   private EmbeddedBrokerRole() {}
 
-  /** @param port on 127.0.0.1; 0 picks a free one */
+  /**
+   * @param port on 127.0.0.1; 0 picks a free one
+   */
   public static EmbeddedBrokerRole start(Path logDir, int port) {
     return starting(
         new EmbeddedBrokerRole(),

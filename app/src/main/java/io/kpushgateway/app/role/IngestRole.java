@@ -22,9 +22,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The push API: validates pushes and publishes them to the push log; with the consistency check
- * on, it keeps the catalog of every group's families up to date from the catalog topic and settles
- * the races it detects through the push log.
+ * The push API: validates pushes and publishes them to the push log; with the consistency check on,
+ * it keeps the catalog of every group's families up to date from the catalog topic and settles the
+ * races it detects through the push log.
  */
 public final class IngestRole extends Role {
 
@@ -93,8 +93,7 @@ public final class IngestRole extends Role {
                 kafka, topics, catalog, new RaceSettler(publisher, Clock.systemUTC(), nodeName)));
     view.start();
     readyWhen(
-        () ->
-            view.isCaughtUp() ? null : "still reading the catalog of registered metric families");
+        () -> view.isCaughtUp() ? null : "still reading the catalog of registered metric families");
     return catalog;
   }
 

@@ -43,7 +43,9 @@ public final class Periodic implements AutoCloseable {
             TimeUnit.MILLISECONDS);
   }
 
-  /** Runs {@code task} every {@code delay}, the first time after one delay, on thread {@code name}. */
+  /**
+   * Runs {@code task} every {@code delay}, the first time after one delay, on thread {@code name}.
+   */
   public static Periodic start(String name, Duration delay, Runnable task) {
     return new Periodic(name, delay, task);
   }

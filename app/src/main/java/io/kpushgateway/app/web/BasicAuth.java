@@ -34,7 +34,8 @@ final class BasicAuth {
   static final int CACHE_SIZE = 100;
 
   // Passwords longer than 72 bytes: only the first 72 count, as in Go's and OpenBSD's bcrypt.
-  private static final BCrypt.Verifyer VERIFYER = BCrypt.verifyer(null, LongPasswordStrategies.none());
+  private static final BCrypt.Verifyer VERIFYER =
+      BCrypt.verifyer(null, LongPasswordStrategies.none());
 
   private final Map<String, byte[]> hashes = new HashMap<>();
   private final byte[] decoyHash;
@@ -50,13 +51,16 @@ final class BasicAuth {
       try {
         cost = Math.max(cost, BCrypt.Version.VERSION_2A.parser.parse(hash).cost);
       } catch (at.favre.lib.crypto.bcrypt.IllegalBCryptFormatException e) {
-        throw new WebConfigException("basic_auth_users: user \"" + u.getKey() + "\": not a bcrypt hash");
+        throw new WebConfigException(
+            "basic_auth_users: user \"" + u.getKey() + "\": not a bcrypt hash");
       }
     }
     decoyHash = decoy(cost);
   }
 
-  /** Whether {@code authorization} (the request header, may be null) names a user and its password. */
+  /**
+   * Whether {@code authorization} (the request header, may be null) names a user and its password.
+   */
   boolean authenticate(String authorization) {
     byte[] credentials = decode(authorization);
     if (credentials == null) {
@@ -124,7 +128,8 @@ final class BasicAuth {
   /** Go's {@code Request.BasicAuth}: "Basic " (any case), then base64 of user:password. */
   private static byte[] decode(String authorization) {
     String prefix = "Basic ";
-    if (authorization == null || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, prefix, 0, prefix.length())) {
       return null;
     }
     try {
@@ -161,7 +166,8 @@ final class BasicAuth {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (byte[] part : new byte[][] {user, hash, password}) {
-        sha.update(ByteBuffer.allocate(4).putInt(part.length).array()); // length-prefixed: unambiguous
+        sha.update(
+            ByteBuffer.allocate(4).putInt(part.length).array()); // length-prefixed: unambiguous
         sha.update(part);
       }
       return HexFormat.of().formatHex(sha.digest());
@@ -171,8 +177,8 @@ final class BasicAuth {
   }
 
   /**
-   * A well-formed hash of the given cost that no password matches (random salt and digest): a
-   * check against it costs what a real one does.
+   * A well-formed hash of the given cost that no password matches (random salt and digest): a check
+   * against it costs what a real one does.
    */
   private static byte[] decoy(int cost) {
     SecureRandom random = new SecureRandom();

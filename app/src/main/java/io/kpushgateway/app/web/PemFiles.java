@@ -66,7 +66,10 @@ final class PemFiles {
           return converter.getPrivateKey(info);
         } else if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
           throw new WebConfigException(
-              key + " " + file + " holds an encrypted private key; the gateway needs it unencrypted"
+              key
+                  + " "
+                  + file
+                  + " holds an encrypted private key; the gateway needs it unencrypted"
                   + " (e.g. openssl pkcs8 -topk8 -nocrypt)");
         } else if (o instanceof X509CertificateHolder) {
           sawCertificate = true;
@@ -78,7 +81,12 @@ final class PemFiles {
       throw new WebConfigException("cannot read " + key + " " + file + ": " + e.getMessage(), e);
     }
     throw new WebConfigException(
-        key + " " + file + (sawCertificate ? " holds a certificate, not a private key" : " holds no PEM private key"));
+        key
+            + " "
+            + file
+            + (sawCertificate
+                ? " holds a certificate, not a private key"
+                : " holds no PEM private key"));
   }
 
   /**
@@ -87,10 +95,19 @@ final class PemFiles {
    */
   static void checkPair(X509Certificate certificate, PrivateKey key, Path certFile, Path keyFile) {
     PublicKey publicKey = certificate.getPublicKey();
-    String mismatch = "the private key in key_file " + keyFile + " does not match the certificate in cert_file " + certFile;
+    String mismatch =
+        "the private key in key_file "
+            + keyFile
+            + " does not match the certificate in cert_file "
+            + certFile;
     if (!sameFamily(publicKey.getAlgorithm(), key.getAlgorithm())) {
       throw new WebConfigException(
-          mismatch + " (a " + key.getAlgorithm() + " key for a " + publicKey.getAlgorithm() + " certificate)");
+          mismatch
+              + " (a "
+              + key.getAlgorithm()
+              + " key for a "
+              + publicKey.getAlgorithm()
+              + " certificate)");
     }
     if (key instanceof RSAKey rsaKey && publicKey instanceof RSAKey rsaPublic) {
       if (!rsaKey.getModulus().equals(rsaPublic.getModulus())) {

@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * Runs before every route, as the toolkit's handler wraps the whole server: sets the configured
  * headers, then asks for basic auth. Answers exactly as upstream does (Go's {@code http.Error}):
  * {@code 401 Unauthorized} with {@code WWW-Authenticate: Basic}, or {@code 500} while the
- * configuration file is broken. Requests it turns away never reach a route, so they change
- * nothing and are not counted as pushes.
+ * configuration file is broken. Requests it turns away never reach a route, so they change nothing
+ * and are not counted as pushes.
  */
 final class SecurityFilter extends HttpFilter {
 
@@ -26,7 +26,8 @@ final class SecurityFilter extends HttpFilter {
   }
 
   @Override
-  protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+  protected void doFilter(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
     WebSecurity.Active now = active.get();
     if (now.failure() != null) {
@@ -43,7 +44,8 @@ final class SecurityFilter extends HttpFilter {
     plain(response, 401, "Unauthorized");
   }
 
-  private static void plain(HttpServletResponse response, int status, String text) throws IOException {
+  private static void plain(HttpServletResponse response, int status, String text)
+      throws IOException {
     response.setStatus(status);
     response.setContentType("text/plain; charset=utf-8");
     response.setHeader("X-Content-Type-Options", "nosniff");

@@ -122,8 +122,13 @@ record TlsConfig(
         }
       }
       throw new WebConfigException(
-          "tls_server_config: invalid client_auth_type: " + configName + " (one of "
-              + Arrays.stream(values()).map(ClientAuth::configName).collect(Collectors.joining(", ")) + ")");
+          "tls_server_config: invalid client_auth_type: "
+              + configName
+              + " (one of "
+              + Arrays.stream(values())
+                  .map(ClientAuth::configName)
+                  .collect(Collectors.joining(", "))
+              + ")");
     }
 
     String configName() {
@@ -164,7 +169,9 @@ record TlsConfig(
         }
       }
       throw new WebConfigException(
-          "tls_server_config: unknown TLS version: " + configName + " (one of TLS10, TLS11, TLS12, TLS13)");
+          "tls_server_config: unknown TLS version: "
+              + configName
+              + " (one of TLS10, TLS11, TLS12, TLS13)");
     }
 
     String jsseName() {

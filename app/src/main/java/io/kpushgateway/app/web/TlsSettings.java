@@ -28,7 +28,6 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,10 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code tls_server_config} made real: the certificate and key loaded, a JSSE {@link SSLContext}
  * built with the trust rules of {@code client_auth_type}, and the settings Jetty applies per
- * connection (protocol range, cipher suites and their order, client certificate policy, curves).
- * We build the {@code SSLContext} ourselves instead of handing Jetty a key store, because two of
- * Go's client-auth modes take a certificate without verifying it and {@code client_allowed_sans}
- * needs a check after verification; neither is a Jetty setting.
+ * connection (protocol range, cipher suites and their order, client certificate policy, curves). We
+ * build the {@code SSLContext} ourselves instead of handing Jetty a key store, because two of Go's
+ * client-auth modes take a certificate without verifying it and {@code client_allowed_sans} needs a
+ * check after verification; neither is a Jetty setting.
  */
 final class TlsSettings {
 
@@ -72,7 +71,9 @@ final class TlsSettings {
     PrivateKey key = PemFiles.privateKey(config.keyFile(), "key_file");
     PemFiles.checkPair(chain.get(0), key, config.certFile(), config.keyFile());
     List<X509Certificate> clientCas =
-        config.clientCaFile() == null ? List.of() : PemFiles.certificates(config.clientCaFile(), "client_ca_file");
+        config.clientCaFile() == null
+            ? List.of()
+            : PemFiles.certificates(config.clientCaFile(), "client_ca_file");
     checkNamedGroups(config);
     if (config.minVersion().compareTo(TlsVersion.TLS12) < 0 && jvmDisablesOldTls()) {
       LOG.warn(
@@ -88,7 +89,8 @@ final class TlsSettings {
       KeyManagerFactory kmf = KeyManagerFactory.getInstance("SunX509");
       kmf.init(keys, IN_MEMORY_PASSWORD);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(kmf.getKeyManagers(), new TrustManager[] {trustManager(config, clientCas)}, null);
+      context.init(
+          kmf.getKeyManagers(), new TrustManager[] {trustManager(config, clientCas)}, null);
       checkCipherSuites(config, context);
       return new TlsSettings(config, context);
     } catch (GeneralSecurityException | java.io.IOException e) {
@@ -121,7 +123,8 @@ final class TlsSettings {
     }
   }
 
-  private static X509ExtendedTrustManager trustManager(TlsConfig config, List<X509Certificate> clientCas)
+  private static X509ExtendedTrustManager trustManager(
+      TlsConfig config, List<X509Certificate> clientCas)
       throws GeneralSecurityException, java.io.IOException {
     X509ExtendedTrustManager base;
     if (config.clientAuth().verifiesCertificate()) {
@@ -144,14 +147,17 @@ final class TlsSettings {
     } else {
       base = new AnyClientCertificate(clientCas);
     }
-    return config.clientAllowedSans().isEmpty() ? base : new AllowedSans(base, config.clientAllowedSans());
+    return config.clientAllowedSans().isEmpty()
+        ? base
+        : new AllowedSans(base, config.clientAllowedSans());
   }
 
   private static void checkCipherSuites(TlsConfig config, SSLContext context) {
     Set<String> supported = Set.of(context.getSupportedSSLParameters().getCipherSuites());
     for (String suite : config.cipherSuites()) {
       if (!supported.contains(suite)) {
-        throw new WebConfigException("tls_server_config: cipher " + suite + " is not supported by this JVM");
+        throw new WebConfigException(
+            "tls_server_config: cipher " + suite + " is not supported by this JVM");
       }
     }
   }
@@ -166,15 +172,19 @@ final class TlsSettings {
     if (jvm == null || !jvm.replace(" ", "").equalsIgnoreCase(wanted)) {
       throw new WebConfigException(
           "tls_server_config: curve_preferences needs Java 20 or later (this is Java "
-              + Runtime.version().feature() + "); on this Java start the JVM with"
-              + " -Djdk.tls.namedGroups=" + wanted + " instead"
+              + Runtime.version().feature()
+              + "); on this Java start the JVM with"
+              + " -Djdk.tls.namedGroups="
+              + wanted
+              + " instead"
               + (jvm == null ? "" : " (it has -Djdk.tls.namedGroups=" + jvm + ")"));
     }
   }
 
   private static boolean jvmDisablesOldTls() {
     String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
-    return disabled != null && Arrays.stream(disabled.split(",")).map(String::trim).anyMatch("TLSv1"::equals);
+    return disabled != null
+        && Arrays.stream(disabled.split(",")).map(String::trim).anyMatch("TLSv1"::equals);
   }
 
   private static Method namedGroupsSetter() {
@@ -225,7 +235,8 @@ final class TlsSettings {
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("a server does not check server certificates");
     }
 
@@ -248,11 +259,12 @@ final class TlsSettings {
   }
 
   /**
-   * {@code client_allowed_sans}: after the base check, the client certificate must carry one of
-   * the listed DNS names, e-mail addresses, IP addresses or URIs as a subject alternative name.
+   * {@code client_allowed_sans}: after the base check, the client certificate must carry one of the
+   * listed DNS names, e-mail addresses, IP addresses or URIs as a subject alternative name.
    */
   static final class AllowedSans extends X509ExtendedTrustManager {
-    private static final Pattern IP_LITERAL = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
+    private static final Pattern IP_LITERAL =
+        Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
 
     private final X509ExtendedTrustManager base;
     private final List<String> allowed;
@@ -269,7 +281,8 @@ final class TlsSettings {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       base.checkClientTrusted(chain, authType);
       checkSans(chain);
     }
@@ -289,7 +302,8 @@ final class TlsSettings {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       base.checkServerTrusted(chain, authType);
     }
 
@@ -312,7 +326,8 @@ final class TlsSettings {
 
     void checkSans(X509Certificate[] chain) throws CertificateException {
       if (chain == null || chain.length == 0) {
-        throw new CertificateException("no client certificate to match against client_allowed_sans");
+        throw new CertificateException(
+            "no client certificate to match against client_allowed_sans");
       }
       Collection<List<?>> sans;
       try {
@@ -333,7 +348,8 @@ final class TlsSettings {
           }
         }
       }
-      throw new CertificateException("the client certificate has none of client_allowed_sans " + allowed);
+      throw new CertificateException(
+          "the client certificate has none of client_allowed_sans " + allowed);
     }
 
     private static java.util.Optional<InetAddress> ipLiteral(String s) {

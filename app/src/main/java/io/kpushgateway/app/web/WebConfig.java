@@ -38,7 +38,8 @@ import java.util.stream.Collectors;
  * @param headers response headers set on every answer, blank values left out
  * @param users user name to bcrypt hash; empty means no authentication
  */
-record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<String, String> users) {
+record WebConfig(
+    TlsConfig tls, boolean http2, Map<String, String> headers, Map<String, String> users) {
 
   /** The headers the toolkit lets a configuration set, with their allowed values (empty: any). */
   static final Map<String, List<String>> CONFIGURABLE_HEADERS =
@@ -65,7 +66,9 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
     return !users.isEmpty();
   }
 
-  /** Reads and checks {@code file}; certificates and keys are loaded later, by {@link TlsSettings}. */
+  /**
+   * Reads and checks {@code file}; certificates and keys are loaded later, by {@link TlsSettings}.
+   */
   static WebConfig read(Path file) {
     byte[] content;
     try {
@@ -90,19 +93,40 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
     try (JsonParser parser = YAML.createParser(yaml)) {
       // An empty file (or one holding only comments or "~") configures nothing, as upstream.
       JsonToken first = parser.nextToken();
-      file = first == null || first == JsonToken.VALUE_NULL ? null : YAML.readValue(parser, FileSchema.class);
+      file =
+          first == null || first == JsonToken.VALUE_NULL
+              ? null
+              : YAML.readValue(parser, FileSchema.class);
     } catch (UnrecognizedPropertyException e) {
       throw new WebConfigException(
-          "line " + line(e) + ": field " + e.getPropertyName() + " not found in "
-              + where(e.getPath().subList(0, e.getPath().size() - 1)), e);
+          "line "
+              + line(e)
+              + ": field "
+              + e.getPropertyName()
+              + " not found in "
+              + where(e.getPath().subList(0, e.getPath().size() - 1)),
+          e);
     } catch (MismatchedInputException e) {
       throw new WebConfigException(
-          "line " + line(e) + ": " + where(e.getPath()) + ": expected " + describe(e.getTargetType()), e);
+          "line "
+              + line(e)
+              + ": "
+              + where(e.getPath())
+              + ": expected "
+              + describe(e.getTargetType()),
+          e);
     } catch (JsonMappingException e) {
       throw new WebConfigException(
-          "line " + line(e) + ": cannot read " + where(e.getPath()) + ": " + firstLine(e.getOriginalMessage()), e);
+          "line "
+              + line(e)
+              + ": cannot read "
+              + where(e.getPath())
+              + ": "
+              + firstLine(e.getOriginalMessage()),
+          e);
     } catch (JsonProcessingException e) {
-      throw new WebConfigException("not valid YAML (line " + line(e) + "): " + firstLine(e.getOriginalMessage()), e);
+      throw new WebConfigException(
+          "not valid YAML (line " + line(e) + "): " + firstLine(e.getOriginalMessage()), e);
     } catch (IOException e) {
       throw new WebConfigException("not valid YAML: " + e.getMessage(), e);
     }
@@ -112,9 +136,12 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
     HttpSchema http = file.http() == null ? new HttpSchema(null, null) : file.http();
     TlsConfig tls = file.tls() == null ? null : tls(file.tls(), dir);
     boolean http2 = http.http2() == null || http.http2();
-    if (tls != null && http2 && tls.minVersion().compareTo(TlsVersion.TLS13) < 0
+    if (tls != null
+        && http2
+        && tls.minVersion().compareTo(TlsVersion.TLS13) < 0
         && !tls.cipherSuites().isEmpty()
-        && tls.cipherSuites().stream().noneMatch(TlsConfig.HTTP2_REQUIRED_CIPHER_SUITES::contains)) {
+        && tls.cipherSuites().stream()
+            .noneMatch(TlsConfig.HTTP2_REQUIRED_CIPHER_SUITES::contains)) {
       // Go's HTTP/2 server refuses such a list too: TLS 1.2 clients could not speak HTTP/2.
       throw new WebConfigException(
           "tls_server_config: with HTTP/2 on, cipher_suites needs one of "
@@ -160,7 +187,10 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
 
   private static TlsConfig tls(TlsSchema t, Path dir) {
     // As the toolkit: a section without cert, key, CA or client auth leaves TLS off.
-    if (blank(t.certFile()) && blank(t.keyFile()) && blank(t.clientAuthType()) && blank(t.clientCaFile())) {
+    if (blank(t.certFile())
+        && blank(t.keyFile())
+        && blank(t.clientAuthType())
+        && blank(t.clientCaFile())) {
       return null;
     }
     if (blank(t.certFile())) {
@@ -169,18 +199,21 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
     if (blank(t.keyFile())) {
       throw new WebConfigException("tls_server_config: missing key_file");
     }
-    ClientAuth clientAuth = ClientAuth.of(blank(t.clientAuthType()) ? "NoClientCert" : t.clientAuthType());
+    ClientAuth clientAuth =
+        ClientAuth.of(blank(t.clientAuthType()) ? "NoClientCert" : t.clientAuthType());
     Path clientCa = blank(t.clientCaFile()) ? null : dir.resolve(t.clientCaFile());
     if (clientCa != null && clientAuth == ClientAuth.NO_CLIENT_CERT) {
       throw new WebConfigException(
           "tls_server_config: client_ca_file is set but client_auth_type is NoClientCert;"
               + " set client_auth_type (RequireAndVerifyClientCert to authenticate clients)");
     }
-    List<String> sans = t.clientAllowedSans() == null ? List.of() : List.copyOf(t.clientAllowedSans());
+    List<String> sans =
+        t.clientAllowedSans() == null ? List.of() : List.copyOf(t.clientAllowedSans());
     if (!sans.isEmpty() && !clientAuth.requiresCertificate()) {
       throw new WebConfigException(
           "tls_server_config: client_allowed_sans needs client_auth_type RequireAnyClientCert or"
-              + " RequireAndVerifyClientCert (with " + clientAuth.configName()
+              + " RequireAndVerifyClientCert (with "
+              + clientAuth.configName()
               + " a client may send no certificate to match)");
     }
     TlsVersion min = TlsVersion.of(blank(t.minVersion()) ? "TLS12" : t.minVersion());
@@ -200,7 +233,11 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
     for (String curve : t.curvePreferences() == null ? List.<String>of() : t.curvePreferences()) {
       if (!TlsConfig.CURVES.containsKey(curve)) {
         throw new WebConfigException(
-            "tls_server_config: unknown curve: " + curve + " (one of " + String.join(", ", TlsConfig.CURVES.keySet()) + ")");
+            "tls_server_config: unknown curve: "
+                + curve
+                + " (one of "
+                + String.join(", ", TlsConfig.CURVES.keySet())
+                + ")");
       }
       curves.add(curve);
     }
@@ -227,13 +264,21 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
       List<String> allowed = CONFIGURABLE_HEADERS.get(h.getKey());
       if (allowed == null) {
         throw new WebConfigException(
-            "http_server_config: HTTP header \"" + h.getKey() + "\" can not be configured (only "
-                + String.join(", ", new java.util.TreeSet<>(CONFIGURABLE_HEADERS.keySet())) + ")");
+            "http_server_config: HTTP header \""
+                + h.getKey()
+                + "\" can not be configured (only "
+                + String.join(", ", new java.util.TreeSet<>(CONFIGURABLE_HEADERS.keySet()))
+                + ")");
       }
       if (!allowed.isEmpty() && !allowed.contains(value)) {
         throw new WebConfigException(
-            "http_server_config: invalid value for " + h.getKey() + ": expected one of "
-                + allowed + ", got \"" + value + "\"");
+            "http_server_config: invalid value for "
+                + h.getKey()
+                + ": expected one of "
+                + allowed
+                + ", got \""
+                + value
+                + "\"");
       }
       if (!value.isBlank()) {
         headers.put(h.getKey(), value);
@@ -254,8 +299,11 @@ record WebConfig(TlsConfig tls, boolean http2, Map<String, String> headers, Map<
       } catch (IllegalBCryptFormatException | IllegalArgumentException e) {
         // The message names the user and the defect, never the hash.
         throw new WebConfigException(
-            "basic_auth_users: the password of user \"" + u.getKey() + "\" is not a bcrypt hash ("
-                + e.getMessage() + "); create one with: htpasswd -nBC 10 \"\" | tr -d ':\\n'");
+            "basic_auth_users: the password of user \""
+                + u.getKey()
+                + "\" is not a bcrypt hash ("
+                + e.getMessage()
+                + "); create one with: htpasswd -nBC 10 \"\" | tr -d ':\\n'");
       }
       users.put(u.getKey(), hash);
     }

@@ -1,7 +1,7 @@
 package io.kpushgateway.app.web;
 
-import io.kpushgateway.app.util.Periodic;
 import io.javalin.config.JavalinConfig;
+import io.kpushgateway.app.util.Periodic;
 import io.kpushgateway.app.web.TlsSettings.GatewaySslContextFactory;
 import jakarta.servlet.DispatcherType;
 import java.io.IOException;
@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  * HTTP/2 through ALPN unless {@code http2: false}), and the headers and basic auth in a filter in
  * front of every route.
  *
- * <p>The file and the certificate, key and CA files it names are checked for changes every
- * second, and a changed set is applied without a restart: users, headers, certificates, client
- * CAs, client auth, TLS versions and cipher suites (new connections get them). Turning TLS on or
- * off, or HTTP/2, needs a restart, as upstream. While the file is broken every request is
- * answered {@code 500}, as upstream (which re-reads it on each request).
+ * <p>The file and the certificate, key and CA files it names are checked for changes every second,
+ * and a changed set is applied without a restart: users, headers, certificates, client CAs, client
+ * auth, TLS versions and cipher suites (new connections get them). Turning TLS on or off, or
+ * HTTP/2, needs a restart, as upstream. While the file is broken every request is answered {@code
+ * 500}, as upstream (which re-reads it on each request).
  */
 public final class WebSecurity implements AutoCloseable {
 
@@ -79,7 +79,8 @@ public final class WebSecurity implements AutoCloseable {
    */
   public static WebSecurity load(String file) {
     if (file == null || file.isBlank()) {
-      return new WebSecurity(null, new WebConfig(null, false, java.util.Map.of(), java.util.Map.of()), null, null);
+      return new WebSecurity(
+          null, new WebConfig(null, false, java.util.Map.of(), java.util.Map.of()), null, null);
     }
     Path path = Path.of(file);
     byte[] fingerprint = fingerprint(path);
@@ -109,8 +110,8 @@ public final class WebSecurity implements AutoCloseable {
   }
 
   /**
-   * Installs the filter, and for TLS the connector on {@code listen}, into a Javalin
-   * configuration; then starts watching the file.
+   * Installs the filter, and for TLS the connector on {@code listen}, into a Javalin configuration;
+   * then starts watching the file.
    */
   public void applyTo(JavalinConfig cfg, InetSocketAddress listen) {
     if (file == null) {
@@ -119,7 +120,9 @@ public final class WebSecurity implements AutoCloseable {
     cfg.jetty.modifyServletContextHandler(
         handler ->
             handler.addFilter(
-                new FilterHolder(new SecurityFilter(() -> active)), "/*", EnumSet.of(DispatcherType.REQUEST)));
+                new FilterHolder(new SecurityFilter(() -> active)),
+                "/*",
+                EnumSet.of(DispatcherType.REQUEST)));
     if (tls) {
       sslFactory = new GatewaySslContextFactory();
       tlsSettings.applyTo(sslFactory);
@@ -135,7 +138,9 @@ public final class WebSecurity implements AutoCloseable {
   }
 
   private ServerConnector tlsConnector(
-      org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig, InetSocketAddress listen) {
+      org.eclipse.jetty.server.Server server,
+      HttpConfiguration httpConfig,
+      InetSocketAddress listen) {
     HttpConfiguration https = new HttpConfiguration(httpConfig);
     // Go serves its one certificate whatever name the client asked for: no SNI host check.
     https.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
@@ -146,9 +151,12 @@ public final class WebSecurity implements AutoCloseable {
       ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
       alpn.setDefaultProtocol(http1.getProtocol());
       connector =
-          new ServerConnector(server, new SslConnectionFactory(sslFactory, alpn.getProtocol()), alpn, h2, http1);
+          new ServerConnector(
+              server, new SslConnectionFactory(sslFactory, alpn.getProtocol()), alpn, h2, http1);
     } else {
-      connector = new ServerConnector(server, new SslConnectionFactory(sslFactory, http1.getProtocol()), http1);
+      connector =
+          new ServerConnector(
+              server, new SslConnectionFactory(sslFactory, http1.getProtocol()), http1);
     }
     connector.setHost(listen.getHostString());
     connector.setPort(listen.getPort());

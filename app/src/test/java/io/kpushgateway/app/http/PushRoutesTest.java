@@ -3,6 +3,8 @@ package io.kpushgateway.app.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.airlift.compress.snappy.SnappyFramedOutputStream;
+import io.javalin.Javalin;
+import io.javalin.testtools.JavalinTest;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
@@ -15,8 +17,6 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.testkit.Await;
-import io.javalin.Javalin;
-import io.javalin.testtools.JavalinTest;
 import io.prometheus.client.Metrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,8 +45,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The push API over real HTTP (Javalin on a free port), with a publisher that records what it
- * was given instead of a broker: what is answered, and what would be written to Kafka.
+ * The push API over real HTTP (Javalin on a free port), with a publisher that records what it was
+ * given instead of a broker: what is answered, and what would be written to Kafka.
  */
 class PushRoutesTest {
 
@@ -58,6 +58,7 @@ class PushRoutesTest {
               + " encoding=delimited");
 
   private final RecordingPublisher publisher = new RecordingPublisher();
+
   /** What the node's gate says: null while it takes pushes. */
   private volatile String refusal;
 
@@ -102,7 +103,8 @@ class PushRoutesTest {
     JavalinTest.test(
         app(),
         (server, client) -> {
-          Response r = client.request("/metrics/job/batch/instance/a", b -> b.put(text("m{x=\"y\"} 1\n")));
+          Response r =
+              client.request("/metrics/job/batch/instance/a", b -> b.put(text("m{x=\"y\"} 1\n")));
           assertThat(r.code()).isEqualTo(200);
           assertThat(publisher.records).hasSize(1);
           Published p = publisher.records.get(0);
@@ -132,7 +134,8 @@ class PushRoutesTest {
         (server, client) -> {
           String counter = "# TYPE m counter\nm 1\n";
           String gauge = "# TYPE m gauge\nm 1\n";
-          assertThat(client.request("/metrics/job/a", b -> b.put(text(counter))).code()).isEqualTo(200);
+          assertThat(client.request("/metrics/job/a", b -> b.put(text(counter))).code())
+              .isEqualTo(200);
 
           Response r = client.request("/metrics/job/b", b -> b.put(text(gauge)));
 
@@ -145,8 +148,10 @@ class PushRoutesTest {
           assertThat(failed.getRejection()).contains("is not a COUNTER");
           assertThat(failed.getFamiliesList()).isEmpty();
           // the group that holds it may change it, and once it is deleted anyone may
-          assertThat(client.request("/metrics/job/a", b -> b.put(text(gauge))).code()).isEqualTo(200);
-          assertThat(client.request("/metrics/job/b", b -> b.put(text(gauge))).code()).isEqualTo(200);
+          assertThat(client.request("/metrics/job/a", b -> b.put(text(gauge))).code())
+              .isEqualTo(200);
+          assertThat(client.request("/metrics/job/b", b -> b.put(text(gauge))).code())
+              .isEqualTo(200);
         });
   }
 
@@ -155,9 +160,15 @@ class PushRoutesTest {
     JavalinTest.test(
         app(1 << 20, (FamilyCatalog) null),
         (server, client) -> {
-          assertThat(client.request("/metrics/job/a", b -> b.put(text("# TYPE m counter\nm 1\n"))).code())
+          assertThat(
+                  client
+                      .request("/metrics/job/a", b -> b.put(text("# TYPE m counter\nm 1\n")))
+                      .code())
               .isEqualTo(202);
-          assertThat(client.request("/metrics/job/b", b -> b.post(text("# TYPE m gauge\nm 1\n"))).code())
+          assertThat(
+                  client
+                      .request("/metrics/job/b", b -> b.post(text("# TYPE m gauge\nm 1\n")))
+                      .code())
               .isEqualTo(202);
           assertThat(client.request("/metrics/job/c", b -> b.put(text("m 1 1000\n"))).code())
               .isEqualTo(202);
@@ -173,7 +184,8 @@ class PushRoutesTest {
     JavalinTest.test(
         app(),
         (server, client) -> {
-          assertThat(client.request("/metrics/job/j", b -> b.post(text("m 1\n"))).code()).isEqualTo(200);
+          assertThat(client.request("/metrics/job/j", b -> b.post(text("m 1\n"))).code())
+              .isEqualTo(200);
           assertThat(client.delete("/metrics/job/j").code()).isEqualTo(202);
           assertThat(publisher.records)
               .extracting(p -> p.record().getMethod())
@@ -221,7 +233,11 @@ class PushRoutesTest {
         app(),
         (server, client) -> {
           for (String path :
-              List.of("/metrics/job/j/a", "/metrics/job/j/a/1/", "/metrics/job/j/1abc/x", "/metrics/job@base64/=")) {
+              List.of(
+                  "/metrics/job/j/a",
+                  "/metrics/job/j/a/1/",
+                  "/metrics/job/j/1abc/x",
+                  "/metrics/job@base64/=")) {
             Response r = client.request(path, b -> b.put(text("m 1\n")));
             assertThat(r.code()).as(path).isEqualTo(400);
           }
@@ -239,8 +255,10 @@ class PushRoutesTest {
     JavalinTest.test(
         app(),
         (server, client) -> {
-          assertThat(client.request("/metrics/job", b -> b.put(text("m 1\n"))).code()).isEqualTo(404);
-          assertThat(client.request("/metrics/foo/bar", b -> b.put(text("m 1\n"))).code()).isEqualTo(404);
+          assertThat(client.request("/metrics/job", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(404);
+          assertThat(client.request("/metrics/foo/bar", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(404);
           assertThat(publisher.records).isEmpty();
         });
   }
@@ -281,7 +299,9 @@ class PushRoutesTest {
           Response g =
               client.request(
                   "/metrics/job/j",
-                  b -> b.put(RequestBody.create(gz.toByteArray(), TEXT)).header("Content-Encoding", "gzip"));
+                  b ->
+                      b.put(RequestBody.create(gz.toByteArray(), TEXT))
+                          .header("Content-Encoding", "gzip"));
           assertThat(g.code()).isEqualTo(200);
           Response p =
               client.request(
@@ -299,7 +319,9 @@ class PushRoutesTest {
           Response badGzip =
               client.request(
                   "/metrics/job/j",
-                  b -> b.put(RequestBody.create(new byte[] {1, 2, 3}, TEXT)).header("Content-Encoding", "gzip"));
+                  b ->
+                      b.put(RequestBody.create(new byte[] {1, 2, 3}, TEXT))
+                          .header("Content-Encoding", "gzip"));
           assertThat(badGzip.code()).isEqualTo(400);
         });
   }
@@ -381,8 +403,31 @@ class PushRoutesTest {
 
   /** The stream identifier, then a compressed chunk whose varint length is 2^32 - 1. */
   private static final byte[] HUGE_SNAPPY_CHUNK = {
-    (byte) 0xff, 6, 0, 0, 's', 'N', 'a', 'P', 'p', 'Y',
-    0, 11, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0, 'a'
+    (byte) 0xff,
+    6,
+    0,
+    0,
+    's',
+    'N',
+    'a',
+    'P',
+    'p',
+    'Y',
+    0,
+    11,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    (byte) 0xff,
+    (byte) 0xff,
+    (byte) 0xff,
+    (byte) 0xff,
+    0x0f,
+    0,
+    'a'
   };
 
   static Stream<Arguments> corruptBodies() throws IOException {
@@ -398,7 +443,8 @@ class PushRoutesTest {
         new io.airlift.compress.snappy.SnappyCompressor()
             .compress(longer, 0, longer.length, rawBlock, 0, rawBlock.length);
     return Stream.of(
-        Arguments.of("gzip", "not gzip at all".getBytes(StandardCharsets.UTF_8), "gzip: invalid header"),
+        Arguments.of(
+            "gzip", "not gzip at all".getBytes(StandardCharsets.UTF_8), "gzip: invalid header"),
         Arguments.of("gzip", Arrays.copyOf(gz, gz.length - 6), "gzip: unexpected EOF"),
         Arguments.of("gzip", Arrays.copyOf(gz, 5), "gzip: unexpected EOF"),
         Arguments.of("snappy", badCrc, "snappy: corrupt input: invalid checksum"),
@@ -407,7 +453,10 @@ class PushRoutesTest {
             "snappy",
             Arrays.copyOf(rawBlock, rawLength),
             "snappy: corrupt input: no snappy stream identifier (the framed format is expected)"),
-        Arguments.of("snappy", "garbage, not snappy".getBytes(StandardCharsets.UTF_8), "snappy: corrupt input"),
+        Arguments.of(
+            "snappy",
+            "garbage, not snappy".getBytes(StandardCharsets.UTF_8),
+            "snappy: corrupt input"),
         // a chunk announcing 4 GiB uncompressed: aircompressor throws an unchecked exception
         Arguments.of("snappy", HUGE_SNAPPY_CHUNK, "snappy: corrupt input"));
   }
@@ -453,7 +502,10 @@ class PushRoutesTest {
         app(1 << 20, NameValidationScheme.LEGACY),
         (server, client) -> {
           // without the flag a U__ name is an ordinary legacy name ...
-          assertThat(client.request("/metrics/job/j/U__foo_2e_bar/v", b -> b.put(text("m 1\n"))).code())
+          assertThat(
+                  client
+                      .request("/metrics/job/j/U__foo_2e_bar/v", b -> b.put(text("m 1\n")))
+                      .code())
               .isEqualTo(200);
           assertThat(GroupingKey.fromBytes(publisher.records.get(0).key()).labels())
               .containsKey("U__foo_2e_bar");
@@ -477,7 +529,8 @@ class PushRoutesTest {
           Response r =
               client.request(
                   "/metrics/job/j/U__foo_2e_bar/v",
-                  b -> b.put(text("# TYPE \"my.count\" counter\n{\"my.count\",\"a.b\"=\"x\"} 1\n")));
+                  b ->
+                      b.put(text("# TYPE \"my.count\" counter\n{\"my.count\",\"a.b\"=\"x\"} 1\n")));
           assertThat(r.code()).isEqualTo(200);
           Published p = publisher.records.get(0);
           assertThat(GroupingKey.fromBytes(p.key()).labels())
@@ -582,8 +635,7 @@ class PushRoutesTest {
         Arguments.of(limits, "a 1\nb 1\nc 1\n", 413, "--push.max-families"),
         Arguments.of(
             limits, "a{x=\"1\"} 1\na{x=\"2\"} 1\nb 1\nb{x=\"1\"} 1\n", 413, "--push.max-series"),
-        Arguments.of(
-            limits, "a{x=\"1\",y=\"2\",z=\"3\"} 1\n", 400, "--push.max-labels-per-series"),
+        Arguments.of(limits, "a{x=\"1\",y=\"2\",z=\"3\"} 1\n", 400, "--push.max-labels-per-series"),
         Arguments.of(limits, "a{abcdefghi=\"1\"} 1\n", 400, "--push.max-label-name-length"),
         Arguments.of(limits, "a{x=\"123456789\"} 1\n", 400, "--push.max-label-value-length"));
   }
@@ -663,7 +715,9 @@ class PushRoutesTest {
 
   @Test
   void brokerFailureIs503WithRetryAfter() {
-    publisher.failWith = new PublishFailedException(PublishFailedException.Reason.UNAVAILABLE, "broker unavailable: timed out after 10s");
+    publisher.failWith =
+        new PublishFailedException(
+            PublishFailedException.Reason.UNAVAILABLE, "broker unavailable: timed out after 10s");
     JavalinTest.test(
         app(),
         (server, client) -> {
@@ -681,8 +735,7 @@ class PushRoutesTest {
         app(),
         (server, client) -> {
           for (String method : List.of("PUT", "POST")) {
-            Response r =
-                client.request("/metrics/job/j", b -> b.method(method, text("m 1\n")));
+            Response r = client.request("/metrics/job/j", b -> b.method(method, text("m 1\n")));
             assertThat(r.code()).as(method).isEqualTo(503);
             assertThat(r.header("Retry-After")).isEqualTo("30");
             assertThat(r.body().string())

@@ -2,8 +2,8 @@ package io.kpushgateway.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kpushgateway.exposition.HttpMetrics;
 import io.javalin.Javalin;
+import io.kpushgateway.exposition.HttpMetrics;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
@@ -40,12 +40,17 @@ class RoutingFilterTest {
                                 () -> ctx.status(503).result("broker unavailable\n"),
                                 CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)))),
         port -> {
-          String answer = raw(port, "PUT /metrics/job/a HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
-              + "Connection: close\r\n\r\nm 1\n");
+          String answer =
+              raw(
+                  port,
+                  "PUT /metrics/job/a HTTP/1.1\r\nHost: h\r\nContent-Length: 4\r\n"
+                      + "Connection: close\r\n\r\nm 1\n");
           assertThat(answer).startsWith("HTTP/1.1 503 ");
           String metrics = metrics();
-          assertThat(value(metrics,
-                  "pushgateway_http_requests_total{code=\"503\",handler=\"push\",method=\"put\"}"))
+          assertThat(
+                  value(
+                      metrics,
+                      "pushgateway_http_requests_total{code=\"503\",handler=\"push\",method=\"put\"}"))
               .isEqualTo(1);
           assertThat(value(metrics, "pushgateway_http_push_duration_seconds_count{method=\"put\"}"))
               .isEqualTo(1);
@@ -62,9 +67,11 @@ class RoutingFilterTest {
   void aFailingHandlerIsCountedAs500AndUncountedRoutesAreNot() {
     withServer(
         app -> {
-          app.get("/-/healthy", ctx -> {
-            throw new IllegalStateException("boom");
-          });
+          app.get(
+              "/-/healthy",
+              ctx -> {
+                throw new IllegalStateException("boom");
+              });
           app.exception(IllegalStateException.class, (e, ctx) -> ctx.status(500));
           app.get("/metrics", ctx -> ctx.result("scrape"));
         },
@@ -76,8 +83,10 @@ class RoutingFilterTest {
           assertThat(raw(port, "GET /nope HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n"))
               .startsWith("HTTP/1.1 404 ");
           String metrics = metrics();
-          assertThat(value(metrics,
-                  "pushgateway_http_requests_total{code=\"500\",handler=\"healthy\",method=\"get\"}"))
+          assertThat(
+                  value(
+                      metrics,
+                      "pushgateway_http_requests_total{code=\"500\",handler=\"healthy\",method=\"get\"}"))
               .isEqualTo(1);
           assertThat(metrics).doesNotContain("code=\"200\"").doesNotContain("code=\"404\"");
         });
@@ -88,9 +97,12 @@ class RoutingFilterTest {
     withServer(
         app -> app.post("/metrics/job/<rest>", ctx -> ctx.status(200)),
         port -> {
-          String answer = raw(port, "POST /metrics/job/a?x=y HTTP/1.1\r\nHost: hh\r\n"
-              + "Transfer-Encoding: chunked\r\nX-Twice: 1\r\nX-Twice: 22\r\nConnection: close\r\n\r\n"
-              + "4\r\nm 1\n\r\n0\r\n\r\n");
+          String answer =
+              raw(
+                  port,
+                  "POST /metrics/job/a?x=y HTTP/1.1\r\nHost: hh\r\n"
+                      + "Transfer-Encoding: chunked\r\nX-Twice: 1\r\nX-Twice: 22\r\nConnection: close\r\n\r\n"
+                      + "4\r\nm 1\n\r\n0\r\n\r\n");
           assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContain("Content-Type");
           // "/metrics/job/a?x=y" 18 + 4 + 8 + X-Twice 7+1+2 (a name counts once) + Connection 15
           // + host 2; as measured on the Pushgateway 1.5.1 with the same bytes

@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The real edge (routes, router, error map) over handlers a test builds from fakes, for
- * {@code JavalinTest.test}: every route of {@link Routes#table}, no prefix, {@code /metrics}.
+ * The real edge (routes, router, error map) over handlers a test builds from fakes, for {@code
+ * JavalinTest.test}: every route of {@link Routes#table}, no prefix, {@code /metrics}.
  */
 final class TestEdge {
 

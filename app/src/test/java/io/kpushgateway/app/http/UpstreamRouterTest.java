@@ -60,8 +60,7 @@ class UpstreamRouterTest {
 
   @Test
   void theWipeRouteExistsOnlyWithTheAdminApi() {
-    assertThat(routed(plain.route("PUT", "/api/v1/admin/wipe", null)))
-        .isEqualTo(Answer.notFound());
+    assertThat(routed(plain.route("PUT", "/api/v1/admin/wipe", null))).isEqualTo(Answer.notFound());
     UpstreamRouter admin = router("", "/metrics", true);
     assertThat(routed(admin.route("PUT", "/api/v1/admin/wipe", null)))
         .isEqualTo("wipe /api/v1/admin/wipe");
@@ -89,8 +88,7 @@ class UpstreamRouterTest {
     UpstreamRouter router = router("/a b/ä", "/metrics/", false);
     assertThat(routed(router.route("PUT", "/a%20b/%C3%A4/metrics/job/x%2Fy", null)))
         .isEqualTo("push /metrics/job/x%2Fy");
-    assertThat(routed(router.route("GET", "/a b/%c3%a4/metrics", null)))
-        .isEqualTo("null /metrics");
+    assertThat(routed(router.route("GET", "/a b/%c3%a4/metrics", null))).isEqualTo("null /metrics");
     assertThat(routed(router.route("GET", "/-/quit", null))).isEqualTo("null /-/quit");
     assertThat(answer(router.route("GET", "/a%20b/%C3%A4", "q=1")).headers())
         .containsEntry("Location", "/a%20b/%C3%A4/?q=1");

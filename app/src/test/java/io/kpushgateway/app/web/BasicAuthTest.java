@@ -19,7 +19,9 @@ class BasicAuthTest {
   }
 
   private static String header(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -29,7 +31,8 @@ class BasicAuthTest {
     assertThat(auth.bcryptChecks()).isEqualTo(1);
     assertThat(auth.authenticate(header("alice", "secret"))).isTrue();
     assertThat(auth.bcryptChecks()).isEqualTo(1); // cached
-    assertThat(auth.authenticate(header("bob", "secret"))).isFalse(); // alice's password is not bob's
+    assertThat(auth.authenticate(header("bob", "secret")))
+        .isFalse(); // alice's password is not bob's
     assertThat(auth.authenticate(header("bob", "hunter2"))).isTrue();
   }
 
@@ -51,8 +54,11 @@ class BasicAuthTest {
     assertThat(auth.authenticate(null)).isFalse();
     assertThat(auth.authenticate("Bearer abc")).isFalse();
     assertThat(auth.authenticate("Basic %%%")).isFalse();
-    assertThat(auth.authenticate("Basic " + Base64.getEncoder().encodeToString("alice".getBytes()))).isFalse();
-    assertThat(auth.authenticate("Basic " + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, ':', 's'})))
+    assertThat(auth.authenticate("Basic " + Base64.getEncoder().encodeToString("alice".getBytes())))
+        .isFalse();
+    assertThat(
+            auth.authenticate(
+                "Basic " + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, ':', 's'})))
         .isFalse();
     // The scheme is case-insensitive and the password may hold colons, as in Go.
     BasicAuth colon = new BasicAuth(Map.of("alice", hash("a:b")));
@@ -62,15 +68,21 @@ class BasicAuthTest {
   @Test
   void hashesFromOtherToolsAndLongPasswordsVerifyAsInGo() {
     // htpasswd writes $2y$, Go and Python $2a$/$2b$.
-    for (BCrypt.Version v : new BCrypt.Version[] {BCrypt.Version.VERSION_2A, BCrypt.Version.VERSION_2B, BCrypt.Version.VERSION_2Y}) {
+    for (BCrypt.Version v :
+        new BCrypt.Version[] {
+          BCrypt.Version.VERSION_2A, BCrypt.Version.VERSION_2B, BCrypt.Version.VERSION_2Y
+        }) {
       String h = BCrypt.with(v).hashToString(COST, "secret".toCharArray());
       assertThat(new BasicAuth(Map.of("u", h)).authenticate(header("u", "secret"))).as(h).isTrue();
     }
     // bcrypt reads at most 72 bytes of a password; longer ones verify by their first 72 bytes.
     byte[] first72 = new byte[72];
     Arrays.fill(first72, (byte) 'x');
-    String h = new String(BCrypt.with(BCrypt.Version.VERSION_2Y, LongPasswordStrategies.none()).hash(COST, first72),
-        StandardCharsets.UTF_8);
+    String h =
+        new String(
+            BCrypt.with(BCrypt.Version.VERSION_2Y, LongPasswordStrategies.none())
+                .hash(COST, first72),
+            StandardCharsets.UTF_8);
     BasicAuth auth = new BasicAuth(Map.of("u", h));
     assertThat(auth.authenticate(header("u", "x".repeat(72)))).isTrue();
     assertThat(auth.authenticate(header("u", "x".repeat(100)))).isTrue();

@@ -60,21 +60,36 @@ public final class TestPki {
   public static TestPki create() {
     KeyPair caKeys = ec();
     X500Name caName = new X500Name("CN=kpushgateway test CA");
-    Issued ca = new Issued(caKeys, certificate(caName, caName, caKeys.getPublic(), caKeys.getPrivate(), true, null, null));
+    Issued ca =
+        new Issued(
+            caKeys,
+            certificate(caName, caName, caKeys.getPublic(), caKeys.getPrivate(), true, null, null));
     KeyPair serverKeys = ec();
     Issued server =
         new Issued(
             serverKeys,
-            certificate(caName, new X500Name("CN=127.0.0.1"), serverKeys.getPublic(), caKeys.getPrivate(), false,
-                new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-                    new GeneralName(GeneralName.dNSName, "localhost")}),
+            certificate(
+                caName,
+                new X500Name("CN=127.0.0.1"),
+                serverKeys.getPublic(),
+                caKeys.getPrivate(),
+                false,
+                new GeneralNames(
+                    new GeneralName[] {
+                      new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                      new GeneralName(GeneralName.dNSName, "localhost")
+                    }),
                 KeyPurposeId.id_kp_serverAuth));
     KeyPair clientKeys = ec();
     Issued client =
         new Issued(
             clientKeys,
-            certificate(caName, new X500Name("CN=pusher"), clientKeys.getPublic(), caKeys.getPrivate(), false,
+            certificate(
+                caName,
+                new X500Name("CN=pusher"),
+                clientKeys.getPublic(),
+                caKeys.getPrivate(),
+                false,
                 new GeneralNames(new GeneralName(GeneralName.dNSName, "pusher.example")),
                 KeyPurposeId.id_kp_clientAuth));
     return new TestPki(ca, server, client);
@@ -82,8 +97,16 @@ public final class TestPki {
 
   /** A certificate for {@code keys} signed by this CA, with the given SANs and purpose. */
   public Issued issue(String cn, KeyPair keys, GeneralNames sans, KeyPurposeId purpose) {
-    return new Issued(keys, certificate(new X500Name("CN=kpushgateway test CA"), new X500Name("CN=" + cn),
-        keys.getPublic(), ca.keys().getPrivate(), false, sans, purpose));
+    return new Issued(
+        keys,
+        certificate(
+            new X500Name("CN=kpushgateway test CA"),
+            new X500Name("CN=" + cn),
+            keys.getPublic(),
+            ca.keys().getPrivate(),
+            false,
+            sans,
+            purpose));
   }
 
   public static KeyPair ec() {
@@ -105,23 +128,37 @@ public final class TestPki {
   }
 
   private static X509Certificate certificate(
-      X500Name issuer, X500Name subject, java.security.PublicKey key, PrivateKey signingKey, boolean isCa,
-      GeneralNames sans, KeyPurposeId purpose) {
+      X500Name issuer,
+      X500Name subject,
+      java.security.PublicKey key,
+      PrivateKey signingKey,
+      boolean isCa,
+      GeneralNames sans,
+      KeyPurposeId purpose) {
     try {
       Instant now = Instant.now();
       JcaX509v3CertificateBuilder b =
           new JcaX509v3CertificateBuilder(
-              issuer, BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-              Date.from(now.plus(Duration.ofDays(2))), subject, key);
+              issuer,
+              BigInteger.valueOf(SERIAL.incrementAndGet()),
+              Date.from(now.minus(Duration.ofHours(1))),
+              Date.from(now.plus(Duration.ofDays(2))),
+              subject,
+              key);
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
       if (isCa) {
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(
+            Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       } else {
-        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
+        b.addExtension(
+            Extension.keyUsage,
+            true,
+            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
         b.addExtension(Extension.subjectAlternativeName, false, sans);
       }
-      String algorithm = signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+      String algorithm =
+          signingKey.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
       return new JcaX509CertificateConverter()
           .getCertificate(b.build(new JcaContentSignerBuilder(algorithm).build(signingKey)));
     } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
@@ -148,14 +185,22 @@ public final class TestPki {
    * unusable for Go and Java alike).
    */
   static String sec1(PrivateKey key) {
-    org.bouncycastle.asn1.pkcs.PrivateKeyInfo info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
-    org.bouncycastle.asn1.sec.ECPrivateKey inner = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.getPrivateKey().getOctets());
+    org.bouncycastle.asn1.pkcs.PrivateKeyInfo info =
+        org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+    org.bouncycastle.asn1.sec.ECPrivateKey inner =
+        org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(info.getPrivateKey().getOctets());
     int bits = ((java.security.interfaces.ECPrivateKey) key).getParams().getOrder().bitLength();
-    org.bouncycastle.asn1.sec.ECPrivateKey withCurve = new org.bouncycastle.asn1.sec.ECPrivateKey(
-        bits, inner.getKey(), inner.getPublicKey(), info.getPrivateKeyAlgorithm().getParameters());
+    org.bouncycastle.asn1.sec.ECPrivateKey withCurve =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            bits,
+            inner.getKey(),
+            inner.getPublicKey(),
+            info.getPrivateKeyAlgorithm().getParameters());
     StringWriter out = new StringWriter();
-    try (org.bouncycastle.util.io.pem.PemWriter w = new org.bouncycastle.util.io.pem.PemWriter(out)) {
-      w.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", withCurve.getEncoded()));
+    try (org.bouncycastle.util.io.pem.PemWriter w =
+        new org.bouncycastle.util.io.pem.PemWriter(out)) {
+      w.writeObject(
+          new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", withCurve.getEncoded()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -169,10 +214,14 @@ public final class TestPki {
       if (password == null) {
         w.writeObject(new JcaPKCS8Generator(key, null));
       } else {
-        w.writeObject(new JcaPKCS8Generator(key,
-            new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
-                .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
-                .setPassword(password.toCharArray()).setRandom(new SecureRandom()).build()));
+        w.writeObject(
+            new JcaPKCS8Generator(
+                key,
+                new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+                    .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+                    .setPassword(password.toCharArray())
+                    .setRandom(new SecureRandom())
+                    .build()));
       }
     } catch (IOException | OperatorCreationException e) {
       throw new IllegalStateException(e);
@@ -180,7 +229,9 @@ public final class TestPki {
     return out.toString();
   }
 
-  /** Writes {@code server.pem}, {@code server-key.pem} (PKCS#8) and {@code ca.pem} into {@code dir}. */
+  /**
+   * Writes {@code server.pem}, {@code server-key.pem} (PKCS#8) and {@code ca.pem} into {@code dir}.
+   */
   public void writeServerFiles(Path dir) {
     write(dir.resolve("server.pem"), pem(server.certificate()));
     write(dir.resolve("server-key.pem"), pkcs8(server.keys().getPrivate(), null));
@@ -207,7 +258,10 @@ public final class TestPki {
       if (identity != null) {
         KeyStore keys = KeyStore.getInstance("PKCS12");
         keys.load(null, null);
-        keys.setKeyEntry("me", identity.keys().getPrivate(), "pw".toCharArray(),
+        keys.setKeyEntry(
+            "me",
+            identity.keys().getPrivate(),
+            "pw".toCharArray(),
             new X509Certificate[] {identity.certificate()});
         kmf = KeyManagerFactory.getInstance("PKIX");
         kmf.init(keys, "pw".toCharArray());

@@ -37,7 +37,8 @@ class TlsSettingsTest {
 
   private static TlsConfig tls(String certFile, String keyFile, String extra) {
     return WebConfig.parse(
-            "tls_server_config: {cert_file: " + certFile + ", key_file: " + keyFile + extra + "}", dir)
+            "tls_server_config: {cert_file: " + certFile + ", key_file: " + keyFile + extra + "}",
+            dir)
         .tls();
   }
 
@@ -45,26 +46,44 @@ class TlsSettingsTest {
   @ValueSource(strings = {"EC-PKCS8", "EC-SEC1", "RSA-PKCS8", "RSA-PKCS1"})
   void keyFormatsGoAccepts(String format) {
     KeyPair keys = format.startsWith("EC") ? TestPki.ec() : TestPki.rsa();
-    X509Certificate cert = pki.issue("s", keys,
-        new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")), KeyPurposeId.id_kp_serverAuth).certificate();
+    X509Certificate cert =
+        pki.issue(
+                "s",
+                keys,
+                new GeneralNames(new GeneralName(GeneralName.iPAddress, "127.0.0.1")),
+                KeyPurposeId.id_kp_serverAuth)
+            .certificate();
     Path certFile = dir.resolve(format + ".pem");
     Path keyFile = dir.resolve(format + "-key.pem");
     TestPki.write(certFile, TestPki.pem(cert));
     String pem =
         switch (format) {
           case "EC-SEC1" -> TestPki.sec1(keys.getPrivate());
-          case "RSA-PKCS1" -> TestPki.pem(keys.getPrivate()); // JcaPEMWriter: OpenSSL's traditional form
+          case "RSA-PKCS1" ->
+              TestPki.pem(keys.getPrivate()); // JcaPEMWriter: OpenSSL's traditional form
           default -> TestPki.pkcs8(keys.getPrivate(), null);
         };
-    assertThat(pem).startsWith(switch (format) {
-      case "EC-SEC1" -> "-----BEGIN EC PRIVATE KEY-----";
-      case "RSA-PKCS1" -> "-----BEGIN RSA PRIVATE KEY-----";
-      default -> "-----BEGIN PRIVATE KEY-----";
-    });
+    assertThat(pem)
+        .startsWith(
+            switch (format) {
+              case "EC-SEC1" -> "-----BEGIN EC PRIVATE KEY-----";
+              case "RSA-PKCS1" -> "-----BEGIN RSA PRIVATE KEY-----";
+              default -> "-----BEGIN PRIVATE KEY-----";
+            });
     TestPki.write(keyFile, pem);
-    assertThat(PemFiles.privateKey(keyFile, "key_file").getAlgorithm()).isEqualTo(keys.getPrivate().getAlgorithm());
-    assertThatCode(() -> TlsSettings.load(WebConfig.parse(
-            "tls_server_config: {cert_file: " + certFile + ", key_file: " + keyFile + "}", dir).tls()))
+    assertThat(PemFiles.privateKey(keyFile, "key_file").getAlgorithm())
+        .isEqualTo(keys.getPrivate().getAlgorithm());
+    assertThatCode(
+            () ->
+                TlsSettings.load(
+                    WebConfig.parse(
+                            "tls_server_config: {cert_file: "
+                                + certFile
+                                + ", key_file: "
+                                + keyFile
+                                + "}",
+                            dir)
+                        .tls()))
         .doesNotThrowAnyException();
   }
 
@@ -78,7 +97,8 @@ class TlsSettingsTest {
 
   @Test
   void unusableFilesAreRefusedWithTheFileNamed() {
-    TestPki.write(dir.resolve("encrypted-key.pem"), TestPki.pkcs8(pki.server.keys().getPrivate(), "pw"));
+    TestPki.write(
+        dir.resolve("encrypted-key.pem"), TestPki.pkcs8(pki.server.keys().getPrivate(), "pw"));
     TestPki.write(dir.resolve("other-key.pem"), TestPki.pkcs8(TestPki.ec().getPrivate(), null));
     TestPki.write(dir.resolve("rsa-key.pem"), TestPki.pkcs8(TestPki.rsa().getPrivate(), null));
     TestPki.write(dir.resolve("junk.pem"), "not a pem file\n");
@@ -97,23 +117,33 @@ class TlsSettingsTest {
     assertThatThrownBy(() -> TlsSettings.load(tls("missing.pem", "server-key.pem", "")))
         .isInstanceOf(WebConfigException.class)
         .hasMessageContaining("cannot read cert_file " + dir.resolve("missing.pem"));
-    assertThatThrownBy(() -> TlsSettings.load(tls(", client_auth_type: RequireAndVerifyClientCert, client_ca_file: junk.pem")))
-        .hasMessageContaining("client_ca_file " + dir.resolve("junk.pem") + " holds no PEM certificate");
+    assertThatThrownBy(
+            () ->
+                TlsSettings.load(
+                    tls(
+                        ", client_auth_type: RequireAndVerifyClientCert, client_ca_file: junk.pem")))
+        .hasMessageContaining(
+            "client_ca_file " + dir.resolve("junk.pem") + " holds no PEM certificate");
   }
 
   @Test
   void jettyGetsTheProtocolRangeTheSuitesAndTheClientPolicy() {
-    TlsSettings settings = TlsSettings.load(tls(
-        ", min_version: TLS12, max_version: TLS12, client_auth_type: VerifyClientCertIfGiven, client_ca_file: ca.pem,"
-            + " cipher_suites: [TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],"
-            + " prefer_server_cipher_suites: false"));
+    TlsSettings settings =
+        TlsSettings.load(
+            tls(
+                ", min_version: TLS12, max_version: TLS12, client_auth_type: VerifyClientCertIfGiven, client_ca_file: ca.pem,"
+                    + " cipher_suites: [TLS_RSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256],"
+                    + " prefer_server_cipher_suites: false"));
     TlsSettings.GatewaySslContextFactory factory = new TlsSettings.GatewaySslContextFactory();
     settings.applyTo(factory);
     assertThat(factory.getIncludeProtocols()).containsExactly("TLSv1.2");
-    // Exactly what was listed, though Jetty would exclude TLS_RSA_* by default; TLS 1.3 suites stay.
+    // Exactly what was listed, though Jetty would exclude TLS_RSA_* by default; TLS 1.3 suites
+    // stay.
     assertThat(factory.getExcludeCipherSuites()).isEmpty();
     assertThat(factory.getIncludeCipherSuites())
-        .startsWith("\\QTLS_RSA_WITH_AES_128_GCM_SHA256\\E", "\\QTLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\\E")
+        .startsWith(
+            "\\QTLS_RSA_WITH_AES_128_GCM_SHA256\\E",
+            "\\QTLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256\\E")
         .contains("\\QTLS_AES_128_GCM_SHA256\\E");
     assertThat(factory.isUseCipherSuitesOrder()).isFalse();
     assertThat(factory.getWantClientAuth()).isTrue();
@@ -140,14 +170,31 @@ class TlsSettingsTest {
   @Test
   void allowedSansMatchDnsNamesAndIpAddresses() throws Exception {
     TlsSettings.AllowedSans sans =
-        new TlsSettings.AllowedSans(new NoCheck(), List.of("pusher.example", "::1", "spiffe://x/y"));
+        new TlsSettings.AllowedSans(
+            new NoCheck(), List.of("pusher.example", "::1", "spiffe://x/y"));
     X509Certificate dns = pki.client.certificate();
-    X509Certificate ip = pki.issue("ip", TestPki.ec(),
-        new GeneralNames(new GeneralName(GeneralName.iPAddress, "0:0:0:0:0:0:0:1")), KeyPurposeId.id_kp_clientAuth).certificate();
-    X509Certificate uri = pki.issue("uri", TestPki.ec(),
-        new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://x/y")), KeyPurposeId.id_kp_clientAuth).certificate();
-    X509Certificate other = pki.issue("other", TestPki.ec(),
-        new GeneralNames(new GeneralName(GeneralName.dNSName, "intruder.example")), KeyPurposeId.id_kp_clientAuth).certificate();
+    X509Certificate ip =
+        pki.issue(
+                "ip",
+                TestPki.ec(),
+                new GeneralNames(new GeneralName(GeneralName.iPAddress, "0:0:0:0:0:0:0:1")),
+                KeyPurposeId.id_kp_clientAuth)
+            .certificate();
+    X509Certificate uri =
+        pki.issue(
+                "uri",
+                TestPki.ec(),
+                new GeneralNames(
+                    new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://x/y")),
+                KeyPurposeId.id_kp_clientAuth)
+            .certificate();
+    X509Certificate other =
+        pki.issue(
+                "other",
+                TestPki.ec(),
+                new GeneralNames(new GeneralName(GeneralName.dNSName, "intruder.example")),
+                KeyPurposeId.id_kp_clientAuth)
+            .certificate();
     sans.checkClientTrusted(new X509Certificate[] {dns}, "EC");
     sans.checkClientTrusted(new X509Certificate[] {ip}, "EC");
     sans.checkClientTrusted(new X509Certificate[] {uri}, "EC");
@@ -158,12 +205,27 @@ class TlsSettingsTest {
 
   /** A base trust manager that takes everything, to test the SAN rule alone. */
   private static final class NoCheck extends javax.net.ssl.X509ExtendedTrustManager {
-    @Override public void checkClientTrusted(X509Certificate[] c, String a) {}
-    @Override public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-    @Override public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
-    @Override public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
-    @Override public X509Certificate[] getAcceptedIssuers() { return new X509Certificate[0]; }
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, java.net.Socket s) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] c, String a, javax.net.ssl.SSLEngine e) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
   }
 }

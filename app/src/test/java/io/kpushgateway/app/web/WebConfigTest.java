@@ -54,7 +54,8 @@ class WebConfigTest {
                 X-XSS-Protection: ""
             basic_auth_users:
               alice: %s
-            """.formatted(HASH),
+            """
+                .formatted(HASH),
             DIR);
     TlsConfig tls = c.tls();
     // Relative names are relative to the configuration file's directory, as upstream.
@@ -64,7 +65,8 @@ class WebConfigTest {
     assertThat(tls.clientAuth()).isEqualTo(ClientAuth.REQUIRE_AND_VERIFY_CLIENT_CERT);
     assertThat(tls.protocols()).containsExactly("TLSv1.3");
     assertThat(tls.cipherSuites())
-        .containsExactly("TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        .containsExactly(
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
     assertThat(tls.namedGroups()).containsExactly("x25519", "secp256r1");
     assertThat(tls.preferServerCipherSuites()).isFalse();
     assertThat(tls.clientAllowedSans()).containsExactly("pusher.example", "10.0.0.1");
@@ -79,7 +81,8 @@ class WebConfigTest {
 
   @Test
   void toolkitDefaults() {
-    TlsConfig tls = WebConfig.parse("tls_server_config: {cert_file: c.pem, key_file: k.pem}", DIR).tls();
+    TlsConfig tls =
+        WebConfig.parse("tls_server_config: {cert_file: c.pem, key_file: k.pem}", DIR).tls();
     assertThat(tls.clientAuth()).isEqualTo(ClientAuth.NO_CLIENT_CERT);
     assertThat(tls.minVersion()).isEqualTo(TlsVersion.TLS12);
     assertThat(tls.maxVersion()).isEqualTo(TlsVersion.TLS13);
@@ -97,10 +100,18 @@ class WebConfigTest {
     "VerifyClientCertIfGiven, VERIFY_CLIENT_CERT_IF_GIVEN, true, false, true",
     "RequireAndVerifyClientCert, REQUIRE_AND_VERIFY_CLIENT_CERT, true, true, true",
   })
-  void clientAuthTypes(String configName, ClientAuth expected, boolean requests, boolean requires, boolean verifies) {
+  void clientAuthTypes(
+      String configName,
+      ClientAuth expected,
+      boolean requests,
+      boolean requires,
+      boolean verifies) {
     TlsConfig tls =
         WebConfig.parse(
-                "tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: " + configName + "}", DIR)
+                "tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: "
+                    + configName
+                    + "}",
+                DIR)
             .tls();
     assertThat(tls.clientAuth()).isEqualTo(expected);
     assertThat(tls.clientAuth().requestsCertificate()).isEqualTo(requests);
@@ -155,11 +166,21 @@ class WebConfigTest {
   @Test
   void http2CipherRuleOnlyWhereHttp2CanBeNegotiatedOverTls12() {
     String ciphers = "cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]";
-    assertThat(WebConfig.parse(
-        "tls_server_config: {cert_file: c.pem, key_file: k.pem, " + ciphers + "}\nhttp_server_config: {http2: false}",
-        DIR).tls()).isNotNull();
-    assertThat(WebConfig.parse(
-        "tls_server_config: {cert_file: c.pem, key_file: k.pem, min_version: TLS13, " + ciphers + "}", DIR).tls())
+    assertThat(
+            WebConfig.parse(
+                    "tls_server_config: {cert_file: c.pem, key_file: k.pem, "
+                        + ciphers
+                        + "}\nhttp_server_config: {http2: false}",
+                    DIR)
+                .tls())
+        .isNotNull();
+    assertThat(
+            WebConfig.parse(
+                    "tls_server_config: {cert_file: c.pem, key_file: k.pem, min_version: TLS13, "
+                        + ciphers
+                        + "}",
+                    DIR)
+                .tls())
         .isNotNull();
   }
 

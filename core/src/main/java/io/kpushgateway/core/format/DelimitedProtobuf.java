@@ -122,9 +122,10 @@ public final class DelimitedProtobuf {
       // counted so far; parseFrom reports the malformed bytes
     }
     meter.charge(
-        2 * (HEAP_PER_WIRE_BYTE * (long) message.length
-            + HEAP_PER_SERIES * series
-            + HEAP_PER_LABEL * labels));
+        2
+            * (HEAP_PER_WIRE_BYTE * (long) message.length
+                + HEAP_PER_SERIES * series
+                + HEAP_PER_LABEL * labels));
   }
 
   /** The limits on the family's name and labels, which need the parsed strings. */

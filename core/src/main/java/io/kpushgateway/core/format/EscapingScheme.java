@@ -22,6 +22,7 @@ public enum EscapingScheme {
   public static final EscapingScheme DEFAULT = UNDERSCORES;
 
   private static final String VALUES_PREFIX = "U__";
+
   /** Upstream takes at most five hex digits between the underscores of one code point. */
   private static final int MAX_HEX_DIGITS = 5;
 
@@ -102,7 +103,8 @@ public enum EscapingScheme {
    * escape (no {@code U__} prefix, a dangling {@code _}, a non-hex digit, more than five digits, a
    * surrogate or out-of-range code point) leaves the whole name as it is, as upstream does.
    */
-  @SuppressWarnings("IncrementInForLoopAndHeader") // an escape sequence consumes the characters after '_'
+  @SuppressWarnings(
+      "IncrementInForLoopAndHeader") // an escape sequence consumes the characters after '_'
   public static String unescapeValues(String name) {
     if (!name.startsWith(VALUES_PREFIX)) {
       return name;

@@ -53,7 +53,8 @@ public final class ExpositionFormats {
       switch (this) {
         case PROTOBUF -> DelimitedProtobuf.write(out, families);
         case TEXT -> TextWriter.write(out, families, escaping);
-        case OPENMETRICS_1_0_0, OPENMETRICS_0_0_1 -> OpenMetricsWriter.write(out, families, escaping);
+        case OPENMETRICS_1_0_0, OPENMETRICS_0_0_1 ->
+            OpenMetricsWriter.write(out, families, escaping);
       }
     }
   }
@@ -117,9 +118,9 @@ public final class ExpositionFormats {
 
   /**
    * The name escaping for a scrape with this {@code Accept} header (may be null), as
-   * prometheus/common's negotiation picks it: the {@code escaping} parameter of the last range
-   * that carries a known one, among the ranges looked at until {@link #negotiate} found its
-   * format; {@link EscapingScheme#DEFAULT} without one. Protobuf output is never escaped.
+   * prometheus/common's negotiation picks it: the {@code escaping} parameter of the last range that
+   * carries a known one, among the ranges looked at until {@link #negotiate} found its format;
+   * {@link EscapingScheme#DEFAULT} without one. Protobuf output is never escaped.
    */
   public static EscapingScheme negotiateEscaping(String accept, boolean openMetrics) {
     EscapingScheme escaping = EscapingScheme.DEFAULT;

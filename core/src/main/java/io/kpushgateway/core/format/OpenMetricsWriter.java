@@ -25,10 +25,10 @@ import java.io.OutputStream;
  * TYPE} name, and a counter whose name lacks it is typed {@code unknown} (OpenMetrics would
  * otherwise demand a renamed sample); untyped is {@code unknown}; floats are Go's shortest form
  * with {@code .0} added to integers; counts are unsigned integers; HELP, label values and quoted
- * names escape {@code \\}, newline and {@code "}; names outside the legacy character set are
- * quoted (inside the braces for a sample's name); an exemplar is written only when it has labels;
- * native histograms show their classic buckets (none for a native-only one), a {@code +Inf} bucket
- * with the sample count, {@code _sum} and {@code _count}.
+ * names escape {@code \\}, newline and {@code "}; names outside the legacy character set are quoted
+ * (inside the braces for a sample's name); an exemplar is written only when it has labels; native
+ * histograms show their classic buckets (none for a native-only one), a {@code +Inf} bucket with
+ * the sample count, {@code _sum} and {@code _count}.
  *
  * <p>Beyond the expfmt version the Pushgateway ships, following the OpenMetrics specification and
  * newer expfmt: {@code _created} samples when a counter, summary or histogram carries a created
@@ -248,10 +248,11 @@ public final class OpenMetricsWriter {
 
     /**
      * {@code name+suffix}, then the labels and the extra {@code quantile}/{@code le} label in
-     * braces, then the space before the value. A name outside the legacy set goes quoted inside
-     * the braces.
+     * braces, then the space before the value. A name outside the legacy set goes quoted inside the
+     * braces.
      */
-    @SuppressWarnings("ReferenceEquality") // the same String instance: a cache of the last name checked
+    @SuppressWarnings(
+        "ReferenceEquality") // the same String instance: a cache of the last name checked
     void sample(String name, String suffix, Metric metric, String extraLabel, double extraValue)
         throws IOException {
       if (name != checkedName) {

@@ -5,9 +5,9 @@ import io.prometheus.client.Metrics.Gauge;
 import io.prometheus.client.Metrics.Untyped;
 
 /**
- * The value messages of a parser's counter, gauge and untyped samples, shared while a value
- * repeats (0 and 1 do on most lines of a big push): messages are immutable, and one fewer object
- * a series is a sixth of what it takes. A small direct-mapped cache by the value's bits.
+ * The value messages of a parser's counter, gauge and untyped samples, shared while a value repeats
+ * (0 and 1 do on most lines of a big push): messages are immutable, and one fewer object a series
+ * is a sixth of what it takes. A small direct-mapped cache by the value's bits.
  */
 final class SampleValues {
 

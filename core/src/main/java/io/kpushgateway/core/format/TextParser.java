@@ -35,9 +35,9 @@ import java.util.function.UnaryOperator;
  *
  * <p>A byte-level state machine, one method per state, reading the stream once through its own
  * buffer. A counter, gauge or untyped series is built at the end of its line, so the parser holds
- * one copy of it; strings and values that repeat (metric and label names, most label values, 0
- * and 1) are shared. What it deliberately leaves to the caller, as upstream does: duplicate
- * series, sorting, and rules about timestamps or reserved {@code __} label names.
+ * one copy of it; strings and values that repeat (metric and label names, most label values, 0 and
+ * 1) are shared. What it deliberately leaves to the caller, as upstream does: duplicate series,
+ * sorting, and rules about timestamps or reserved {@code __} label names.
  *
  * <p>Summaries and histograms are reassembled from their {@code quantile}/{@code _bucket}, {@code
  * _sum} and {@code _count} lines by label set (without {@code quantile}/{@code le}), even when
@@ -78,8 +78,10 @@ public final class TextParser {
     final String name;
     String help; // null until a HELP line
     MetricType type; // null until a TYPE line or the first sample
+
     /** Counter, gauge and untyped series, built. */
     final List<Metric> series = new ArrayList<>();
+
     /** Summary and histogram series, assembled from several lines. */
     final List<Metric.Builder> metrics = new ArrayList<>();
 
@@ -171,13 +173,13 @@ public final class TextParser {
   }
 
   /**
-   * Parses a push body: families, series and labels counted by {@code meter} as they are read,
-   * so a body over a limit is refused at the first excess; each series labelled with what {@code
-   * labels} makes of its labels as written (the sanitizer of the push's group), so that it is
-   * built once, as it will be stored.
+   * Parses a push body: families, series and labels counted by {@code meter} as they are read, so a
+   * body over a limit is refused at the first excess; each series labelled with what {@code labels}
+   * makes of its labels as written (the sanitizer of the push's group), so that it is built once,
+   * as it will be stored.
    *
-   * @throws PushRejectedException (malformed) with upstream's message for any syntax error, or
-   *     from {@code meter} or {@code labels}
+   * @throws PushRejectedException (malformed) with upstream's message for any syntax error, or from
+   *     {@code meter} or {@code labels}
    * @throws IOException if reading the stream fails
    */
   public static List<MetricFamily> parse(

@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The strings of a parser's tokens, shared while a token repeats: a big push names the same
- * metric, label names and many label values on every line, and one string for each saves most
- * of what its series take. A small direct-mapped cache, so a miss costs one comparison.
+ * The strings of a parser's tokens, shared while a token repeats: a big push names the same metric,
+ * label names and many label values on every line, and one string for each saves most of what its
+ * series take. A small direct-mapped cache, so a miss costs one comparison.
  */
 final class TokenStrings {
 
@@ -16,7 +16,9 @@ final class TokenStrings {
   private final byte[][] bytes;
   private final String[] strings;
 
-  /** @param slots a power of two */
+  /**
+   * @param slots a power of two
+   */
   TokenStrings(int slots) {
     bytes = new byte[slots][];
     strings = new String[slots];

@@ -28,10 +28,10 @@ import java.util.TreeMap;
  *
  * <p>Names that would clash once written are resolved by the same precedence: of a histogram or
  * summary {@code X} and a family {@code X_count}, {@code X_sum} (or, for histograms, {@code
- * X_bucket}), the one that came first stays whole and the other is left out with all its series,
- * as client_golang's registry refuses the later one. Partial keeping would not help: the text
- * parser of prometheus/common attributes every {@code X_count} line to the histogram {@code X} and
- * rejects the page at the second {@code TYPE}. OpenMetrics adds its own clashes ({@link
+ * X_bucket}), the one that came first stays whole and the other is left out with all its series, as
+ * client_golang's registry refuses the later one. Partial keeping would not help: the text parser
+ * of prometheus/common attributes every {@code X_count} line to the histogram {@code X} and rejects
+ * the page at the second {@code TYPE}. OpenMetrics adds its own clashes ({@link
  * Naming#OPENMETRICS}).
  *
  * <p>Per name the work is {@link #mergeFamily}, which needs only that name's contributions in
@@ -61,9 +61,8 @@ public final class FamilyMerger {
   /** How the page will name its samples, which decides which family names clash. */
   public enum Naming {
     /**
-     * Text 0.0.4 and protobuf (which Prometheus turns into the same series): a histogram or
-     * summary {@code X} claims {@code X_count} and {@code X_sum}, a histogram also {@code
-     * X_bucket}.
+     * Text 0.0.4 and protobuf (which Prometheus turns into the same series): a histogram or summary
+     * {@code X} claims {@code X_count} and {@code X_sum}, a histogram also {@code X_bucket}.
      */
     PROMETHEUS,
     /**
@@ -282,8 +281,8 @@ public final class FamilyMerger {
         yield claims;
       }
       case GAUGE_HISTOGRAM -> // _gcount and _gsum instead of the text format's _count and _sum
-          List.of("F:" + name, "S:" + name + "_bucket", "S:" + name + "_gsum",
-              "S:" + name + "_gcount");
+          List.of(
+              "F:" + name, "S:" + name + "_bucket", "S:" + name + "_gsum", "S:" + name + "_gcount");
       default -> List.of("F:" + name, "S:" + name);
     };
   }

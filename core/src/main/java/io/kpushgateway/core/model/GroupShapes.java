@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The shape of a group: what the cross-group consistency check needs of it (family names, types
- * and series identities, no values). Pure functions shared by the store, which publishes shapes,
- * and ingest, which checks pushes against them.
+ * The shape of a group: what the cross-group consistency check needs of it (family names, types and
+ * series identities, no values). Pure functions shared by the store, which publishes shapes, and
+ * ingest, which checks pushes against them.
  */
 public final class GroupShapes {
 
@@ -68,16 +68,16 @@ public final class GroupShapes {
 
   /**
    * A 64-bit identity of a series: the first 8 bytes of SHA-256 over its name and label pairs
-   * (sanitized, so sorted by name). Two different series share one with probability about
-   * n²/2⁶⁵ for n stored series: about 3·10⁻⁸ at a million.
+   * (sanitized, so sorted by name). Two different series share one with probability about n²/2⁶⁵
+   * for n stored series: about 3·10⁻⁸ at a million.
    */
   public static long seriesId(String familyName, Metric metric) {
     return new SeriesHasher().id(familyName.getBytes(StandardCharsets.UTF_8), metric);
   }
 
   /**
-   * Hashes series one after the other with one digest and one buffer: the name and label bytes
-   * of a series are gathered and digested at once, without a copy of each string.
+   * Hashes series one after the other with one digest and one buffer: the name and label bytes of a
+   * series are gathered and digested at once, without a copy of each string.
    */
   private static final class SeriesHasher {
     private final MessageDigest sha = sha256();
@@ -145,8 +145,8 @@ public final class GroupShapes {
 
   /**
    * Whether two groups have the same shape, told without hashing: the same families in the same
-   * order with the same label sets in the same order. False may still mean equal shapes (label
-   * sets in another order), never the other way round.
+   * order with the same label sets in the same order. False may still mean equal shapes (label sets
+   * in another order), never the other way round.
    */
   public static boolean sameFamilies(GroupRecord a, GroupRecord b) {
     if (a.getFamiliesCount() != b.getFamiliesCount()) {
@@ -182,8 +182,8 @@ public final class GroupShapes {
   }
 
   /**
-   * {@link #afterPush(GroupShape, PushRecord)} with the shapes of pushed families already known
-   * by name (computed when the push was checked), so they are not computed again.
+   * {@link #afterPush(GroupShape, PushRecord)} with the shapes of pushed families already known by
+   * name (computed when the push was checked), so they are not computed again.
    */
   public static GroupShape afterPush(
       GroupShape current, PushRecord push, Map<String, FamilyShape> known) {

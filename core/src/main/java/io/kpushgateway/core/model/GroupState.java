@@ -44,9 +44,9 @@ public final class GroupState {
    *       type;
    *   <li>DELETE removes the group;
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
-   *       and stamp the families they write. A pushed family without series is not stored: it
-   *       only removes what a POST replaces, since upstream would serve nothing for it. The
-   *       pushed families are trusted to be sanitized and valid (ingest did that).
+   *       and stamp the families they write. A pushed family without series is not stored: it only
+   *       removes what a POST replaces, since upstream would serve nothing for it. The pushed
+   *       families are trusted to be sanitized and valid (ingest did that).
    * </ul>
    *
    * @param current the group's state, or {@code null} if the group does not exist

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * Which family names clash once written in the text format: a histogram {@code X} writes {@code
  * X_bucket}, {@code X_count} and {@code X_sum}, a summary {@code X_count} and {@code X_sum}, so a
- * family of such a name cannot sit next to them. The one statement of the rule, for the push
- * check, the cross-group check, the race detector and the merge of a page.
+ * family of such a name cannot sit next to them. The one statement of the rule, for the push check,
+ * the cross-group check, the race detector and the merge of a page.
  */
 public final class NameClash {
 

@@ -4,9 +4,9 @@ import java.util.Objects;
 
 /**
  * Whether a node takes pushes, from the free space of its data directory: refusing below the
- * threshold, taking pushes again once free space is {@value #RESUME_MARGIN_PERCENT}% above it,
- * so a directory hovering at the threshold does not flap between the two. Pure: the sampling is
- * the caller's.
+ * threshold, taking pushes again once free space is {@value #RESUME_MARGIN_PERCENT}% above it, so a
+ * directory hovering at the threshold does not flap between the two. Pure: the sampling is the
+ * caller's.
  *
  * @param directory the data directory, as the refusal names it
  * @param threshold the free space it must keep

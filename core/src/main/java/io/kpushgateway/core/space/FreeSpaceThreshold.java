@@ -34,12 +34,11 @@ public record FreeSpaceThreshold(long bytes, int percent) {
 
   /**
    * The default for records of up to {@code maxRecordBytes}: room for two of them, or 5% of the
-   * filesystem, whichever is more. Two, because the push accepted just before the sample that
-   * says "full" is still written twice: to the push log, then as its group to the store's
-   * changelog and RocksDB. The share covers what grows with the data rather than with one push:
-   * the log cleaner's and RocksDB's compaction copies, and Kafka's index files where the
-   * filesystem does not keep them sparse (Elasticsearch stops writes at 95% for the same
-   * reasons).
+   * filesystem, whichever is more. Two, because the push accepted just before the sample that says
+   * "full" is still written twice: to the push log, then as its group to the store's changelog and
+   * RocksDB. The share covers what grows with the data rather than with one push: the log cleaner's
+   * and RocksDB's compaction copies, and Kafka's index files where the filesystem does not keep
+   * them sparse (Elasticsearch stops writes at 95% for the same reasons).
    */
   public static FreeSpaceThreshold defaultFor(long maxRecordBytes) {
     return new FreeSpaceThreshold(DEFAULT_RECORDS * maxRecordBytes, DEFAULT_PERCENT);

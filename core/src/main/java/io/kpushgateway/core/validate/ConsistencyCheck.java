@@ -17,12 +17,13 @@ import java.util.Set;
 /**
  * The cross-group half of the Pushgateway's consistency check, asked at ingest before a push is
  * published: a pushed family must not clash with a family another group holds (name and type,
- * histogram and summary suffixes, the very same series), nor with the gateway's own families.
- * Reads a {@link ShapeIndex}; not thread-safe on its own.
+ * histogram and summary suffixes, the very same series), nor with the gateway's own families. Reads
+ * a {@link ShapeIndex}; not thread-safe on its own.
  */
 final class ConsistencyCheck {
 
   private final ShapeIndex index;
+
   /** The gateway's own families: a pushed family of such a name must have the same type. */
   private volatile Map<String, MetricType> own = Map.of();
 
@@ -83,8 +84,13 @@ final class ConsistencyCheck {
           || retained.containsKey(suffixed)
           || !index.typesElsewhere(suffixed, key).isEmpty()) {
         throw PushRejectedException.invalidMetrics(
-            "collected " + NameClash.kind(type) + " named \"" + name
-                + "\" collides with previously collected metric named \"" + suffixed + "\"");
+            "collected "
+                + NameClash.kind(type)
+                + " named \""
+                + name
+                + "\" collides with previously collected metric named \""
+                + suffixed
+                + "\"");
       }
     }
     String base = NameClash.base(name);

@@ -18,9 +18,9 @@ import java.util.Map;
  * ShapeIndex}).
  *
  * <p>Fed by the store's shapes (authoritative, possibly late) and by the pushes this node has just
- * had acknowledged (so a client that pushes twice in a row through one node sees its first push).
- * A shape older than the one known for its group is ignored. Thread-safe: one lock for the index
- * and both jobs.
+ * had acknowledged (so a client that pushes twice in a row through one node sees its first push). A
+ * shape older than the one known for its group is ignored. Thread-safe: one lock for the index and
+ * both jobs.
  */
 public final class FamilyCatalog {
 

@@ -1,9 +1,9 @@
 package io.kpushgateway.core.validate;
 
 /**
- * How much one push may hold, checked while its body is read so that a hostile body is refused
- * at the first excess instead of after it was decoded whole. The Pushgateway has no such limits;
- * the gateway's defaults (its flags) lie far above what real clients push.
+ * How much one push may hold, checked while its body is read so that a hostile body is refused at
+ * the first excess instead of after it was decoded whole. The Pushgateway has no such limits; the
+ * gateway's defaults (its flags) lie far above what real clients push.
  *
  * <p>A metric name counts as a label value (the value of {@code __name__}), as in Prometheus'
  * {@code label_value_length_limit}. Lengths are in UTF-8 bytes.
@@ -48,8 +48,8 @@ public record PushLimits(
     }
 
     /**
-     * Too many families or series make the push too large (413); a series with too many or too
-     * long labels is refused like an unreadable one (400). Neither touches the group.
+     * Too many families or series make the push too large (413); a series with too many or too long
+     * labels is refused like an unreadable one (400). Neither touches the group.
      */
     PushRejectedException.Reason reason() {
       return this == FAMILIES || this == SERIES

@@ -4,9 +4,8 @@ import io.kpushgateway.core.validate.PushLimits.Limit;
 import io.prometheus.client.Metrics.LabelPair;
 
 /**
- * One push counted against its {@link PushLimits} while it is read, and its decoding memory
- * asked for, by the readers as they create families, series and labels. One per push, not
- * thread-safe.
+ * One push counted against its {@link PushLimits} while it is read, and its decoding memory asked
+ * for, by the readers as they create families, series and labels. One per push, not thread-safe.
  */
 public final class PushMeter {
 

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * A push (or a push path) the gateway refuses. The {@link Reason} decides the HTTP status and
- * whether the group records {@code push_failure_time_seconds}; the message is the plain-text
- * body, worded like the Pushgateway's.
+ * whether the group records {@code push_failure_time_seconds}; the message is the plain-text body,
+ * worded like the Pushgateway's.
  */
 public final class PushRejectedException extends RuntimeException {
 

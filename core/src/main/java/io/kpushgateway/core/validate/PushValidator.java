@@ -45,12 +45,12 @@ public final class PushValidator {
    *
    * <p>Of several families with one name the last wins, silently (upstream's protobuf behaviour),
    * even when it has no series: a family without series is kept as its bare header, which makes a
-   * POST remove the stored family of that name, as upstream's does. Every series gets the
-   * grouping labels (overwriting body labels of those names), {@code instance=""} when it has no
-   * instance, and its label pairs sorted by name; the series of a family are sorted in exposition
-   * order ({@link FamilyMerger#SERIES_ORDER}). Families named like the two timestamp gauges the
-   * gateway owns are dropped. Families and series already sanitized for {@code key} (by {@link
-   * #sanitizer}, as a push is read) are kept as they are, not copied.
+   * POST remove the stored family of that name, as upstream's does. Every series gets the grouping
+   * labels (overwriting body labels of those names), {@code instance=""} when it has no instance,
+   * and its label pairs sorted by name; the series of a family are sorted in exposition order
+   * ({@link FamilyMerger#SERIES_ORDER}). Families named like the two timestamp gauges the gateway
+   * owns are dropped. Families and series already sanitized for {@code key} (by {@link #sanitizer},
+   * as a push is read) are kept as they are, not copied.
    *
    * @return the families to store, sorted by name, one per name
    * @throws PushRejectedException {@link PushRejectedException.Reason#INVALID_METRICS} naming the
@@ -109,7 +109,9 @@ public final class PushValidator {
 
     /** One pair per grouping label, shared by every series, sorted by name. */
     private final LabelPair[] pairs;
+
     private final Map<String, LabelPair> byName = new HashMap<>();
+
     /** The grouping pairs and, unless they have one, {@code instance=""}, sorted by name. */
     private final LabelPair[] added;
 
@@ -129,7 +131,8 @@ public final class PushValidator {
     }
 
     /** The family with its series sanitized, itself when they are already in shape. */
-    @SuppressWarnings("ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
+    @SuppressWarnings(
+        "ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
     public MetricFamily family(MetricFamily family) {
       if (family.getName().isEmpty()) {
         throw invalidName("");
@@ -198,8 +201,8 @@ public final class PushValidator {
     /**
      * Body labels sorted by name, without repeats (what clients send, and what the text parser
      * gives for sorted input): merged in one pass with the added pairs, a grouping pair replacing
-     * the body's label of its name, a body instance replacing {@code instance=""}. Anything else
-     * is sorted out in full.
+     * the body's label of its name, a body instance replacing {@code instance=""}. Anything else is
+     * sorted out in full.
      */
     @SuppressWarnings("ReferenceEquality") // identity: NO_INSTANCE is a marker object
     private List<LabelPair> sanitize(List<LabelPair> body) {
@@ -273,12 +276,13 @@ public final class PushValidator {
   }
 
   /**
-   * Series checked in push order, so the first offender is named; stored in exposition order, so
-   * a scrape merges presorted runs. Success is the common case and is checked without a set of
-   * label sets (duplicates sit together once sorted); only a push with a problem is checked again
-   * series by series, for the message.
+   * Series checked in push order, so the first offender is named; stored in exposition order, so a
+   * scrape merges presorted runs. Success is the common case and is checked without a set of label
+   * sets (duplicates sit together once sorted); only a push with a problem is checked again series
+   * by series, for the message.
    */
-  @SuppressWarnings("ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
+  @SuppressWarnings(
+      "ReferenceEquality") // identity: the sanitizer returns its input when nothing changed
   private static MetricFamily sanitizeAndCheck(
       MetricFamily family, Sanitizer sanitizer, NameValidationScheme names) {
     List<Metric> series = new ArrayList<>(family.getMetricCount());
@@ -312,8 +316,8 @@ public final class PushValidator {
 
   /**
    * Whether two of the sorted {@code series} have the same label set. {@link
-   * FamilyMerger#SERIES_ORDER} compares values only, so equal neighbours may still differ in
-   * their names: a run of them is compared as a set.
+   * FamilyMerger#SERIES_ORDER} compares values only, so equal neighbours may still differ in their
+   * names: a run of them is compared as a set.
    */
   private static boolean hasRepeatedLabelSet(List<Metric> sorted) {
     int runStart = 0;

@@ -19,9 +19,9 @@ import java.util.TreeMap;
  * Finds the conflicts the consistency check could not prevent: two nodes that took conflicting
  * pushes to different groups at the same time both let theirs pass. Of two conflicting groups the
  * one with the larger grouping key loses, which is also the one the exposition hides (it serves
- * groups in key order, first type wins), so every node names the same loser and the same
- * families. The rules are the {@link ConsistencyCheck}'s, between stored shapes. Reads a {@link
- * ShapeIndex}; not thread-safe on its own.
+ * groups in key order, first type wins), so every node names the same loser and the same families.
+ * The rules are the {@link ConsistencyCheck}'s, between stored shapes. Reads a {@link ShapeIndex};
+ * not thread-safe on its own.
  */
 final class RaceDetector {
 
@@ -60,25 +60,46 @@ final class RaceDetector {
     }
     for (FamilyShape f : shape.getFamiliesList()) {
       String name = f.getName();
-      index.forEachHolder(name, key, (other, type) -> {
-        if (type != f.getType()) {
-          settle(key, f, other, name, type, "holds " + name + " as " + type, losers);
-        }
-      });
+      index.forEachHolder(
+          name,
+          key,
+          (other, type) -> {
+            if (type != f.getType()) {
+              settle(key, f, other, name, type, "holds " + name + " as " + type, losers);
+            }
+          });
       String kind = NameClash.kind(f.getType());
       for (String suffix : NameClash.suffixes(f.getType())) {
-        index.forEachHolder(name + suffix, key, (other, type) ->
-            settle(key, f, other, name + suffix, type, "collides with " + kind + " " + name,
-                losers));
+        index.forEachHolder(
+            name + suffix,
+            key,
+            (other, type) ->
+                settle(
+                    key,
+                    f,
+                    other,
+                    name + suffix,
+                    type,
+                    "collides with " + kind + " " + name,
+                    losers));
       }
       String base = NameClash.base(name);
       if (base != null) {
-        index.forEachHolder(base, key, (other, type) -> {
-          if (NameClash.claims(type, name)) {
-            settle(key, f, other, base, type,
-                "collides with " + NameClash.kind(type) + " " + base, losers);
-          }
-        });
+        index.forEachHolder(
+            base,
+            key,
+            (other, type) -> {
+              if (NameClash.claims(type, name)) {
+                settle(
+                    key,
+                    f,
+                    other,
+                    base,
+                    type,
+                    "collides with " + NameClash.kind(type) + " " + base,
+                    losers);
+              }
+            });
       }
       for (int i = 0; i < f.getSeriesCount(); i++) {
         for (GroupingKey other : index.holdersOf(f.getSeries(i))) {
@@ -116,7 +137,9 @@ final class RaceDetector {
     if (c.reason == null) {
       GroupingKey winner = keyLoses ? other : key;
       c.reason =
-          "lost a race against a conflicting push: group " + winner + " "
+          "lost a race against a conflicting push: group "
+              + winner
+              + " "
               + (keyLoses ? what : "holds " + f.getName() + " as " + f.getType());
     }
   }

@@ -7,9 +7,9 @@ import java.util.List;
 /**
  * Series identity → the groups holding it: the catalog's largest table, one entry per stored
  * series. Open addressing on primitive arrays (about 20 bytes an entry, where a {@code
- * HashMap<Long, Object>} takes about 56 and a boxed key for every lookup), so indexing a group
- * of a million series takes milliseconds, not seconds of allocation and collection. A holder is
- * a {@link GroupingKey}, or a list of them for a series several groups hold. Not thread-safe.
+ * HashMap<Long, Object>} takes about 56 and a boxed key for every lookup), so indexing a group of a
+ * million series takes milliseconds, not seconds of allocation and collection. A holder is a {@link
+ * GroupingKey}, or a list of them for a series several groups hold. Not thread-safe.
  */
 final class SeriesIndex {
 

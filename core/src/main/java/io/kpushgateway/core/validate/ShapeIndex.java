@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every group's shape, indexed for the cross-group rules: who holds a family name with which
- * type, and who holds a series, each a few hash lookups. A shape older than the one known for its
- * group is ignored. Not thread-safe: {@link FamilyCatalog} guards it.
+ * Every group's shape, indexed for the cross-group rules: who holds a family name with which type,
+ * and who holds a series, each a few hash lookups. A shape older than the one known for its group
+ * is ignored. Not thread-safe: {@link FamilyCatalog} guards it.
  */
 final class ShapeIndex {
 
@@ -27,9 +27,12 @@ final class ShapeIndex {
   }
 
   private final Map<GroupingKey, GroupShape> groups = new HashMap<>();
+
   /** family name → type → the groups holding a family of that name and type. */
   private final Map<String, EnumMap<MetricType, Set<GroupingKey>>> holders = new HashMap<>();
+
   private final SeriesIndex series = new SeriesIndex();
+
   /** Groups this node deleted whose deletion the store has not confirmed yet: key → when. */
   private final Map<GroupingKey, Long> deletedAt = new HashMap<>();
 
@@ -137,8 +140,8 @@ final class ShapeIndex {
   }
 
   /**
-   * Whether a group other than {@code key} holds the series. The identity includes the family
-   * name, and a push replaces the whole family of its name, so {@code key}'s own copy goes away.
+   * Whether a group other than {@code key} holds the series. The identity includes the family name,
+   * and a push replaces the whole family of its name, so {@code key}'s own copy goes away.
    */
   boolean heldBesides(long id, GroupingKey key) {
     return !series.onlyHeldBy(id, key);

@@ -84,7 +84,8 @@ class ExpositionFormatsTest {
         Arguments.of("empty Accept", "", Format.TEXT),
         Arguments.of("anything", "*/*", Format.TEXT),
         Arguments.of("text", "text/plain", Format.TEXT),
-        Arguments.of("text with an empty version", "text/plain;version=, " + delimited, Format.TEXT),
+        Arguments.of(
+            "text with an empty version", "text/plain;version=, " + delimited, Format.TEXT),
         Arguments.of("delimited protobuf alone", delimited, Format.PROTOBUF),
         Arguments.of(
             "Prometheus with protobuf scraping",
@@ -129,11 +130,16 @@ class ExpositionFormatsTest {
     return Stream.of(
         Arguments.of("no Accept", null, EscapingScheme.UNDERSCORES),
         Arguments.of("no parameter", "text/plain", EscapingScheme.UNDERSCORES),
-        Arguments.of("allow-utf-8", "text/plain;version=0.0.4;escaping=allow-utf-8", EscapingScheme.ALLOW_UTF8),
+        Arguments.of(
+            "allow-utf-8",
+            "text/plain;version=0.0.4;escaping=allow-utf-8",
+            EscapingScheme.ALLOW_UTF8),
         Arguments.of("values", "text/plain;escaping=values", EscapingScheme.VALUES),
         Arguments.of("dots", "text/plain;escaping=dots", EscapingScheme.DOTS),
-        Arguments.of("unknown value ignored", "text/plain;escaping=bogus", EscapingScheme.UNDERSCORES),
-        Arguments.of("on protobuf too", delimited + ";escaping=allow-utf-8", EscapingScheme.ALLOW_UTF8),
+        Arguments.of(
+            "unknown value ignored", "text/plain;escaping=bogus", EscapingScheme.UNDERSCORES),
+        Arguments.of(
+            "on protobuf too", delimited + ";escaping=allow-utf-8", EscapingScheme.ALLOW_UTF8),
         Arguments.of(
             "from a skipped range before the match",
             "application/json;escaping=allow-utf-8,text/plain;q=0.5",
@@ -170,7 +176,8 @@ class ExpositionFormatsTest {
             Format.OPENMETRICS_1_0_0),
         Arguments.of(
             "Prometheus 2 with native histograms (protobuf first)",
-            delimited + ",application/openmetrics-text;version=1.0.0;q=0.8,"
+            delimited
+                + ",application/openmetrics-text;version=1.0.0;q=0.8,"
                 + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,"
                 + "*/*;q=0.1",
             Format.PROTOBUF,
@@ -222,8 +229,7 @@ class ExpositionFormatsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("openMetricsAcceptHeaders")
-  void offersOpenMetricsOnlyWhenEnabled(
-      String name, String accept, Format without, Format with) {
+  void offersOpenMetricsOnlyWhenEnabled(String name, String accept, Format without, Format with) {
     assertThat(ExpositionFormats.negotiate(accept)).isEqualTo(without);
     assertThat(ExpositionFormats.negotiate(accept, false)).isEqualTo(without);
     assertThat(ExpositionFormats.negotiate(accept, true)).isEqualTo(with);

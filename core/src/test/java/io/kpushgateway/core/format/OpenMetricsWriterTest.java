@@ -273,12 +273,16 @@ class OpenMetricsWriterTest {
 
   @Test
   void writesPagesLargerThanItsBuffer() {
-    MetricFamily.Builder family = MetricFamily.newBuilder().setName("big").setType(
-        io.prometheus.client.Metrics.MetricType.GAUGE);
+    MetricFamily.Builder family =
+        MetricFamily.newBuilder()
+            .setName("big")
+            .setType(io.prometheus.client.Metrics.MetricType.GAUGE);
     StringBuilder expected = new StringBuilder("# TYPE big gauge\n");
     for (int i = 0; i < 5000; i++) {
-      family.addMetricBuilder()
-          .addLabel(io.prometheus.client.Metrics.LabelPair.newBuilder().setName("i").setValue("ü" + i))
+      family
+          .addMetricBuilder()
+          .addLabel(
+              io.prometheus.client.Metrics.LabelPair.newBuilder().setName("i").setValue("ü" + i))
           .getGaugeBuilder()
           .setValue(i + 0.5);
       expected.append("big{i=\"ü").append(i).append("\"} ").append(i + 0.5).append('\n');

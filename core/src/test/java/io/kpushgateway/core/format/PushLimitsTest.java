@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The push limits as both readers meet them: each scenario is one text body and the same
- * families as delimited protobuf, refused with the same status class and message.
+ * The push limits as both readers meet them: each scenario is one text body and the same families
+ * as delimited protobuf, refused with the same status class and message.
  */
 class PushLimitsTest {
 
@@ -50,7 +50,9 @@ class PushLimitsTest {
             "more families than --push.max-families",
             limits(2, MANY, MANY, MANY, MANY),
             "a 1\nb 1\nc 1\n",
-            List.of(family("a", UNTYPED, untyped(1)), family("b", UNTYPED, untyped(1)),
+            List.of(
+                family("a", UNTYPED, untyped(1)),
+                family("b", UNTYPED, untyped(1)),
                 family("c", UNTYPED, untyped(1))),
             Reason.TOO_LARGE,
             "push exceeds the limit of 2 metric families per push (--push.max-families)"),
@@ -102,7 +104,9 @@ class PushLimitsTest {
             "m" + "x".repeat(99) + " 1\n",
             List.of(family("m" + "x".repeat(99), UNTYPED, untyped(1))),
             Reason.MALFORMED,
-            "metric name \"m" + "x".repeat(63) + "...\" exceeds the limit of 10 bytes per label"
+            "metric name \"m"
+                + "x".repeat(63)
+                + "...\" exceeds the limit of 10 bytes per label"
                 + " value or metric name (--push.max-label-value-length)"));
   }
 

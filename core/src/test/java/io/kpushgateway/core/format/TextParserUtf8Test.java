@@ -39,7 +39,10 @@ class TextParserUtf8Test {
 
   static Stream<Arguments> validWithUtf8Names() {
     return Stream.of(
-        arguments("quoted name alone", "{\"foo.bar\"} 1\n", List.of(family("foo.bar", UNTYPED, untyped(1)))),
+        arguments(
+            "quoted name alone",
+            "{\"foo.bar\"} 1\n",
+            List.of(family("foo.bar", UNTYPED, untyped(1)))),
         arguments(
             "quoted label name",
             "m{\"a.b\"=\"v\"} 1\n",
@@ -64,7 +67,8 @@ class TextParserUtf8Test {
             "escapes in a quoted name",
             "{\"a\\\"b\\\\c\\nd\"} 1\n",
             List.of(family("a\"b\\c\nd", UNTYPED, untyped(1)))),
-        arguments("non-ASCII name", "{\"größe\"} 1\n", List.of(family("größe", UNTYPED, untyped(1)))),
+        arguments(
+            "non-ASCII name", "{\"größe\"} 1\n", List.of(family("größe", UNTYPED, untyped(1)))),
         arguments(
             "labels before the name",
             "{a=\"b\",\"foo.bar\"} 1\n",
@@ -131,8 +135,10 @@ class TextParserUtf8Test {
         arguments("empty braces", "{} 1\n", "invalid metric name"),
         arguments("labels without a name", "{a=\"b\"} 1\n", "invalid metric name"),
         arguments("empty quoted name", "{\"\"} 1\n", "invalid label name for metric \"\""),
-        arguments("empty quoted label name", "m{\"\"=\"v\"} 1\n", "invalid label name for metric \"m\""),
-        arguments("quoted __name__", "m{\"__name__\"=\"v\"} 1\n", "label name \"__name__\" is reserved"));
+        arguments(
+            "empty quoted label name", "m{\"\"=\"v\"} 1\n", "invalid label name for metric \"m\""),
+        arguments(
+            "quoted __name__", "m{\"__name__\"=\"v\"} 1\n", "label name \"__name__\" is reserved"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -146,7 +152,8 @@ class TextParserUtf8Test {
   @Test
   void rejectsInvalidUtf8InAQuotedName() {
     byte[] body = {'{', '"', 'a', (byte) 0xff, '"', '}', ' ', '1', '\n'};
-    assertThatThrownBy(() -> TextParser.parse(new ByteArrayInputStream(body), NameValidationScheme.UTF8))
+    assertThatThrownBy(
+            () -> TextParser.parse(new ByteArrayInputStream(body), NameValidationScheme.UTF8))
         .hasMessage("text format parsing error in line 1: invalid metric name \"a\\xff\"");
   }
 

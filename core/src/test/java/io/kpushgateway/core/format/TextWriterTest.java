@@ -407,8 +407,7 @@ class TextWriterTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     TextWriter.write(out, List.of(family), EscapingScheme.ALLOW_UTF8);
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .isEqualTo(
-            "# TYPE \"a\\\"b\\\\c\\nd\" gauge\n{\"a\\\"b\\\\c\\nd\",\"x\\\"y\"=\"v\"} 1\n");
+        .isEqualTo("# TYPE \"a\\\"b\\\\c\\nd\" gauge\n{\"a\\\"b\\\\c\\nd\",\"x\\\"y\"=\"v\"} 1\n");
   }
 
   @Test

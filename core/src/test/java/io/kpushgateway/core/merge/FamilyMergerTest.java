@@ -404,8 +404,9 @@ class FamilyMergerTest {
             "text keeps what OpenMetrics would drop",
             Naming.PROMETHEUS,
             List.of(),
-            List.of(List.of("q", GAUGE_HISTOGRAM, "c_total", COUNTER), List.of("q_gsum", GAUGE,
-                "c_created", GAUGE)),
+            List.of(
+                List.of("q", GAUGE_HISTOGRAM, "c_total", COUNTER),
+                List.of("q_gsum", GAUGE, "c_created", GAUGE)),
             List.of("c_created", "c_total", "q", "q_gsum")),
         arguments(
             "OpenMetrics drops what text drops",

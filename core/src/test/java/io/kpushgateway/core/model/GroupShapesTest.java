@@ -60,22 +60,28 @@ class GroupShapesTest {
     return Stream.of(
         arguments("PUT creates", List.of(put(KEY, 1, B, A))),
         arguments("PUT replaces all", List.of(put(KEY, 1, A, B), put(KEY, 2, C))),
-        arguments("POST replaces the pushed names",
-            List.of(put(KEY, 1, A, B), post(KEY, 2, A_OTHER, C))),
-        arguments("POST of a family without series removes it",
+        arguments(
+            "POST replaces the pushed names", List.of(put(KEY, 1, A, B), post(KEY, 2, A_OTHER, C))),
+        arguments(
+            "POST of a family without series removes it",
             List.of(put(KEY, 1, A, B), post(KEY, 2, family("a", GAUGE)))),
-        arguments("PUT of a family without series stores nothing",
+        arguments(
+            "PUT of a family without series stores nothing",
             List.of(put(KEY, 1, A), put(KEY, 2, family("a", GAUGE)))),
         arguments("DELETE removes the group", List.of(put(KEY, 1, A), delete(KEY, 2))),
         arguments("DELETE then PUT", List.of(put(KEY, 1, A), delete(KEY, 2), put(KEY, 3, B))),
         arguments("a rejected push creates an empty group", List.of(rejected(Method.PUT, KEY, 1))),
-        arguments("a rejected push changes no family",
+        arguments(
+            "a rejected push changes no family",
             List.of(put(KEY, 1, A, B), rejected(Method.PUT, KEY, 2))),
-        arguments("a rejected DELETE deletes nothing",
+        arguments(
+            "a rejected DELETE deletes nothing",
             List.of(put(KEY, 1, A), rejected(Method.DELETE, KEY, 2))),
-        arguments("a revocation removes the family of its type",
+        arguments(
+            "a revocation removes the family of its type",
             List.of(put(KEY, 1, A, C), revoke(2, "c", COUNTER))),
-        arguments("a revocation of another type keeps the family",
+        arguments(
+            "a revocation of another type keeps the family",
             List.of(put(KEY, 1, A, C), revoke(2, "c", GAUGE))));
   }
 
@@ -125,8 +131,7 @@ class GroupShapesTest {
 
   @Test
   void theIdsOfAFamilyAreEachSeriesId() {
-    MetricFamily family =
-        family("m", GAUGE, gauge(1, "x", "1"), gauge(2), gauge(3, "x", "größe"));
+    MetricFamily family = family("m", GAUGE, gauge(1, "x", "1"), gauge(2), gauge(3, "x", "größe"));
     long[] ids = GroupShapes.seriesIds(family);
     for (int i = 0; i < ids.length; i++) {
       assertThat(ids[i]).isEqualTo(GroupShapes.seriesId("m", family.getMetric(i)));
@@ -151,14 +156,10 @@ class GroupShapesTest {
     assertThat(
             GroupShapes.sameFamilies(
                 group(k, 1, m),
-                group(
-                    k,
-                    1,
-                    family("m", COUNTER, counter(1, "x", "1"), counter(2, "x", "2")))))
+                group(k, 1, family("m", COUNTER, counter(1, "x", "1"), counter(2, "x", "2")))))
         .isFalse();
     assertThat(
-            GroupShapes.sameFamilies(
-                group(k, 1, m), group(k, 1, m, family("n", GAUGE, gauge(1)))))
+            GroupShapes.sameFamilies(group(k, 1, m), group(k, 1, m, family("n", GAUGE, gauge(1)))))
         .isFalse();
   }
 }

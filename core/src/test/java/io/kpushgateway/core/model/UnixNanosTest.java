@@ -17,7 +17,9 @@ class UnixNanosTest {
         Arguments.of("a nanosecond after", Instant.ofEpochSecond(0, 1), 1L),
         Arguments.of("a nanosecond before", Instant.ofEpochSecond(-1, 999_999_999), -1L),
         Arguments.of(
-            "2023", Instant.ofEpochSecond(1_700_000_000L, 123_456_789), 1_700_000_000_123_456_789L));
+            "2023",
+            Instant.ofEpochSecond(1_700_000_000L, 123_456_789),
+            1_700_000_000_123_456_789L));
   }
 
   @ParameterizedTest(name = "{0}")

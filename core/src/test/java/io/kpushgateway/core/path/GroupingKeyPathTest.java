@@ -181,7 +181,8 @@ class GroupingKeyPathTest {
         arguments("doubled underscore", "job/x/U__a__b_2e_c/v", key("x", "a_b.c", "v")),
         arguments("emoji", "job/x/U___1f600_/v", key("x", "😀", "v")),
         arguments("five hex digits", "job/x/U__a_fffff_/v", key("x", "a\uDBBF\uDFFF", "v")),
-        arguments("with a base64 value", "job/x/U__a_2e_b@base64/dmFsdWU", key("x", "a.b", "value")),
+        arguments(
+            "with a base64 value", "job/x/U__a_2e_b@base64/dmFsdWU", key("x", "a.b", "value")),
         arguments("raw UTF-8 name", "job/x/foo.bar/v", key("x", "foo.bar", "v")),
         arguments("percent-decoded name", "job/x/é/v", key("x", "é", "v")),
         arguments("legacy name untouched", "job/x/a_b/v", key("x", "a_b", "v")),
@@ -203,7 +204,8 @@ class GroupingKeyPathTest {
   static Stream<Arguments> invalidUtf8Paths() {
     return Stream.of(
         arguments("escape of nothing", "job/x/U__/v", "improper label name \"U__\""),
-        arguments("reserved after un-escaping", "job/x/U______x/v", "improper label name \"U______x\""),
+        arguments(
+            "reserved after un-escaping", "job/x/U______x/v", "improper label name \"U______x\""),
         arguments("reserved name", "job/x/__x/v", "improper label name \"__x\""),
         arguments("empty name", "job/x//v", "improper label name \"\""),
         arguments(

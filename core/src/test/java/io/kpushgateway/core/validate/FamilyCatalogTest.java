@@ -156,10 +156,12 @@ class FamilyCatalogTest {
 
   @Test
   void ownFamiliesFixTheirType() {
-    catalog.setOwnFamilies(Map.of("jvm_threads_current", MetricType.GAUGE, "x", MetricType.SUMMARY));
+    catalog.setOwnFamilies(
+        Map.of("jvm_threads_current", MetricType.GAUGE, "x", MetricType.SUMMARY));
 
     assertThatThrownBy(
-            () -> check(Method.PUT, A, family("jvm_threads_current", MetricType.COUNTER, counter(1))))
+            () ->
+                check(Method.PUT, A, family("jvm_threads_current", MetricType.COUNTER, counter(1))))
         .hasMessageEndingWith(
             "gathered metric family jvm_threads_current has type COUNTER but should have GAUGE");
     assertThatCode(
@@ -205,8 +207,11 @@ class FamilyCatalogTest {
   @Test
   void aRaceIsSettledAgainstTheLargerGroupingKey() {
     // both pushes passed their check before either shape was known
-    GroupShape b = GroupShapes.afterPush(null, push(Method.PUT, B, family("m", MetricType.GAUGE, gauge(1))));
-    GroupShape a = GroupShapes.afterPush(null, push(Method.PUT, A, family("m", MetricType.COUNTER, counter(1))));
+    GroupShape b =
+        GroupShapes.afterPush(null, push(Method.PUT, B, family("m", MetricType.GAUGE, gauge(1))));
+    GroupShape a =
+        GroupShapes.afterPush(
+            null, push(Method.PUT, A, family("m", MetricType.COUNTER, counter(1))));
     catalog.put(b);
     catalog.put(a);
 
@@ -226,8 +231,12 @@ class FamilyCatalogTest {
   @Test
   void duplicateSeriesRaceRevokesTheLaterGroupsFamily() {
     GroupingKey withInstance = key("a", "instance", "i");
-    catalog.put(GroupShapes.afterPush(null, push(Method.PUT, A, family("m", MetricType.GAUGE, gauge(1, "instance", "i")))));
-    catalog.put(GroupShapes.afterPush(null, push(Method.PUT, withInstance, family("m", MetricType.GAUGE, gauge(2)))));
+    catalog.put(
+        GroupShapes.afterPush(
+            null, push(Method.PUT, A, family("m", MetricType.GAUGE, gauge(1, "instance", "i")))));
+    catalog.put(
+        GroupShapes.afterPush(
+            null, push(Method.PUT, withInstance, family("m", MetricType.GAUGE, gauge(2)))));
 
     List<FamilyCatalog.Conflict> found = catalog.allConflicts();
 
@@ -238,8 +247,16 @@ class FamilyCatalogTest {
 
   @Test
   void noConflictsInAConsistentCatalog() {
-    accept(Method.PUT, A, family("m", MetricType.GAUGE, gauge(1)), family("h", MetricType.HISTOGRAM, histogram(1, 1)));
-    accept(Method.PUT, B, family("m", MetricType.GAUGE, gauge(1)), family("h", MetricType.HISTOGRAM, histogram(1, 1)));
+    accept(
+        Method.PUT,
+        A,
+        family("m", MetricType.GAUGE, gauge(1)),
+        family("h", MetricType.HISTOGRAM, histogram(1, 1)));
+    accept(
+        Method.PUT,
+        B,
+        family("m", MetricType.GAUGE, gauge(1)),
+        family("h", MetricType.HISTOGRAM, histogram(1, 1)));
     assertThat(catalog.allConflicts()).isEmpty();
   }
 }

@@ -309,20 +309,17 @@ class PushValidatorTest {
         arguments(
             "the first problem in push order is named: a duplicate before an invalid label",
             List.of(
-                family(
-                    "m", GAUGE, gauge(1, "x", "1"), gauge(2, "x", "1"), gauge(3, "a-b", "1"))),
+                family("m", GAUGE, gauge(1, "x", "1"), gauge(2, "x", "1"), gauge(3, "a-b", "1"))),
             "collected metric \"m\" {instance=\"\",job=\"a\",x=\"1\"} was collected before"
                 + " with the same name and label values"),
         arguments(
             "the first problem in push order is named: an invalid label before a duplicate",
             List.of(
-                family(
-                    "m", GAUGE, gauge(3, "a-b", "1"), gauge(1, "x", "1"), gauge(2, "x", "1"))),
+                family("m", GAUGE, gauge(3, "a-b", "1"), gauge(1, "x", "1"), gauge(2, "x", "1"))),
             "has a label with an invalid name: a-b"),
         arguments(
             "a duplicate apart from its twin in exposition order (same values, other names)",
-            List.of(
-                family("m", GAUGE, gauge(1, "a", "1"), gauge(2, "b", "1"), gauge(3, "a", "1"))),
+            List.of(family("m", GAUGE, gauge(1, "a", "1"), gauge(2, "b", "1"), gauge(3, "a", "1"))),
             "collected metric \"m\" {a=\"1\",instance=\"\",job=\"a\"} was collected before"
                 + " with the same name and label values"),
         arguments(
@@ -465,8 +462,14 @@ class PushValidatorTest {
                     .setValue("v"))
             .build();
     return Stream.of(
-        arguments("empty metric name", List.of(family("", GAUGE, gauge(1))), "\"\" is not a valid metric name"),
-        arguments("metric name not UTF-8", List.of(badNameBytes), "\"a\uFFFD\" is not a valid metric name"),
+        arguments(
+            "empty metric name",
+            List.of(family("", GAUGE, gauge(1))),
+            "\"\" is not a valid metric name"),
+        arguments(
+            "metric name not UTF-8",
+            List.of(badNameBytes),
+            "\"a\uFFFD\" is not a valid metric name"),
         arguments(
             "reserved label name",
             List.of(family("m.x", GAUGE, gauge(1, "__x", "1"))),
@@ -474,7 +477,12 @@ class PushValidatorTest {
                 + " invalid name: __x"),
         arguments(
             "label name not UTF-8",
-            List.of(MetricFamily.newBuilder().setName("m").setType(GAUGE).addMetric(badLabelBytes).build()),
+            List.of(
+                MetricFamily.newBuilder()
+                    .setName("m")
+                    .setType(GAUGE)
+                    .addMetric(badLabelBytes)
+                    .build()),
             "collected metric \"m\" {instance=\"\",job=\"a\",l\uFFFD=\"v\"} has a label with an"
                 + " invalid name: l\uFFFD"));
   }
