@@ -27,8 +27,6 @@ public final class AdminRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
-  static final String WIPE_PATH = ApiV1Routes.PREFIX + "/admin/wipe";
-
   /** Deletes in flight at once: leaves most of the publisher's in-flight limit to pushes. */
   static final int WIPE_BATCH = 500;
 

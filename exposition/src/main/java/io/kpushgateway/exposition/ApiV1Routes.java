@@ -11,8 +11,6 @@ import java.util.List;
  */
 public final class ApiV1Routes {
 
-  static final String PREFIX = "/api/v1";
-
   private final GroupSource groups;
   private final StatusInfo status;
 

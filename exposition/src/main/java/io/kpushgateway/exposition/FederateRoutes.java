@@ -20,9 +20,6 @@ import java.util.List;
  */
 public final class FederateRoutes {
 
-  /** Under the route prefix, like every route. */
-  public static final String PATH = "/federate";
-
   static final String MATCH_PARAM = "match[]";
 
   private final GroupSource groups;
