@@ -169,6 +169,27 @@ final class Flags {
   Duration sessionTimeout;
 
   @Option(
+      names = "--history.retention",
+      defaultValue = "7d",
+      converter = DurationConverter.class,
+      description =
+          "How long the push log keeps pushes, and so how far back ?at= and the push history"
+              + " reach; 0 keeps them forever (retention.ms of the pushes and snapshots topics)"
+              + " (default ${DEFAULT-VALUE}).")
+  Duration historyRetention;
+
+  @Option(
+      names = "--history.snapshot-interval",
+      defaultValue = "1h",
+      converter = DurationConverter.class,
+      description =
+          "The longest time between two snapshots of a partition that received pushes (one is"
+              + " also taken once the pushes since the last outweigh the partition's state); a"
+              + " read of the state as of a time replays at most this much of the log. 0 takes"
+              + " none (default ${DEFAULT-VALUE}).")
+  Duration snapshotInterval;
+
+  @Option(
       names = "--kafka.bootstrap-servers",
       paramLabel = "HOST:PORT[,HOST:PORT...]",
       description =
@@ -403,14 +424,15 @@ final class Flags {
                 replicationFactor,
                 minInsyncReplicas != null ? minInsyncReplicas : replicationFactor >= 3 ? 2 : 1,
                 maxRecordBytes,
-                KafkaOptions.PUSH_RETENTION),
+                historyRetention.isZero() ? null : historyRetention),
             new StreamsOptions(
                 applicationId,
                 dataDir.resolve("streams"),
                 KafkaOptions.COMMIT_INTERVAL,
                 advertisedAddress, // application.server: where peers ask for this node's partitions
                 standbyReplicas,
-                sessionTimeout),
+                sessionTimeout,
+                snapshotInterval.isZero() ? null : snapshotInterval),
             new ProducerOptions(produceTimeout, KafkaOptions.MAX_IN_FLIGHT_PUSHES)),
         push,
         logLevel,
@@ -574,11 +596,14 @@ final class Flags {
     }
   }
 
-  /** Go-style durations: 500ms, 10s, 2m, 1h. */
+  /** Go-style durations (500ms, 10s, 2m, 1h), Prometheus' days and weeks (7d, 2w), and 0. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
       String v = value.trim();
+      if (v.equals("0")) {
+        return Duration.ZERO;
+      }
       int i = 0;
       while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
         i++;
@@ -593,9 +618,11 @@ final class Flags {
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
+            case "w" -> 604_800_000_000_000L;
             default ->
                 throw new CommandLine.TypeConversionException(
-                    "not a duration (use ms, s, m or h): " + value);
+                    "not a duration (use ms, s, m, h, d or w): " + value);
           };
       return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }

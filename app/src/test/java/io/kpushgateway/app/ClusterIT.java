@@ -35,7 +35,7 @@ class ClusterIT {
 
   @Test
   void pushesThroughAnyNodeAreServedByEveryNodeAndSurviveANodeLeaving(@TempDir Path data) {
-    try (Nodes nodes = new Nodes(KAFKA.uniqueName("cluster"), data)) {
+    try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("cluster"), data)) {
       TestGateway a = nodes.start("a", "--roles=ingest,store");
       TestGateway b = nodes.start("b", "--roles=store");
       TestGateway c = nodes.start("c", "--roles=ingest,store");
@@ -101,7 +101,7 @@ class ClusterIT {
 
   @Test
   void anIngestNodeServesOnlyItsOwnMetrics(@TempDir Path data) {
-    try (Nodes nodes = new Nodes(KAFKA.uniqueName("ingest"), data)) {
+    try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("ingest"), data)) {
       TestGateway store = nodes.start("s", "--roles=store");
       TestGateway ingest = nodes.start("i", "--roles=ingest");
       ingest.push("job/c_1", "# TYPE m gauge\nm 1\n");
@@ -117,7 +117,7 @@ class ClusterIT {
 
   @Test
   void aPeerThatCannotBeReachedFailsTheReadOrIsLeftOutWhenAsked(@TempDir Path data) {
-    try (Nodes nodes = new Nodes(KAFKA.uniqueName("partial"), data)) {
+    try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("partial"), data)) {
       TestGateway strict = nodes.start("f", "--roles=ingest,store");
       TestGateway lenient = nodes.start("s", "--roles=store", "--cluster.partial-reads=serve");
       // advertises an address where nothing listens: its partitions cannot be read by peers
@@ -166,7 +166,7 @@ class ClusterIT {
 
   @Test
   void aStandbyCopyStandsInForAnActiveThatDoesNotAnswer(@TempDir Path data) {
-    try (Nodes nodes = new Nodes(KAFKA.uniqueName("standby"), data)) {
+    try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("standby"), data)) {
       TestGateway reader =
           nodes.start(
               "r",
@@ -207,7 +207,7 @@ class ClusterIT {
     Path credentials = data.resolve("peer.credentials");
     Files.writeString(credentials, "peer:s3cret\n");
     String auth = "Basic " + Base64.getEncoder().encodeToString("peer:s3cret".getBytes(UTF_8));
-    try (Nodes nodes = new Nodes(KAFKA.uniqueName("auth"), data)) {
+    try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("auth"), data)) {
       TestGateway with =
           nodes.startWith(
               auth,
@@ -231,52 +231,6 @@ class ClusterIT {
             HttpResponse<String> r = without.send("GET", "/metrics", null);
             return r.statusCode() == 503 && r.body().contains("answered 401");
           });
-    }
-  }
-
-  /** Nodes of one gateway (one topic prefix and application id), each with its own state dir. */
-  private static final class Nodes implements AutoCloseable {
-    private final String name;
-    private final Path data;
-    private final List<TestGateway> started = new ArrayList<>();
-
-    Nodes(String name, Path data) {
-      this.name = name;
-      this.data = data;
-    }
-
-    TestGateway start(String id, String... extra) {
-      return startWith(null, id, extra);
-    }
-
-    /**
-     * @param authorization the {@code Authorization} header the test's requests carry, or null
-     */
-    TestGateway startWith(String authorization, String id, String... extra) {
-      List<String> flags =
-          new ArrayList<>(
-              List.of(
-                  "--web.listen-address=127.0.0.1:" + FreePorts.next(),
-                  "--kafka.bootstrap-servers=" + KAFKA.bootstrapServers(),
-                  "--kafka.topic-prefix=" + name,
-                  "--kafka.application-id=" + name,
-                  "--kafka.partitions=6",
-                  "--data.dir=" + data.resolve(id),
-                  "--log.level=warn"));
-      flags.addAll(List.of(extra));
-      TestGateway node = TestGateway.startReadyWith(authorization, flags.toArray(String[]::new));
-      started.add(node);
-      return node;
-    }
-
-    void stop(TestGateway node) {
-      started.remove(node);
-      node.close();
-    }
-
-    @Override
-    public void close() {
-      started.forEach(TestGateway::close);
     }
   }
 

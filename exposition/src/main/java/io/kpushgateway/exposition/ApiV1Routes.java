@@ -3,7 +3,9 @@ package io.kpushgateway.exposition;
 import io.javalin.http.Context;
 import io.kpushgateway.proto.GroupRecord;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The Pushgateway's JSON query API: {@code GET /api/v1/status}, {@code GET /api/v1/metrics} and the
@@ -47,7 +49,8 @@ public final class ApiV1Routes {
 
   /** A store that cannot be read fails before anything is written. */
   public void metrics(Context ctx) throws IOException {
-    List<GroupRecord> all = groups.readAll();
+    Optional<Instant> at = HistoryQuery.at(ctx);
+    List<GroupRecord> all = at.isPresent() ? groups.readAt(at.get()) : groups.readAll();
     ApiV1Json.writeMetrics(ctx.outputStream(), all);
   }
 }

@@ -10,10 +10,12 @@ import io.kpushgateway.store.StoredGroup;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -90,6 +92,38 @@ public final class ClusterGroupReader implements GroupSource {
 
   @Override
   public List<GroupRecord> readAll() {
+    return parsed.parse(read(null));
+  }
+
+  /** Parsed afresh: the cache of the current page is kept for the current page. */
+  @Override
+  public List<GroupRecord> readAt(Instant at) {
+    return new ParsedGroups().parse(read(at));
+  }
+
+  /**
+   * The oldest instant a cluster-wide {@link #readAt} can answer; empty while retention has deleted
+   * no push (every instant back to the first push can be answered).
+   */
+  public Optional<Instant> oldestAnswerable() {
+    SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
+    readPartitions(Instant.EPOCH, beforeHistory);
+    return beforeHistory.values().stream().max(Instant::compareTo);
+  }
+
+  /** Every group of the cluster now, or at {@code at}, unsorted. */
+  private List<StoredGroup> read(Instant at) {
+    SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
+    List<StoredGroup> groups = readPartitions(at, beforeHistory);
+    if (!beforeHistory.isEmpty()) {
+      throw new BadQueryException(
+          HistoryQuery.beforeHistory(
+              at, beforeHistory.values().stream().max(Instant::compareTo).orElseThrow()));
+    }
+    return groups;
+  }
+
+  private List<StoredGroup> readPartitions(Instant at, SortedMap<Integer, Instant> beforeHistory) {
     Placement placement = store.placement();
     SortedMap<Integer, NodeAddress> owners = placement.active();
     int count = owners.isEmpty() ? partitions : Math.max(partitions, owners.lastKey() + 1);
@@ -104,7 +138,8 @@ public final class ClusterGroupReader implements GroupSource {
       }
     }
     List<StoredGroup> groups = new ArrayList<>();
-    read(byNode, false, groups, unavailable);
+    Reads reads = new Reads(at, groups, unavailable, beforeHistory);
+    reads.from(byNode, false);
     if (!unavailable.isEmpty() && readStandbys) {
       // an active that is gone (killed, cut off) is stood in for by a standby copy until Kafka
       // hands its partitions over: reads go on instead of failing for the session timeout
@@ -117,7 +152,7 @@ public final class ClusterGroupReader implements GroupSource {
         }
       }
       SortedMap<Integer, String> stillUnavailable = new TreeMap<>();
-      read(byStandby, true, groups, stillUnavailable);
+      new Reads(at, groups, stillUnavailable, beforeHistory).from(byStandby, true);
       for (List<Integer> read : byStandby.values()) {
         for (int p : read) {
           if (!stillUnavailable.containsKey(p)) {
@@ -136,35 +171,50 @@ public final class ClusterGroupReader implements GroupSource {
       partialReads.inc();
       LOG.warn("serving a partial read: {}", what);
     }
-    return parsed.parse(groups);
+    return groups;
   }
 
-  /** Reads each node's partitions: the peers all at once, this node's own while they answer. */
-  private void read(
-      Map<NodeAddress, List<Integer>> byNode,
-      boolean fromStandby,
-      List<StoredGroup> groups,
-      SortedMap<Integer, String> unavailable) {
-    List<CompletableFuture<PartitionRead>> asked = new ArrayList<>();
-    byNode.forEach(
-        (node, parts) -> {
-          if (!node.equals(self)) {
-            asked.add(peers.fetch(node, parts, fromStandby));
-          }
-        });
-    List<Integer> local = byNode.get(self);
-    if (local != null) {
-      collect(store.read(local, fromStandby), groups, unavailable);
-    }
-    for (CompletableFuture<PartitionRead> answer : asked) {
-      collect(answer.join(), groups, unavailable); // each request carries its own timeout
-    }
-  }
+  /** One round of reads (now, or at an instant) and where their answers go. */
+  private final class Reads {
+    private final Instant at;
+    private final List<StoredGroup> groups;
+    private final SortedMap<Integer, String> unavailable;
+    private final SortedMap<Integer, Instant> beforeHistory;
 
-  private static void collect(
-      PartitionRead read, List<StoredGroup> groups, SortedMap<Integer, String> unavailable) {
-    groups.addAll(read.groups());
-    unavailable.putAll(read.unavailable());
+    Reads(
+        Instant at,
+        List<StoredGroup> groups,
+        SortedMap<Integer, String> unavailable,
+        SortedMap<Integer, Instant> beforeHistory) {
+      this.at = at;
+      this.groups = groups;
+      this.unavailable = unavailable;
+      this.beforeHistory = beforeHistory;
+    }
+
+    /** Reads each node's partitions: the peers all at once, this node's own while they answer. */
+    void from(Map<NodeAddress, List<Integer>> byNode, boolean fromStandby) {
+      List<CompletableFuture<PartitionRead>> asked = new ArrayList<>();
+      byNode.forEach(
+          (node, parts) -> {
+            if (!node.equals(self)) {
+              asked.add(peers.fetch(node, parts, fromStandby, at));
+            }
+          });
+      List<Integer> local = byNode.get(self);
+      if (local != null) {
+        collect(at == null ? store.read(local, fromStandby) : store.readAt(local, fromStandby, at));
+      }
+      for (CompletableFuture<PartitionRead> answer : asked) {
+        collect(answer.join()); // each request carries its own timeout
+      }
+    }
+
+    private void collect(PartitionRead read) {
+      groups.addAll(read.groups());
+      unavailable.putAll(read.unavailable());
+      beforeHistory.putAll(read.beforeHistory());
+    }
   }
 
   /** E.g. "partitions 1, 3 of 4 unavailable: 1: h:9091 did not answer ...; 3: ...". */

@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.proto.GroupRecord;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -17,4 +18,16 @@ public interface GroupSource {
    *     now (starting, partitions moving, a peer not answering): the caller answers 503
    */
   List<GroupRecord> readAll();
+
+  /**
+   * Every group as it was at {@code at}, in the same order: the page that was served then.
+   *
+   * @throws BadQueryException when {@code at} is before the retained history (naming its start), or
+   *     this source keeps no history
+   * @throws io.kpushgateway.store.StoreUnavailableException as {@link #readAll()}
+   */
+  default List<GroupRecord> readAt(Instant at) {
+    throw new BadQueryException(
+        HistoryQuery.AT_PARAM + "= is answered by the store nodes' cluster-wide reads only");
+  }
 }

@@ -34,6 +34,7 @@ public final class MetricsRoutes {
     if (scope != null && !scope.equals("local") && !scope.equals("cluster")) {
       throw new BadQueryException("unknown scope " + scope + ": use scope=local or scope=cluster");
     }
+    // ?at= with scope=local is refused by LocalGroupReader: a shard's history is not kept apart
     page.write(ctx, "local".equals(scope) ? localGroups : groups, UnaryOperator.identity());
   }
 }

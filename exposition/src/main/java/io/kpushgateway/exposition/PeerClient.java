@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
@@ -49,10 +50,11 @@ public final class PeerClient implements PeerReader {
 
   @Override
   public CompletableFuture<PartitionRead> fetch(
-      NodeAddress peer, List<Integer> partitions, boolean fromStandby) {
+      NodeAddress peer, List<Integer> partitions, boolean fromStandby, Instant at) {
     String query =
         partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"))
-            + (fromStandby ? "&standby=true" : "");
+            + (fromStandby ? "&standby=true" : "")
+            + (at != null ? "&" + HistoryQuery.AT_PARAM + "=" + at : "");
     URI uri = URI.create(scheme + "://" + peer + routePrefix + PeerGroupsRoutes.PATH + "?" + query);
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (authorization != null) {
@@ -81,9 +83,14 @@ public final class PeerClient implements PeerReader {
                     .map(String::trim)
                     .filter(s -> !s.isEmpty())
                     .forEach(p -> unavailable.put(Integer.parseInt(p), reason)));
+    SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
+    response
+        .headers()
+        .firstValue(PeerGroupsRoutes.BEFORE_HISTORY_HEADER)
+        .ifPresent(list -> beforeHistory.putAll(PeerGroupsRoutes.parseBeforeHistory(list)));
     try {
-      return new PartitionRead(GroupWire.read(response.body()), unavailable);
-    } catch (IOException | NumberFormatException e) {
+      return new PartitionRead(GroupWire.read(response.body()), unavailable, beforeHistory);
+    } catch (IOException | RuntimeException e) { // a number or instant that does not parse
       return allUnavailable(partitions, name + " sent a broken answer: " + e.getMessage());
     }
   }

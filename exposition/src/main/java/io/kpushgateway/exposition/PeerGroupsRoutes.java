@@ -4,9 +4,12 @@ import io.javalin.http.Context;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.PartitionRead;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -14,13 +17,16 @@ import java.util.stream.Collectors;
  * partitions (from its active copies, or with {@code standby=true} also its standby copies), for a
  * peer answering a cluster-wide read. Local reads only, never asks further (no recursion).
  * Partitions this node does not serve as active right now are named in {@value #UNAVAILABLE_HEADER}
- * (with the reasons in {@value #REASON_HEADER}) instead of failing the rest.
+ * (with the reasons in {@value #REASON_HEADER}) instead of failing the rest. With {@code
+ * &at=<ISO-8601 instant>}, the groups as they were then; partitions whose history starts later are
+ * named in {@value #BEFORE_HISTORY_HEADER} as {@code partition=oldest-instant,...}.
  */
 public final class PeerGroupsRoutes {
 
   public static final String PATH = "/internal/v1/groups";
   static final String UNAVAILABLE_HEADER = "Kpushgateway-Unavailable-Partitions";
   static final String REASON_HEADER = "Kpushgateway-Unavailable-Reason";
+  static final String BEFORE_HISTORY_HEADER = "Kpushgateway-Before-History";
 
   private final GroupStore store;
 
@@ -39,7 +45,23 @@ public final class PeerGroupsRoutes {
     }
     // ?standby=true: a standby copy will do (the active is gone)
     boolean fromStandby = "true".equals(ctx.queryParam("standby"));
-    PartitionRead read = store.read(partitions, fromStandby);
+    String at = ctx.queryParam(HistoryQuery.AT_PARAM);
+    PartitionRead read;
+    try {
+      read =
+          at == null
+              ? store.read(partitions, fromStandby)
+              : store.readAt(partitions, fromStandby, Instant.parse(at));
+    } catch (DateTimeParseException e) {
+      throw new BadQueryException("bad " + HistoryQuery.AT_PARAM + ": " + at);
+    }
+    if (!read.beforeHistory().isEmpty()) {
+      ctx.header(
+          BEFORE_HISTORY_HEADER,
+          read.beforeHistory().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining(",")));
+    }
     SortedMap<Integer, String> unavailable = read.unavailable();
     if (!unavailable.isEmpty()) {
       ctx.header(
@@ -51,5 +73,19 @@ public final class PeerGroupsRoutes {
     }
     ctx.contentType(GroupWire.CONTENT_TYPE);
     GroupWire.write(ctx.outputStream(), read.groups());
+  }
+
+  /** {@value #BEFORE_HISTORY_HEADER}'s value back into partitions and instants. */
+  static SortedMap<Integer, Instant> parseBeforeHistory(String value) {
+    SortedMap<Integer, Instant> parsed = new TreeMap<>();
+    for (String pair : value.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        parsed.put(
+            Integer.parseInt(pair.substring(0, eq).trim()),
+            Instant.parse(pair.substring(eq + 1).trim()));
+      }
+    }
+    return parsed;
   }
 }

@@ -8,7 +8,9 @@ import io.kpushgateway.core.merge.FamilyMerger.Naming;
 import io.kpushgateway.store.StoreUnavailableException;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -29,7 +31,8 @@ final class ScrapePage {
 
   /**
    * Writes the page of {@code groups}, or the part of it {@code select} keeps (given the merged
-   * families in page order, it returns those to write).
+   * families in page order, it returns those to write). With {@code ?at=}, the pushed groups as
+   * they were then, without the gateway's own metrics.
    *
    * @throws StoreUnavailableException before anything is written, when groups cannot be read
    */
@@ -38,10 +41,11 @@ final class ScrapePage {
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
+    Optional<Instant> at = HistoryQuery.at(ctx);
     List<MetricFamily> families =
         FamilyMerger.merge(
-            self.families(),
-            groups.readAll(),
+            at.isPresent() ? List.of() : self.families(),
+            at.isPresent() ? groups.readAt(at.get()) : groups.readAll(),
             format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
     families = select.apply(families);
     // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);

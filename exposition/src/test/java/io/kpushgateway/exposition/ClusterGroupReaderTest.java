@@ -15,6 +15,7 @@ import io.kpushgateway.store.StoredGroup;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -46,6 +47,23 @@ class ClusterGroupReaderTest {
     final List<String> asked = new ArrayList<>();
 
     boolean down;
+
+    /** Partition → the oldest instant its history answers (none: any). */
+    final Map<Integer, Instant> oldest = new HashMap<>();
+
+    /** Reads as {@link #read}, the groups being the same at every instant of their history. */
+    PartitionRead readAt(
+        Collection<Integer> partitions, boolean fromStandby, String name, Instant at) {
+      PartitionRead now = read(partitions, fromStandby, name);
+      SortedMap<Integer, Instant> before = new TreeMap<>();
+      for (int p : partitions) {
+        Instant start = oldest.get(p);
+        if (start != null && at.isBefore(start)) {
+          before.put(p, start);
+        }
+      }
+      return new PartitionRead(now.groups(), now.unavailable(), before);
+    }
 
     PartitionRead read(Collection<Integer> partitions, boolean fromStandby, String name) {
       List<StoredGroup> groups = new ArrayList<>();
@@ -85,6 +103,12 @@ class ClusterGroupReaderTest {
         }
 
         @Override
+        public PartitionRead readAt(
+            Collection<Integer> partitions, boolean fromStandby, Instant at) {
+          return nodes.get(SELF).readAt(partitions, fromStandby, SELF.toString(), at);
+        }
+
+        @Override
         public List<StoredGroup> readLocal() {
           throw new UnsupportedOperationException("a cluster read asks per partition");
         }
@@ -106,10 +130,13 @@ class ClusterGroupReaderTest {
       };
 
   private final PeerReader peers =
-      (peer, partitions, fromStandby) -> {
+      (peer, partitions, fromStandby, at) -> {
         assertThat(peer).as("a peer is never this node").isNotEqualTo(SELF);
+        Node node = nodes.get(peer);
         return CompletableFuture.completedFuture(
-            nodes.get(peer).read(partitions, fromStandby, peer.toString()));
+            at == null
+                ? node.read(partitions, fromStandby, peer.toString())
+                : node.readAt(partitions, fromStandby, peer.toString(), at));
       };
 
   private ClusterGroupReader reader(boolean servePartial, boolean readStandbys) {
@@ -172,6 +199,27 @@ class ClusterGroupReaderTest {
     assertThat(jobs(reader(false, false).readAll())).containsExactly("a", "b", "c", "d");
     assertThat(nodes.get(SELF).asked).containsExactly("0", "2");
     assertThat(nodes.get(PEER).asked).containsExactly("1", "3");
+  }
+
+  @Test
+  void aReadAtAnInstantAsksEachPartitionsNodeLikeAReadNow() {
+    selfAndPeerShareFourPartitions();
+    List<GroupRecord> then = reader(false, false).readAt(Instant.parse("2026-12-02T03:00:00Z"));
+    assertThat(jobs(then)).containsExactly("a", "b", "c");
+    assertThat(nodes.get(PEER).asked).containsExactlyInAnyOrder("1", "3");
+  }
+
+  @Test
+  void aReadBeforeTheHistoryOfAnyPartitionNamesTheLatestStart() {
+    selfAndPeerShareFourPartitions();
+    nodes.get(SELF).oldest.put(0, Instant.parse("2026-12-01T00:00:00Z"));
+    nodes.get(PEER).oldest.put(3, Instant.parse("2026-12-02T00:00:00Z"));
+    ClusterGroupReader reader = reader(false, false);
+    assertThatThrownBy(() -> reader.readAt(Instant.parse("2026-11-30T00:00:00Z")))
+        .isInstanceOf(BadQueryException.class)
+        .hasMessageContaining("before the retained history, which starts at 2026-12-02T00:00:00Z");
+    assertThat(reader.readAt(Instant.parse("2026-12-02T00:00:00Z"))).hasSize(3);
+    assertThat(reader.oldestAnswerable()).contains(Instant.parse("2026-12-02T00:00:00Z"));
   }
 
   @Test

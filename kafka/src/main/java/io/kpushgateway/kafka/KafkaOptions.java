@@ -24,6 +24,9 @@ public record KafkaOptions(
   /** A week of history; a replay further back needs a longer retention. */
   public static final Duration PUSH_RETENTION = Duration.ofDays(7);
 
+  /** At most an hour of pushes to replay after a snapshot, 168 snapshots a week at most. */
+  public static final Duration SNAPSHOT_INTERVAL = Duration.ofHours(1);
+
   /** The Pushgateway queues 1,000 writes; acks come back in ~1 ms, so 10,000 is generous. */
   public static final int MAX_IN_FLIGHT_PUSHES = 10_000;
 

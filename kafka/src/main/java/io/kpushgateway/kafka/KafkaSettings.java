@@ -63,6 +63,22 @@ public final class KafkaSettings {
     return p;
   }
 
+  /**
+   * The snapshot producer: acks=all and idempotent like the pushes, but batched (a snapshot is many
+   * records sent at once) and allowed to wait for buffer space, since the store's own thread writes
+   * it between pushes.
+   */
+  public Properties snapshotProducer() {
+    Properties p = common();
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 1 << 20);
+    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    p.putAll(recordSize(""));
+    return p;
+  }
+
   /** How often the producer refreshes metadata; see {@link #producer()}. */
   Duration metadataRefresh() {
     return Duration.ofMillis(Math.max(1, options.producer().produceTimeout().toMillis() / 2));

@@ -9,6 +9,12 @@ public final class Stores {
    */
   public static final String GROUPS = "groups";
 
+  /**
+   * Where each snapshot of a partition is: push-log offset (8 bytes, big-endian) → {@code
+   * SnapshotManifest}. Small, backed by its changelog, so it moves with its partition.
+   */
+  public static final String SNAPSHOT_INDEX = "snapshot-index";
+
   private Stores() {}
 
   /** The changelog topic Kafka Streams names for {@code store} (e.g. to reset or inspect it). */

@@ -17,6 +17,8 @@ import java.util.Objects;
  *     partition on other store nodes
  * @param sessionTimeout how long a store node may stay silent before its partitions move (the
  *     Streams consumer's {@code session.timeout.ms})
+ * @param snapshotInterval the longest time between two snapshots of a partition that received
+ *     pushes; null takes none
  */
 public record StreamsOptions(
     String applicationId,
@@ -24,7 +26,8 @@ public record StreamsOptions(
     Duration commitInterval,
     String applicationServer,
     int standbyReplicas,
-    Duration sessionTimeout) {
+    Duration sessionTimeout,
+    Duration snapshotInterval) {
 
   public StreamsOptions {
     Checks.requireTopicNamePart(applicationId, "applicationId");
@@ -38,5 +41,8 @@ public record StreamsOptions(
           "standbyReplicas must not be negative: " + standbyReplicas);
     }
     Checks.requirePositive(sessionTimeout, "sessionTimeout");
+    if (snapshotInterval != null) {
+      Checks.requirePositive(snapshotInterval, "snapshotInterval");
+    }
   }
 }

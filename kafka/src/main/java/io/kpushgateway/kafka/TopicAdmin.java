@@ -1,6 +1,7 @@
 package io.kpushgateway.kafka;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,10 +9,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -28,6 +32,14 @@ public final class TopicAdmin {
   static final Duration ENSURE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final long SEGMENT_MS_MAX = Duration.ofDays(1).toMillis();
+  private static final Duration SNAPSHOT_MARGIN = Duration.ofDays(1);
+  private static final List<String> PUSHES_RECONCILED =
+      List.of(
+          TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG,
+          TopicConfig.RETENTION_MS_CONFIG,
+          TopicConfig.SEGMENT_MS_CONFIG);
+  private static final List<String> SNAPSHOTS_RECONCILED =
+      List.of(TopicConfig.RETENTION_MS_CONFIG, TopicConfig.SEGMENT_MS_CONFIG);
 
   private TopicAdmin() {}
 
@@ -55,6 +67,16 @@ public final class TopicAdmin {
           new NewTopic(topics.catalog(), 1, options.replicationFactor())
               .configs(catalogConfig(options)),
           deadline);
+      // one snapshots partition per pushes partition: the snapshot of pushes partition P is
+      // written to snapshots partition P
+      ensureTopic(
+          admin,
+          new NewTopic(topics.snapshots(), partitions, options.replicationFactor())
+              .configs(snapshotsConfig(options)),
+          deadline);
+      // the retention flags apply to a gateway that already has its topics too
+      reconcile(admin, topics.pushes(), pushesConfig(options), PUSHES_RECONCILED);
+      reconcile(admin, topics.snapshots(), snapshotsConfig(options), SNAPSHOTS_RECONCILED);
       return partitions;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -122,27 +144,82 @@ public final class TopicAdmin {
     return config;
   }
 
-  /** The push log's configuration: deleted by age, never compacted (it is the history). */
+  /**
+   * The push log's configuration: deleted by age, never compacted (it is the history), stamped by
+   * the broker when it appends, so that offsets and timestamps rise together and "the state as of
+   * T" is a prefix of each partition that {@code offsetsForTimes} finds.
+   */
   static Map<String, String> pushesConfig(TopicOptions options) {
     Map<String, String> config = new LinkedHashMap<>();
     config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-    // Retention and replay go by record timestamps, which are the receive times we stamp.
-    config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+    config.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
     config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
     // With acks=all, a push is acknowledged once this many replicas have it.
     config.put(
         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(options.minInsyncReplicas()));
-    if (options.pushRetention() == null) {
+    retention(config, options.pushRetention());
+    return config;
+  }
+
+  /**
+   * The snapshots' configuration: kept a day and a segment longer than the pushes, so that the
+   * first snapshot after the oldest retained push is still there to replay from.
+   */
+  static Map<String, String> snapshotsConfig(TopicOptions options) {
+    Map<String, String> config = new LinkedHashMap<>();
+    config.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+    config.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(options.maxRecordBytes()));
+    config.put(
+        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(options.minInsyncReplicas()));
+    Duration pushes = options.pushRetention();
+    retention(
+        config, pushes == null ? null : pushes.plus(SNAPSHOT_MARGIN).plusMillis(segmentMs(pushes)));
+    return config;
+  }
+
+  private static void retention(Map<String, String> config, Duration retention) {
+    if (retention == null) {
       config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
     } else {
-      long retentionMs = options.pushRetention().toMillis();
-      config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+      config.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
       // Retention deletes whole segments: roll daily so history goes within a day of expiry,
       // not after another 7-day segment.
-      config.put(
-          TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Math.min(retentionMs, SEGMENT_MS_MAX)));
+      config.put(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(segmentMs(retention)));
     }
-    return config;
+  }
+
+  private static long segmentMs(Duration retention) {
+    return Math.min(retention.toMillis(), SEGMENT_MS_MAX);
+  }
+
+  /**
+   * Sets the given keys of an existing topic to the configured values (nothing else is touched). A
+   * cluster that refuses (no ALTER_CONFIGS permission) keeps its settings, with a warning.
+   */
+  private static void reconcile(
+      Admin admin, String topic, Map<String, String> wanted, List<String> keys)
+      throws InterruptedException {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    List<AlterConfigOp> ops = new ArrayList<>();
+    for (String key : keys) {
+      String value = wanted.get(key);
+      ops.add(
+          value == null
+              ? new AlterConfigOp(new ConfigEntry(key, ""), AlterConfigOp.OpType.DELETE)
+              : new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET));
+    }
+    try {
+      admin
+          .incrementalAlterConfigs(Map.of(resource, ops))
+          .all()
+          .get(ENSURE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "Could not set {} of topic {}: keeping its settings ({})",
+          keys,
+          topic,
+          e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+    }
   }
 
   /** The topic's description, or null if it does not exist. */

@@ -7,10 +7,12 @@ public final class Topics {
 
   private final String pushes;
   private final String catalog;
+  private final String snapshots;
 
   private Topics(String prefix) {
     this.pushes = prefix + ".pushes";
     this.catalog = prefix + ".catalog";
+    this.snapshots = prefix + ".snapshots";
   }
 
   public static Topics from(KafkaOptions options) {
@@ -19,7 +21,7 @@ public final class Topics {
 
   /**
    * {@code <prefix>.pushes}: the push log, keyed by the canonical grouping key, value {@code
-   * PushRecord}, record timestamp = receive time. Delete retention: it is the history.
+   * PushRecord}, record timestamp = the broker's append time. Delete retention: it is the history.
    */
   public String pushes() {
     return pushes;
@@ -35,20 +37,30 @@ public final class Topics {
     return catalog;
   }
 
+  /**
+   * {@code <prefix>.snapshots}: periodic snapshots of the store, {@code SnapshotChunk} records; the
+   * snapshot of pushes partition P is in partition P. Kept a little longer than the pushes, so a
+   * replay of the state as of any retained instant starts from one of them.
+   */
+  public String snapshots() {
+    return snapshots;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Topics other
         && pushes.equals(other.pushes)
-        && catalog.equals(other.catalog);
+        && catalog.equals(other.catalog)
+        && snapshots.equals(other.snapshots);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(pushes, catalog);
+    return Objects.hash(pushes, catalog, snapshots);
   }
 
   @Override
   public String toString() {
-    return "Topics[pushes=" + pushes + ", catalog=" + catalog + "]";
+    return "Topics[pushes=" + pushes + ", catalog=" + catalog + ", snapshots=" + snapshots + "]";
   }
 }

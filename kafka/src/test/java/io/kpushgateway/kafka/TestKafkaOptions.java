@@ -20,6 +20,7 @@ public final class TestKafkaOptions {
   private int minInsyncReplicas = 1;
   private int maxRecordBytes = MAX_RECORD_BYTES;
   private Duration pushRetention = KafkaOptions.PUSH_RETENTION;
+  private Duration snapshotInterval = KafkaOptions.SNAPSHOT_INTERVAL;
   private String applicationId = "kpushgateway";
   private final Path stateDir;
   private String applicationServer;
@@ -99,6 +100,12 @@ public final class TestKafkaOptions {
     return this;
   }
 
+  /** Null takes no snapshots. */
+  public TestKafkaOptions snapshotInterval(Duration snapshotInterval) {
+    this.snapshotInterval = snapshotInterval;
+    return this;
+  }
+
   public TestKafkaOptions maxInFlightPushes(int maxInFlightPushes) {
     this.maxInFlightPushes = maxInFlightPushes;
     return this;
@@ -120,7 +127,8 @@ public final class TestKafkaOptions {
             KafkaOptions.COMMIT_INTERVAL,
             applicationServer,
             standbyReplicas,
-            sessionTimeout),
+            sessionTimeout,
+            snapshotInterval),
         new ProducerOptions(produceTimeout, maxInFlightPushes));
   }
 }

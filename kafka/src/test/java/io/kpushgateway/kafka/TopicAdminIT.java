@@ -52,7 +52,7 @@ class TopicAdminIT {
   }
 
   @Test
-  void keeps_an_existing_topic_as_it_is() throws Exception {
+  void keeps_an_existing_topics_partitions_and_sets_its_retention() throws Exception {
     KafkaOptions options =
         TestKafkaOptions.of(kafka.bootstrapServers(), stateDir)
             .topicPrefix(kafka.uniqueName("existing"))
@@ -70,6 +70,19 @@ class TopicAdminIT {
                   .allTopicNames()
                   .get()
                   .get(topics.pushes())
+                  .partitions())
+          .hasSize(2);
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topics.pushes());
+      Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      assertThat(config.get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+      assertThat(config.get("retention.ms").value())
+          .isEqualTo(Long.toString(options.topics().pushRetention().toMillis()));
+      assertThat(
+              admin
+                  .describeTopics(List.of(topics.snapshots()))
+                  .allTopicNames()
+                  .get()
+                  .get(topics.snapshots())
                   .partitions())
           .hasSize(2);
     }

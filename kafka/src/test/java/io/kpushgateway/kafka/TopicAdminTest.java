@@ -19,7 +19,7 @@ class TopicAdminTest {
                 "cleanup.policy",
                 "delete",
                 "message.timestamp.type",
-                "CreateTime",
+                "LogAppendTime",
                 "retention.ms",
                 Long.toString(Duration.ofDays(7).toMillis()),
                 "segment.ms",
@@ -52,5 +52,15 @@ class TopicAdminTest {
     assertThat(TopicAdmin.pushesConfig(forever))
         .containsEntry("retention.ms", "-1")
         .doesNotContainKey("segment.ms");
+  }
+
+  @Test
+  void snapshots_outlive_the_pushes_by_a_day_and_a_segment() {
+    assertThat(TopicAdmin.snapshotsConfig(DEFAULTS.topics()))
+        .containsEntry("cleanup.policy", "delete")
+        .containsEntry("retention.ms", Long.toString(Duration.ofDays(9).toMillis()))
+        .containsEntry("segment.ms", Long.toString(Duration.ofDays(1).toMillis()));
+    TopicOptions forever = TestKafkaOptions.from(DEFAULTS).pushRetention(null).build().topics();
+    assertThat(TopicAdmin.snapshotsConfig(forever)).containsEntry("retention.ms", "-1");
   }
 }

@@ -7,7 +7,10 @@ import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import java.time.Duration;
+import java.util.function.Function;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -15,23 +18,52 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each push to its group with the pure {@link GroupState#apply}, and forwards the group's
- * new shape (for the catalog) when it changed: a tombstone on DELETE.
+ * new shape (for the catalog) when it changed: a tombstone on DELETE. With snapshots on, checks
+ * every {@link #SNAPSHOT_CHECK} whether its partition's snapshot is due ({@link SnapshotWriter}).
  */
 final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
 
+  static final Duration SNAPSHOT_CHECK = Duration.ofSeconds(1);
+
+  private final Function<Integer, SnapshotWriter> snapshotWriters;
   private ProcessorContext<Bytes, GroupShape> context;
   private KeyValueStore<Bytes, byte[]> groups;
+  private SnapshotWriter snapshots; // null: no snapshots
+
+  /**
+   * @param snapshotWriters the writer of a partition's snapshots, or null without snapshots
+   */
+  GroupProcessor(Function<Integer, SnapshotWriter> snapshotWriters) {
+    this.snapshotWriters = snapshotWriters;
+  }
 
   @Override
   public void init(ProcessorContext<Bytes, GroupShape> context) {
     this.context = context;
     groups = context.getStateStore(Stores.GROUPS);
+    if (snapshotWriters != null) {
+      KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
+      snapshots = snapshotWriters.apply(context.taskId().partition());
+      snapshots.init(index, System.currentTimeMillis());
+      context.schedule(
+          SNAPSHOT_CHECK,
+          PunctuationType.WALL_CLOCK_TIME,
+          now -> snapshots.maybeTake(now, groups, index));
+    }
   }
 
   @Override
   public void process(Record<Bytes, PushRecord> push) {
     if (push.key() == null || push.value() == null) {
       return; // not a push (e.g. a record another tool wrote): nothing to apply
+    }
+    if (snapshots != null) {
+      context
+          .recordMetadata()
+          .ifPresent(
+              at ->
+                  snapshots.applied(
+                      at.offset(), push.timestamp(), push.value().getSerializedSize()));
     }
     byte[] stored = groups.get(push.key());
     GroupRecord current = stored == null ? null : StoredGroups.parse(stored);

@@ -1,5 +1,6 @@
 package io.kpushgateway.store;
 
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
@@ -25,6 +26,14 @@ public interface GroupStore {
    * for an unavailable partition.
    */
   PartitionRead read(Collection<Integer> partitions, boolean fromStandby);
+
+  /**
+   * The groups of the given partitions as they were at {@code at} (see {@link HistoryReader}), from
+   * this node's snapshot index of each (with {@code fromStandby}, also a standby copy's); a
+   * partition whose history starts after {@code at} is in {@link PartitionRead#beforeHistory()}.
+   * Never throws for an unavailable partition.
+   */
+  PartitionRead readAt(Collection<Integer> partitions, boolean fromStandby, Instant at);
 
   /**
    * Every group of the partitions this node serves as active, in no particular order.

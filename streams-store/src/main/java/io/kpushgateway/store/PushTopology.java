@@ -2,6 +2,7 @@ package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.ProtoSerdes;
 import io.kpushgateway.kafka.Topics;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -13,14 +14,23 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
- * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, and the catalog
- * topic that receives each group's changed shape.
+ * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, the snapshot
+ * index beside it, and the catalog topic that receives each group's changed shape.
  */
 public final class PushTopology {
 
   private PushTopology() {}
 
+  /** Without snapshots (tests of the groups store alone). */
   public static Topology build(Topics topics) {
+    return build(topics, null);
+  }
+
+  /**
+   * @param snapshotWriters the writer of each partition's snapshots; null takes none (the index is
+   *     there all the same, so turning snapshots on and off keeps the topology)
+   */
+  static Topology build(Topics topics, Function<Integer, SnapshotWriter> snapshotWriters) {
     StreamsBuilder builder = new StreamsBuilder();
     // Values stay GroupRecord protobuf bytes in memory too: readers parse them, and the
     // exposition reuses what it parsed for a group as long as its bytes are unchanged.
@@ -35,8 +45,19 @@ public final class PushTopology {
             .withCachingDisabled()
             .withLoggingEnabled(java.util.Map.of());
     builder.addStateStore(groups);
+    builder.addStateStore(
+        org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+                org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
+                    io.kpushgateway.kafka.Stores.SNAPSHOT_INDEX),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withCachingDisabled()
+            .withLoggingEnabled(java.util.Map.of()));
     builder.stream(topics.pushes(), Consumed.with(Serdes.Bytes(), ProtoSerdes.pushRecord()))
-        .process(GroupProcessor::new, io.kpushgateway.kafka.Stores.GROUPS)
+        .process(
+            () -> new GroupProcessor(snapshotWriters),
+            io.kpushgateway.kafka.Stores.GROUPS,
+            io.kpushgateway.kafka.Stores.SNAPSHOT_INDEX)
         .to(topics.catalog(), Produced.with(Serdes.Bytes(), ProtoSerdes.groupShape()));
     return builder.build();
   }

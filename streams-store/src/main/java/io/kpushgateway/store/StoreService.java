@@ -18,12 +18,37 @@ public final class StoreService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /** How long one read of the state as of a time may take on one node. */
+  private static final Duration HISTORY_READ_TIMEOUT = Duration.ofSeconds(60);
+
+  /** Groups' bytes in one snapshot chunk: a quarter of the largest record. */
+  private static final int CHUNK_SHARE = 4;
+
   private final KafkaStreams streams;
   private final GroupStore groupStore;
+  private final KafkaSnapshotLog snapshotLog;
 
   public StoreService(KafkaSettings settings, Topics topics) {
-    this.streams = new KafkaStreams(PushTopology.build(topics), settings.streams());
-    this.groupStore = new StreamsGroupStore(streams, topics.pushes());
+    Duration interval = settings.options().streams().snapshotInterval();
+    this.snapshotLog = new KafkaSnapshotLog(settings, topics);
+    int chunkBytes = settings.options().topics().maxRecordBytes() / CHUNK_SHARE;
+    this.streams =
+        new KafkaStreams(
+            PushTopology.build(
+                topics,
+                interval == null
+                    ? null
+                    : partition ->
+                        new SnapshotWriter(
+                            partition,
+                            snapshotLog,
+                            interval,
+                            settings.options().topics().pushRetention(),
+                            chunkBytes)),
+            settings.streams());
+    this.groupStore =
+        new StreamsGroupStore(
+            streams, topics.pushes(), new HistoryReader(settings, topics, HISTORY_READ_TIMEOUT));
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -58,5 +83,6 @@ public final class StoreService implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+    snapshotLog.close();
   }
 }

@@ -1,6 +1,7 @@
 package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.Stores;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,10 +35,12 @@ final class StreamsGroupStore implements GroupStore {
 
   private final KafkaStreams streams;
   private final String pushesTopic;
+  private final HistoryReader history;
 
-  StreamsGroupStore(KafkaStreams streams, String pushesTopic) {
+  StreamsGroupStore(KafkaStreams streams, String pushesTopic, HistoryReader history) {
     this.streams = streams;
     this.pushesTopic = pushesTopic;
+    this.history = history;
   }
 
   @Override
@@ -80,6 +83,24 @@ final class StreamsGroupStore implements GroupStore {
       }
     }
     return new PartitionRead(groups, unavailable);
+  }
+
+  @Override
+  public PartitionRead readAt(Collection<Integer> partitions, boolean fromStandby, Instant at) {
+    return history.readAt(
+        partitions,
+        at,
+        partition -> {
+          StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query =
+              StoreQueryParameters.fromNameAndType(
+                      Stores.SNAPSHOT_INDEX, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+                  .withPartition(partition);
+          try {
+            return streams.store(fromStandby ? query.enableStaleStores() : query);
+          } catch (RuntimeException e) {
+            throw new IllegalStateException("not served by this node (" + e.getMessage() + ")", e);
+          }
+        });
   }
 
   @Override

@@ -1,0 +1,65 @@
+package io.kpushgateway.exposition;
+
+import io.javalin.http.Context;
+import io.kpushgateway.core.time.QueryTime;
+import io.kpushgateway.store.HistoryReader;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * {@code ?at=<time>} on {@code /metrics}, {@code /federate} and {@code /api/v1/metrics}: the page
+ * as it was served at that instant, rebuilt from the push log. The one place that reads the
+ * parameter.
+ */
+final class HistoryQuery {
+
+  static final String AT_PARAM = "at";
+
+  private HistoryQuery() {}
+
+  /**
+   * @return the instant asked for, or empty for the current page
+   * @throws BadQueryException when it does not parse, or is in the future
+   */
+  static Optional<Instant> at(Context ctx) {
+    String value = ctx.queryParam(AT_PARAM);
+    if (value == null) {
+      return Optional.empty();
+    }
+    Instant at;
+    try {
+      at = QueryTime.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new BadQueryException("bad " + AT_PARAM + ": " + e.getMessage());
+    }
+    Instant now = Instant.now();
+    if (at.isAfter(now)) {
+      throw new BadQueryException(
+          "bad "
+              + AT_PARAM
+              + ": "
+              + ApiV1Json.rfc3339(at)
+              + " is in the future (now is "
+              + ApiV1Json.rfc3339(now)
+              + ")");
+    }
+    return Optional.of(at);
+  }
+
+  /** The message of a read before the retained history. */
+  static String beforeHistory(Instant at, Instant oldest) {
+    if (oldest.equals(HistoryReader.NOTHING_RETAINED)) {
+      return "bad "
+          + AT_PARAM
+          + ": no instant can be rebuilt: the retained pushes of some partitions follow pushes"
+          + " that are gone, and no snapshot covers them (--history.snapshot-interval=0?)";
+    }
+    return "bad "
+        + AT_PARAM
+        + ": "
+        + ApiV1Json.rfc3339(at)
+        + " is before the retained history, which starts at "
+        + ApiV1Json.rfc3339(oldest)
+        + " (see --history.retention)";
+  }
+}

@@ -1,0 +1,286 @@
+package io.kpushgateway.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.kafka.KafkaSettings;
+import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.PushRecord;
+import io.kpushgateway.proto.SnapshotChunk;
+import io.kpushgateway.proto.SnapshotGroup;
+import io.kpushgateway.proto.SnapshotManifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The groups of some partitions as they were at an instant: for each partition, the newest snapshot
+ * taken at or before it (from the snapshot index and the snapshots topic), then the pushes after
+ * the snapshot up to the instant, applied with {@link GroupState#apply} exactly as the store
+ * applied them. "At T" means after every push the broker appended at or before T (the millisecond
+ * of T included), which is a prefix of each partition, found with {@code offsetsForTimes}.
+ *
+ * <p>A partition whose retained history starts after T is reported in {@link
+ * PartitionRead#beforeHistory()} with its oldest answerable instant.
+ */
+public final class HistoryReader {
+
+  /**
+   * The oldest instant of a partition whose retained pushes no snapshot covers (the pushes before
+   * them are gone, and no snapshot was taken since): no instant can be rebuilt.
+   */
+  public static final Instant NOTHING_RETAINED = Instant.MAX;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HistoryReader.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final KafkaSettings settings;
+  private final Topics topics;
+  private final Duration timeout;
+
+  /**
+   * @param timeout how long one read may take, at most
+   */
+  public HistoryReader(KafkaSettings settings, Topics topics, Duration timeout) {
+    this.settings = settings;
+    this.topics = topics;
+    this.timeout = timeout;
+  }
+
+  /**
+   * @param index the snapshot index of a partition; throws when this node has none for it
+   */
+  PartitionRead readAt(
+      Collection<Integer> partitions,
+      Instant at,
+      IntFunction<ReadOnlyKeyValueStore<Bytes, byte[]>> index) {
+    List<StoredGroup> groups = new ArrayList<>();
+    SortedMap<Integer, String> unavailable = new TreeMap<>();
+    SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      for (int partition : partitions) {
+        try {
+          Partition p = new Partition(consumer, partition, index.apply(partition), deadline);
+          Instant oldest = p.oldest();
+          if (oldest != null && at.isBefore(oldest)) {
+            beforeHistory.put(partition, oldest);
+          } else {
+            groups.addAll(p.at(at));
+          }
+        } catch (RuntimeException e) { // not hosted here, moved, the broker not answering in time
+          unavailable.put(partition, "its history could not be read here (" + e.getMessage() + ")");
+        }
+      }
+    }
+    return new PartitionRead(groups, unavailable, beforeHistory);
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    var props = settings.consumer();
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** One partition's history: its offsets, read once, and its snapshot index. */
+  private final class Partition {
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final TopicPartition pushes;
+    private final TopicPartition snapshots;
+    private final ReadOnlyKeyValueStore<Bytes, byte[]> index;
+    private final long deadline;
+    private final long pushesStart;
+    private final long pushesEnd;
+    private final long snapshotsStart;
+
+    Partition(
+        KafkaConsumer<byte[], byte[]> consumer,
+        int partition,
+        ReadOnlyKeyValueStore<Bytes, byte[]> index,
+        long deadline) {
+      this.consumer = consumer;
+      this.pushes = new TopicPartition(topics.pushes(), partition);
+      this.snapshots = new TopicPartition(topics.snapshots(), partition);
+      this.index = index;
+      this.deadline = deadline;
+      Duration left = left();
+      Map<TopicPartition, Long> starts =
+          consumer.beginningOffsets(List.of(pushes, snapshots), left);
+      this.pushesStart = starts.get(pushes);
+      this.snapshotsStart = starts.get(snapshots);
+      this.pushesEnd = consumer.endOffsets(List.of(pushes), left).get(pushes);
+    }
+
+    /**
+     * The oldest instant this partition can be read at: its oldest usable snapshot once retention
+     * has deleted pushes; null while the log is whole (before its first push it was empty).
+     */
+    Instant oldest() {
+      if (pushesStart == 0) {
+        return null;
+      }
+      SnapshotManifest m = SnapshotIndex.oldestUsable(index, pushesStart, snapshotsStart);
+      return m != null ? Instant.ofEpochMilli(m.getPushTimestampMs()) : NOTHING_RETAINED;
+    }
+
+    List<StoredGroup> at(Instant at) {
+      long end = endAt(at);
+      SnapshotManifest snapshot =
+          SnapshotIndex.newestUsable(index, end - 1, pushesStart, snapshotsStart);
+      TreeMap<Bytes, Object> state = new TreeMap<>(); // GroupRecord bytes, or parsed once touched
+      long from = 0;
+      if (snapshot != null) {
+        loadSnapshot(snapshot, state);
+        from = snapshot.getPushOffset() + 1;
+      }
+      long[] applied = {0};
+      read(
+          pushes,
+          from,
+          end,
+          record -> {
+            if (apply(record, state)) {
+              applied[0]++;
+            }
+          });
+      LOG.debug(
+          "{} at {}: snapshot at offset {}, {} pushes applied after it",
+          pushes,
+          at,
+          snapshot == null ? "none" : snapshot.getPushOffset(),
+          applied[0]);
+      List<StoredGroup> groups = new ArrayList<>(state.size());
+      state.forEach(
+          (key, group) ->
+              groups.add(
+                  new StoredGroup(
+                      key.get(),
+                      group instanceof GroupRecord parsed
+                          ? parsed.toByteArray()
+                          : (byte[]) group)));
+      return groups;
+    }
+
+    /** The first offset after {@code at}: the pushes before it make the state at {@code at}. */
+    private long endAt(Instant at) {
+      long afterMs = at.toEpochMilli() + 1; // toEpochMilli floors: T's millisecond included
+      OffsetAndTimestamp after =
+          consumer.offsetsForTimes(Map.of(pushes, afterMs), left()).get(pushes);
+      return after == null ? pushesEnd : Math.min(after.offset(), pushesEnd);
+    }
+
+    private void loadSnapshot(SnapshotManifest snapshot, TreeMap<Bytes, Object> state) {
+      int[] chunks = {0};
+      read(
+          snapshots,
+          snapshot.getFirstChunkOffset(),
+          snapshot.getLastChunkOffset() + 1,
+          record -> {
+            SnapshotChunk chunk = parseChunk(record.value());
+            if (chunk == null
+                || chunk.getPushOffset() != snapshot.getPushOffset()
+                || chunk.getPartition() != pushes.partition()) {
+              return; // another writer's chunk in between (a task that moved meanwhile)
+            }
+            chunks[0]++;
+            for (SnapshotGroup g : chunk.getGroupsList()) {
+              state.put(Bytes.wrap(g.getKey().toByteArray()), g.getGroup().toByteArray());
+            }
+          });
+      if (chunks[0] != snapshot.getChunks()) {
+        throw new IllegalStateException(
+            "snapshot at offset "
+                + snapshot.getPushOffset()
+                + " has "
+                + chunks[0]
+                + " of its "
+                + snapshot.getChunks()
+                + " chunks");
+      }
+    }
+
+    private Duration left() {
+      long nanos = deadline - System.nanoTime();
+      if (nanos <= 0) {
+        throw new IllegalStateException("reading the history took longer than " + timeout);
+      }
+      return Duration.ofNanos(nanos);
+    }
+
+    /** Hands every record of {@code tp} from {@code from} to before {@code to} to {@code each}. */
+    private void read(
+        TopicPartition tp,
+        long from,
+        long to,
+        java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+      if (from >= to) {
+        return;
+      }
+      consumer.assign(List.of(tp));
+      consumer.seek(tp, from);
+      while (consumer.position(tp, left()) < to) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+          if (record.offset() < to) {
+            each.accept(record);
+          }
+        }
+        left();
+      }
+    }
+  }
+
+  /** Applies one push as the store does; false for a record that is not a push (skipped there). */
+  static boolean apply(ConsumerRecord<byte[], byte[]> record, TreeMap<Bytes, Object> state) {
+    if (record.key() == null || record.value() == null) {
+      return false;
+    }
+    PushRecord push;
+    try {
+      push = PushRecord.parseFrom(record.value());
+    } catch (InvalidProtocolBufferException e) {
+      return false;
+    }
+    Bytes key = Bytes.wrap(record.key());
+    Object current = state.get(key);
+    GroupRecord before =
+        current == null
+            ? null
+            : current instanceof GroupRecord parsed ? parsed : StoredGroups.parse((byte[]) current);
+    GroupRecord after;
+    try {
+      after = GroupState.apply(before, push);
+    } catch (RuntimeException e) {
+      return false; // the store skips it too (SkipBadRecords)
+    }
+    if (after == null) {
+      state.remove(key);
+    } else {
+      state.put(key, after);
+    }
+    return true;
+  }
+
+  private static SnapshotChunk parseChunk(byte[] value) {
+    try {
+      return value == null ? null : SnapshotChunk.parseFrom(value);
+    } catch (InvalidProtocolBufferException e) {
+      return null;
+    }
+  }
+}

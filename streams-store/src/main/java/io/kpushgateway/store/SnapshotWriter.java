@@ -1,0 +1,219 @@
+package io.kpushgateway.store;
+
+import com.google.protobuf.ByteString;
+import io.kpushgateway.proto.SnapshotChunk;
+import io.kpushgateway.proto.SnapshotGroup;
+import io.kpushgateway.proto.SnapshotManifest;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes the snapshots of one partition's groups store, on the store's own thread between two
+ * pushes, so a snapshot is exactly the state after the last push applied; then records it in the
+ * snapshot index. A snapshot is due when the partition received pushes since the last one and
+ * either {@code interval} has passed or the pushes applied since outweigh the last snapshot: a read
+ * of the state as of any time then replays at most about one snapshot's worth of pushes.
+ *
+ * <p>A partition without pushes keeps its newest snapshot younger than half the retention, by
+ * copying it, so the groups pushed once long ago are always in a retained snapshot.
+ *
+ * <p>After a restart, Kafka Streams may apply again pushes whose effect the restored store already
+ * holds (at-least-once): until it is past the push log's end as it was then, the store can be ahead
+ * of the offset it processes, and no snapshot is taken.
+ */
+final class SnapshotWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotWriter.class);
+
+  /** Below this, the pushes since the last snapshot never make one due by their size. */
+  static final long MIN_PUSH_BYTES = 1 << 20;
+
+  private final int partition;
+  private final SnapshotLog log;
+  private final long intervalMs;
+  private final long refreshMs; // 0: never (the history is kept forever)
+  private final int chunkBytes;
+  private SnapshotManifest newest;
+
+  private long lastOffset = -1;
+  private long lastTimestamp;
+  private long pushBytesSince;
+  private long safeFromOffset = -1; // unknown until asked
+  private long lastSnapshotBytes;
+  private long lastSnapshotAtMs;
+
+  /**
+   * @param retention how long the snapshots topic keeps a snapshot; null: forever
+   * @param chunkBytes the groups' bytes in one chunk at most (a larger group goes alone)
+   */
+  SnapshotWriter(
+      int partition, SnapshotLog log, Duration interval, Duration retention, int chunkBytes) {
+    this.partition = partition;
+    this.log = log;
+    this.intervalMs = interval.toMillis();
+    this.refreshMs = retention == null ? 0 : Math.max(intervalMs, retention.toMillis() / 2);
+    this.chunkBytes = chunkBytes;
+  }
+
+  /** Picks up where the last snapshot of this partition left, when there is one. */
+  void init(KeyValueStore<Bytes, byte[]> index, long nowMs) {
+    lastSnapshotAtMs = nowMs;
+    newest = SnapshotIndex.newest(index);
+    if (newest != null) {
+      lastSnapshotBytes = newest.getBytes();
+      lastSnapshotAtMs = newest.getTakenAtMs();
+    }
+  }
+
+  /** The push at {@code offset}, stamped {@code timestamp}, of {@code bytes}, was applied. */
+  void applied(long offset, long timestamp, long bytes) {
+    lastOffset = offset;
+    lastTimestamp = timestamp;
+    pushBytesSince += bytes;
+  }
+
+  boolean due(long nowMs) {
+    return pushBytesSince > 0
+        && (nowMs - lastSnapshotAtMs >= intervalMs
+            || pushBytesSince >= Math.max(MIN_PUSH_BYTES, lastSnapshotBytes));
+  }
+
+  /** Takes a snapshot if one is due and the store is exactly at its last processed offset. */
+  void maybeTake(
+      long nowMs, KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> index) {
+    if (!due(nowMs) || !caughtUp()) {
+      return;
+    }
+    try {
+      take(nowMs, groups, index);
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "snapshot of partition {} at offset {} not taken: {}",
+          partition,
+          lastOffset,
+          e.toString());
+      lastSnapshotAtMs = nowMs; // try again after another interval, not at every punctuation
+    }
+  }
+
+  private boolean caughtUp() {
+    if (safeFromOffset < 0) {
+      try {
+        safeFromOffset = log.pushesEndOffset(partition);
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return lastOffset >= safeFromOffset - 1;
+  }
+
+  private void take(
+      long nowMs, KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> index) {
+    Chunks chunks;
+    SnapshotLog.Appended appended;
+    try (KeyValueIterator<Bytes, byte[]> all = groups.all()) {
+      chunks = new Chunks(all);
+      appended = log.append(partition, chunks);
+    }
+    SnapshotManifest manifest =
+        SnapshotManifest.newBuilder()
+            .setPartition(partition)
+            .setPushOffset(lastOffset)
+            .setPushTimestampMs(lastTimestamp)
+            .setFirstChunkOffset(appended.firstOffset())
+            .setLastChunkOffset(appended.lastOffset())
+            .setChunks(chunks.sequence)
+            .setGroups(chunks.groups)
+            .setBytes(chunks.bytes)
+            .setTakenAtMs(nowMs)
+            .build();
+    record(manifest, index);
+    lastSnapshotBytes = chunks.bytes;
+    lastSnapshotAtMs = nowMs;
+    pushBytesSince = 0;
+    LOG.info(
+        "snapshot of partition {} at offset {}: {} groups, {} bytes in {} chunks",
+        partition,
+        lastOffset,
+        chunks.groups,
+        chunks.bytes,
+        chunks.sequence);
+  }
+
+  /** The newest snapshot written again, the same state at the same offset, newly retained. */
+  private void refresh(long nowMs, KeyValueStore<Bytes, byte[]> index) {
+    SnapshotLog.Appended copied =
+        log.copy(partition, newest.getFirstChunkOffset(), newest.getLastChunkOffset());
+    record(
+        newest.toBuilder()
+            .setFirstChunkOffset(copied.firstOffset())
+            .setLastChunkOffset(copied.lastOffset())
+            .setTakenAtMs(nowMs)
+            .build(),
+        index);
+    LOG.info("snapshot of partition {} at offset {} copied", partition, newest.getPushOffset());
+  }
+
+  private void record(SnapshotManifest manifest, KeyValueStore<Bytes, byte[]> index) {
+    SnapshotIndex.put(index, manifest);
+    SnapshotIndex.pruneBefore(index, log.snapshotsStartOffset(partition));
+    newest = manifest;
+  }
+
+  /** The chunks of one snapshot, built from the store as the producer takes them. */
+  private final class Chunks implements Iterator<byte[]> {
+    private final KeyValueIterator<Bytes, byte[]> store;
+    private KeyValue<Bytes, byte[]> pending; // read, left for the next chunk
+    private int sequence;
+    private long groups;
+    private long bytes;
+    private boolean sentOne;
+
+    Chunks(KeyValueIterator<Bytes, byte[]> store) {
+      this.store = store;
+    }
+
+    @Override
+    public boolean hasNext() {
+      return pending != null || store.hasNext() || !sentOne; // empty: one empty chunk
+    }
+
+    @Override
+    public byte[] next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      SnapshotChunk.Builder chunk =
+          SnapshotChunk.newBuilder()
+              .setPartition(partition)
+              .setPushOffset(lastOffset)
+              .setSequence(sequence++);
+      long size = 0;
+      while (pending != null || store.hasNext()) {
+        KeyValue<Bytes, byte[]> group = pending != null ? pending : store.next();
+        long groupSize = group.key.get().length + group.value.length;
+        if (size > 0 && size + groupSize > chunkBytes) {
+          pending = group; // a group larger than a chunk goes alone
+          break;
+        }
+        pending = null;
+        chunk.addGroups(
+            SnapshotGroup.newBuilder()
+                .setKey(ByteString.copyFrom(group.key.get()))
+                .setGroup(ByteString.copyFrom(group.value)));
+        size += groupSize;
+        groups++;
+      }
+      bytes += size;
+      sentOne = true;
+      return chunk.build().toByteArray();
+    }
+  }
+}
