@@ -44,7 +44,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     if (snapshotWriters != null) {
       KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
       snapshots = snapshotWriters.apply(context.taskId().partition());
-      snapshots.init(index, System.currentTimeMillis());
+      snapshots.init(index, context.currentSystemTimeMs());
       context.schedule(
           SNAPSHOT_CHECK,
           PunctuationType.WALL_CLOCK_TIME,

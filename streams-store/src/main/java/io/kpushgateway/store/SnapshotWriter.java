@@ -88,11 +88,12 @@ final class SnapshotWriter {
   /** Takes a snapshot if one is due and the store is exactly at its last processed offset. */
   void maybeTake(
       long nowMs, KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> index) {
-    if (!due(nowMs) || !caughtUp()) {
-      return;
-    }
     try {
-      take(nowMs, groups, index);
+      if (due(nowMs) && caughtUp()) {
+        take(nowMs, groups, index);
+      } else if (refreshMs > 0 && newest != null && nowMs - newest.getTakenAtMs() >= refreshMs) {
+        refresh(nowMs, index);
+      }
     } catch (RuntimeException e) {
       LOG.warn(
           "snapshot of partition {} at offset {} not taken: {}",

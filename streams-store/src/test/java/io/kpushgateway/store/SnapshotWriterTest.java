@@ -1,0 +1,164 @@
+package io.kpushgateway.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.kafka.ProtoSerdes;
+import io.kpushgateway.kafka.Stores;
+import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PushRecord;
+import io.kpushgateway.proto.SnapshotChunk;
+import io.kpushgateway.proto.SnapshotGroup;
+import io.kpushgateway.proto.SnapshotManifest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** When the store takes a snapshot, and what it writes: the topology on a test driver. */
+class SnapshotWriterTest {
+
+  private static final Topics TOPICS =
+      Topics.from(
+          io.kpushgateway.kafka.TestKafkaOptions.of("unused:9092", java.nio.file.Path.of("unused"))
+              .topicPrefix("test")
+              .build());
+  private static final Duration INTERVAL = Duration.ofMinutes(10);
+  private static final Duration RETENTION = Duration.ofHours(2);
+
+  /** The snapshots topic's partition 0 as a list; the push log's end as the test sets it. */
+  private static final class Log implements SnapshotLog {
+    final List<byte[]> records = new ArrayList<>();
+    long pushesEnd;
+
+    @Override
+    public Appended append(int partition, Iterator<byte[]> chunks) {
+      long first = records.size();
+      chunks.forEachRemaining(records::add);
+      return new Appended(first, records.size() - 1);
+    }
+
+    @Override
+    public Appended copy(int partition, long firstOffset, long lastOffset) {
+      return append(
+          partition,
+          new ArrayList<>(records.subList((int) firstOffset, (int) lastOffset + 1)).iterator());
+    }
+
+    @Override
+    public long pushesEndOffset(int partition) {
+      return pushesEnd;
+    }
+
+    @Override
+    public long snapshotsStartOffset(int partition) {
+      return 0;
+    }
+  }
+
+  private final Log log = new Log();
+  private TopologyTestDriver driver;
+  private TestInputTopic<Bytes, PushRecord> pushes;
+  private KeyValueStore<Bytes, byte[]> index;
+  private long offset = -1;
+
+  @BeforeEach
+  void setUp() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "snapshot-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver =
+        new TopologyTestDriver(
+            PushTopology.build(
+                TOPICS, p -> new SnapshotWriter(p, log, INTERVAL, RETENTION, /* chunkBytes */ 200)),
+            props,
+            Instant.parse("2026-12-02T00:00:00Z"));
+    pushes =
+        driver.createInputTopic(
+            TOPICS.pushes(), Serdes.Bytes().serializer(), ProtoSerdes.pushRecord().serializer());
+    index = driver.getKeyValueStore(Stores.SNAPSHOT_INDEX);
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  @Test
+  void aSnapshotAfterTheIntervalHoldsEveryGroupInKeyOrderInChunks() throws Exception {
+    for (int i = 0; i < 10; i++) {
+      push("g" + i, Instant.parse("2026-12-02T00:00:00Z").plusSeconds(i));
+    }
+    driver.advanceWallClockTime(INTERVAL.minusSeconds(5));
+    assertThat(log.records).as("not due yet").isEmpty();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    SnapshotManifest m = SnapshotIndex.newest(index);
+    assertThat(m.getPushOffset()).isEqualTo(9);
+    assertThat(m.getPushTimestampMs())
+        .isEqualTo(Instant.parse("2026-12-02T00:00:09Z").toEpochMilli());
+    assertThat(m.getGroups()).isEqualTo(10);
+    assertThat(m.getChunks()).isGreaterThan(1).isEqualTo(log.records.size());
+    List<String> jobs = new ArrayList<>();
+    for (byte[] record : log.records) {
+      SnapshotChunk chunk = SnapshotChunk.parseFrom(record);
+      assertThat(chunk.getPushOffset()).isEqualTo(9);
+      for (SnapshotGroup g : chunk.getGroupsList()) {
+        jobs.add(GroupingKey.fromBytes(g.getKey().toByteArray()).job());
+      }
+    }
+    assertThat(jobs).containsExactly("g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9");
+
+    driver.advanceWallClockTime(INTERVAL);
+    assertThat(log.records).as("no pushes since: nothing new").hasSize(m.getChunks());
+  }
+
+  @Test
+  void noSnapshotWhileTheStoreMayStillReapplyPushes() {
+    push("a", Instant.parse("2026-12-02T00:00:00Z"));
+    log.pushesEnd = 5; // pushes the store had applied before a restart, not processed again yet
+    driver.advanceWallClockTime(INTERVAL.multipliedBy(2));
+    assertThat(log.records).isEmpty();
+  }
+
+  @Test
+  void aQuietPartitionsSnapshotIsWrittenAgainBeforeRetentionDeletesIt()
+      throws InvalidProtocolBufferException {
+    push("a", Instant.parse("2026-12-02T00:00:00Z"));
+    driver.advanceWallClockTime(INTERVAL);
+    SnapshotManifest first = SnapshotIndex.newest(index);
+    driver.advanceWallClockTime(RETENTION.dividedBy(2));
+    SnapshotManifest copied = SnapshotIndex.newest(index);
+    assertThat(copied.getPushOffset()).isEqualTo(first.getPushOffset());
+    assertThat(copied.getFirstChunkOffset()).isGreaterThan(first.getLastChunkOffset());
+    assertThat(SnapshotChunk.parseFrom(log.records.get((int) copied.getFirstChunkOffset())))
+        .isEqualTo(SnapshotChunk.parseFrom(log.records.get((int) first.getFirstChunkOffset())));
+  }
+
+  private void push(String job, Instant at) {
+    GroupingKey key = GroupingKey.of(Map.of("job", job));
+    pushes.pipeInput(
+        Bytes.wrap(key.toBytes()),
+        PushRecord.newBuilder()
+            .setMethod(Method.PUT)
+            .addAllGrouping(key.toLabelPairs())
+            .setReceivedAtUnixNanos(at.toEpochMilli() * 1_000_000L)
+            .build(),
+        at);
+    log.pushesEnd = ++offset + 1;
+  }
+}
