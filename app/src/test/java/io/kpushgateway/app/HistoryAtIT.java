@@ -165,6 +165,30 @@ class HistoryAtIT {
           a.send("GET", PUSHED + "&at=" + before.at().minusSeconds(60), null);
       assertThat(early.statusCode()).isEqualTo(400);
       assertThat(early.body()).contains("is before the retained history, which starts at");
+
+      // a store rebuilt from scratch, as Kafka's application reset tool leaves it (no committed
+      // offsets, no changelogs) and without its state dir, starts from the newest snapshot: the
+      // groups whose pushes retention deleted are all there
+      nodes.stop(a);
+      try (Admin admin =
+          Admin.create(Map.of("bootstrap.servers", (Object) KAFKA.bootstrapServers()))) {
+        admin.deleteConsumerGroups(List.of(name)).all().get();
+        admin
+            .deleteTopics(List.of(name + "-groups-changelog", name + "-snapshot-index-changelog"))
+            .all()
+            .get();
+      }
+      deleteRecursively(data.resolve("a"));
+      TestGateway rebuilt = nodes.start("a", "--history.snapshot-interval=1s");
+      Await.until(SETTLED, "the rebuilt store", () -> pushed(rebuilt).equals(before.federated()));
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws java.io.IOException {
+    try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
     }
   }
 

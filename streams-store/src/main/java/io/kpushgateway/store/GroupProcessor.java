@@ -14,6 +14,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -29,6 +30,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
   private ProcessorContext<Bytes, GroupShape> context;
   private KeyValueStore<Bytes, byte[]> groups;
   private SnapshotWriter snapshots; // null: no snapshots
+  private long seededThrough = -1; // pushes up to here are in the snapshot the store started from
 
   /**
    * @param snapshotWriters the writer of a partition's snapshots, or null without snapshots
@@ -45,6 +47,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
       KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
       snapshots = snapshotWriters.apply(context.taskId().partition());
       snapshots.init(index, context.currentSystemTimeMs());
+      seededThrough = snapshots.seedIfRebuilt(groups, index);
       context.schedule(
           SNAPSHOT_CHECK,
           PunctuationType.WALL_CLOCK_TIME,
@@ -57,13 +60,12 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     if (push.key() == null || push.value() == null) {
       return; // not a push (e.g. a record another tool wrote): nothing to apply
     }
-    if (snapshots != null) {
-      context
-          .recordMetadata()
-          .ifPresent(
-              at ->
-                  snapshots.applied(
-                      at.offset(), push.timestamp(), push.value().getSerializedSize()));
+    long offset = context.recordMetadata().map(RecordMetadata::offset).orElse(-1L);
+    if (offset >= 0 && offset <= seededThrough) {
+      return;
+    }
+    if (snapshots != null && offset >= 0) {
+      snapshots.applied(offset, push.timestamp(), push.value().getSerializedSize());
     }
     byte[] stored = groups.get(push.key());
     GroupRecord current = stored == null ? null : StoredGroups.parse(stored);

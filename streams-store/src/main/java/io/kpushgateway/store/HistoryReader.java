@@ -6,8 +6,6 @@ import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.PushRecord;
-import io.kpushgateway.proto.SnapshotChunk;
-import io.kpushgateway.proto.SnapshotGroup;
 import io.kpushgateway.proto.SnapshotManifest;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,7 +46,6 @@ public final class HistoryReader {
   public static final Instant NOTHING_RETAINED = Instant.MAX;
 
   private static final Logger LOG = LoggerFactory.getLogger(HistoryReader.class);
-  private static final Duration POLL = Duration.ofMillis(200);
 
   private final KafkaSettings settings;
   private final Topics topics;
@@ -73,7 +70,7 @@ public final class HistoryReader {
     List<StoredGroup> groups = new ArrayList<>();
     SortedMap<Integer, String> unavailable = new TreeMap<>();
     SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
-    long deadline = System.nanoTime() + timeout.toNanos();
+    SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(timeout);
     try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
       for (int partition : partitions) {
         try {
@@ -104,7 +101,7 @@ public final class HistoryReader {
     private final TopicPartition pushes;
     private final TopicPartition snapshots;
     private final ReadOnlyKeyValueStore<Bytes, byte[]> index;
-    private final long deadline;
+    private final SnapshotTopic.Deadline deadline;
     private final long pushesStart;
     private final long pushesEnd;
     private final long snapshotsStart;
@@ -113,13 +110,13 @@ public final class HistoryReader {
         KafkaConsumer<byte[], byte[]> consumer,
         int partition,
         ReadOnlyKeyValueStore<Bytes, byte[]> index,
-        long deadline) {
+        SnapshotTopic.Deadline deadline) {
       this.consumer = consumer;
       this.pushes = new TopicPartition(topics.pushes(), partition);
       this.snapshots = new TopicPartition(topics.snapshots(), partition);
       this.index = index;
       this.deadline = deadline;
-      Duration left = left();
+      Duration left = deadline.left();
       Map<TopicPartition, Long> starts =
           consumer.beginningOffsets(List.of(pushes, snapshots), left);
       this.pushesStart = starts.get(pushes);
@@ -146,14 +143,16 @@ public final class HistoryReader {
       TreeMap<Bytes, Object> state = new TreeMap<>(); // GroupRecord bytes, or parsed once touched
       long from = 0;
       if (snapshot != null) {
-        loadSnapshot(snapshot, state);
+        SnapshotTopic.load(consumer, snapshots, snapshot, deadline, state::put);
         from = snapshot.getPushOffset() + 1;
       }
       long[] applied = {0};
-      read(
+      SnapshotTopic.read(
+          consumer,
           pushes,
           from,
           end,
+          deadline,
           record -> {
             if (apply(record, state)) {
               applied[0]++;
@@ -181,67 +180,8 @@ public final class HistoryReader {
     private long endAt(Instant at) {
       long afterMs = at.toEpochMilli() + 1; // toEpochMilli floors: T's millisecond included
       OffsetAndTimestamp after =
-          consumer.offsetsForTimes(Map.of(pushes, afterMs), left()).get(pushes);
+          consumer.offsetsForTimes(Map.of(pushes, afterMs), deadline.left()).get(pushes);
       return after == null ? pushesEnd : Math.min(after.offset(), pushesEnd);
-    }
-
-    private void loadSnapshot(SnapshotManifest snapshot, TreeMap<Bytes, Object> state) {
-      int[] chunks = {0};
-      read(
-          snapshots,
-          snapshot.getFirstChunkOffset(),
-          snapshot.getLastChunkOffset() + 1,
-          record -> {
-            SnapshotChunk chunk = parseChunk(record.value());
-            if (chunk == null
-                || chunk.getPushOffset() != snapshot.getPushOffset()
-                || chunk.getPartition() != pushes.partition()) {
-              return; // another writer's chunk in between (a task that moved meanwhile)
-            }
-            chunks[0]++;
-            for (SnapshotGroup g : chunk.getGroupsList()) {
-              state.put(Bytes.wrap(g.getKey().toByteArray()), g.getGroup().toByteArray());
-            }
-          });
-      if (chunks[0] != snapshot.getChunks()) {
-        throw new IllegalStateException(
-            "snapshot at offset "
-                + snapshot.getPushOffset()
-                + " has "
-                + chunks[0]
-                + " of its "
-                + snapshot.getChunks()
-                + " chunks");
-      }
-    }
-
-    private Duration left() {
-      long nanos = deadline - System.nanoTime();
-      if (nanos <= 0) {
-        throw new IllegalStateException("reading the history took longer than " + timeout);
-      }
-      return Duration.ofNanos(nanos);
-    }
-
-    /** Hands every record of {@code tp} from {@code from} to before {@code to} to {@code each}. */
-    private void read(
-        TopicPartition tp,
-        long from,
-        long to,
-        java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-      if (from >= to) {
-        return;
-      }
-      consumer.assign(List.of(tp));
-      consumer.seek(tp, from);
-      while (consumer.position(tp, left()) < to) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-          if (record.offset() < to) {
-            each.accept(record);
-          }
-        }
-        left();
-      }
     }
   }
 
@@ -274,13 +214,5 @@ public final class HistoryReader {
       state.put(key, after);
     }
     return true;
-  }
-
-  private static SnapshotChunk parseChunk(byte[] value) {
-    try {
-      return value == null ? null : SnapshotChunk.parseFrom(value);
-    } catch (InvalidProtocolBufferException e) {
-      return null;
-    }
   }
 }

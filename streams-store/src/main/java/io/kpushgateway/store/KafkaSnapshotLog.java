@@ -2,19 +2,19 @@ package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Topics;
+import io.kpushgateway.proto.SnapshotManifest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,12 +22,15 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 
 /** {@link SnapshotLog} on Kafka: one producer and one admin client, shared by the store's tasks. */
 final class KafkaSnapshotLog implements SnapshotLog, AutoCloseable {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
-  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** A store rebuilt from scratch may read a large snapshot before it starts. */
+  private static final Duration SEED_TIMEOUT = Duration.ofMinutes(4);
 
   private final KafkaSettings settings;
   private final Topics topics;
@@ -46,68 +49,51 @@ final class KafkaSnapshotLog implements SnapshotLog, AutoCloseable {
   @Override
   public Appended append(int partition, Iterator<byte[]> chunks) {
     List<Future<RecordMetadata>> sent = new ArrayList<>();
-    while (chunks.hasNext()) {
-      sent.add(
-          producer.send(new ProducerRecord<>(topics.snapshots(), partition, null, chunks.next())));
-    }
-    if (sent.isEmpty()) {
-      throw new IllegalArgumentException("a snapshot has at least one chunk");
-    }
-    producer.flush();
-    long first = offset(sent.get(0));
-    long last = first;
-    for (Future<RecordMetadata> chunk : sent) { // every one acknowledged, not only the last
-      last = offset(chunk);
-    }
-    return new Appended(first, last);
+    chunks.forEachRemaining(chunk -> sent.add(send(partition, chunk)));
+    return acknowledged(sent);
   }
 
   @Override
   public Appended copy(int partition, long firstOffset, long lastOffset) {
-    TopicPartition tp = new TopicPartition(topics.snapshots(), partition);
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(
-            settings.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      consumer.assign(List.of(tp));
-      consumer.seek(tp, firstOffset);
-      Iterator<byte[]> chunks =
-          new Iterator<>() {
-            private Iterator<ConsumerRecord<byte[], byte[]>> polled =
-                List.<ConsumerRecord<byte[], byte[]>>of().iterator();
-            private ConsumerRecord<byte[], byte[]> next;
-
-            @Override
-            public boolean hasNext() {
-              while (next == null) {
-                if (polled.hasNext()) {
-                  ConsumerRecord<byte[], byte[]> r = polled.next();
-                  if (r.offset() <= lastOffset) {
-                    next = r;
-                  }
-                } else if (consumer.position(tp) > lastOffset) {
-                  return false;
-                } else if (System.nanoTime() > deadline) {
-                  throw new IllegalStateException("copying a snapshot took longer than " + TIMEOUT);
-                } else {
-                  polled = consumer.poll(POLL).records(tp).iterator();
-                }
-              }
-              return true;
-            }
-
-            @Override
-            public byte[] next() {
-              if (!hasNext()) {
-                throw new NoSuchElementException();
-              }
-              byte[] value = next.value();
-              next = null;
-              return value;
-            }
-          };
-      return append(partition, chunks);
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      SnapshotTopic.read(
+          consumer,
+          snapshots(partition),
+          firstOffset,
+          lastOffset + 1,
+          SnapshotTopic.Deadline.in(TIMEOUT),
+          record -> sent.add(send(partition, record.value())));
     }
+    return acknowledged(sent);
+  }
+
+  @Override
+  public SnapshotManifest newestManifest(int partition) {
+    TopicPartition tp = snapshots(partition);
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(SEED_TIMEOUT);
+      long start = consumer.beginningOffsets(List.of(tp), deadline.left()).get(tp);
+      long end = consumer.endOffsets(List.of(tp), deadline.left()).get(tp);
+      return SnapshotTopic.newestManifest(consumer, tp, start, end, deadline);
+    }
+  }
+
+  @Override
+  public void load(SnapshotManifest snapshot, BiConsumer<Bytes, byte[]> group) {
+    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+      SnapshotTopic.load(
+          consumer,
+          snapshots(snapshot.getPartition()),
+          snapshot,
+          SnapshotTopic.Deadline.in(SEED_TIMEOUT),
+          group);
+    }
+  }
+
+  @Override
+  public long pushesStartOffset(int partition) {
+    return offset(new TopicPartition(topics.pushes(), partition), OffsetSpec.earliest());
   }
 
   @Override
@@ -117,7 +103,34 @@ final class KafkaSnapshotLog implements SnapshotLog, AutoCloseable {
 
   @Override
   public long snapshotsStartOffset(int partition) {
-    return offset(new TopicPartition(topics.snapshots(), partition), OffsetSpec.earliest());
+    return offset(snapshots(partition), OffsetSpec.earliest());
+  }
+
+  private TopicPartition snapshots(int partition) {
+    return new TopicPartition(topics.snapshots(), partition);
+  }
+
+  private Future<RecordMetadata> send(int partition, byte[] value) {
+    return producer.send(new ProducerRecord<>(topics.snapshots(), partition, null, value));
+  }
+
+  private KafkaConsumer<byte[], byte[]> consumer() {
+    return new KafkaConsumer<>(
+        settings.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** The offsets of the first and last record sent, once every one is acknowledged. */
+  private Appended acknowledged(List<Future<RecordMetadata>> sent) {
+    if (sent.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append");
+    }
+    producer.flush();
+    long first = offset(sent.get(0));
+    long last = first;
+    for (Future<RecordMetadata> record : sent) { // every one acknowledged, not only the last
+      last = offset(record);
+    }
+    return new Appended(first, last);
   }
 
   private long offset(TopicPartition tp, OffsetSpec spec) {
@@ -139,7 +152,7 @@ final class KafkaSnapshotLog implements SnapshotLog, AutoCloseable {
     try {
       return sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("a snapshot chunk was not acknowledged: " + e, e);
+      throw new IllegalStateException("a snapshot record was not acknowledged: " + e, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing a snapshot", e);

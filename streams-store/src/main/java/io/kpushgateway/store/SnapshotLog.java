@@ -1,6 +1,9 @@
 package io.kpushgateway.store;
 
+import io.kpushgateway.proto.SnapshotManifest;
 import java.util.Iterator;
+import java.util.function.BiConsumer;
+import org.apache.kafka.common.utils.Bytes;
 
 /**
  * The Kafka side of taking snapshots: appending a snapshot's chunks to the snapshots topic, and the
@@ -26,6 +29,19 @@ interface SnapshotLog {
    * #append}.
    */
   Appended copy(int partition, long firstOffset, long lastOffset);
+
+  /** The newest snapshot written to the snapshots topic's {@code partition}, or null. */
+  SnapshotManifest newestManifest(int partition);
+
+  /**
+   * Hands each group of {@code snapshot} (key, {@code GroupRecord} bytes) to {@code group}.
+   *
+   * @throws RuntimeException when some of its chunks are gone
+   */
+  void load(SnapshotManifest snapshot, BiConsumer<Bytes, byte[]> group);
+
+  /** The oldest offset still in the pushes topic's {@code partition}. */
+  long pushesStartOffset(int partition);
 
   /** The next offset of the pushes topic's {@code partition}. */
   long pushesEndOffset(int partition);

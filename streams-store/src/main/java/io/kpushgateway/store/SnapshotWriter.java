@@ -6,6 +6,7 @@ import io.kpushgateway.proto.SnapshotGroup;
 import io.kpushgateway.proto.SnapshotManifest;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -70,6 +71,48 @@ final class SnapshotWriter {
       lastSnapshotBytes = newest.getBytes();
       lastSnapshotAtMs = newest.getTakenAtMs();
     }
+  }
+
+  /**
+   * A store rebuilt from scratch (its changelogs deleted, e.g. by Kafka's application reset tool)
+   * over a push log whose beginning retention deleted starts from the newest snapshot, so the
+   * groups pushed before the oldest retained push are there: loaded into {@code groups}.
+   *
+   * @return the push-log offset the store now stands for (the pushes up to it are to be skipped),
+   *     or -1 when the store is not new or the whole log is there to replay
+   */
+  long seedIfRebuilt(KeyValueStore<Bytes, byte[]> groups, KeyValueStore<Bytes, byte[]> index) {
+    if (newest != null) {
+      return -1;
+    }
+    try (KeyValueIterator<Bytes, byte[]> any = groups.all()) {
+      if (any.hasNext()) {
+        return -1;
+      }
+    }
+    long start = log.pushesStartOffset(partition);
+    if (start == 0) {
+      return -1;
+    }
+    SnapshotManifest seed = log.newestManifest(partition);
+    if (seed == null || seed.getPushOffset() + 1 < start) {
+      LOG.error(
+          "partition {} starts at push offset {} and no snapshot covers what was before it: the"
+              + " groups pushed earlier and not since are lost",
+          partition,
+          start);
+      return -1;
+    }
+    log.load(seed, groups::put);
+    SnapshotIndex.put(index, seed);
+    newest = seed;
+    lastSnapshotBytes = seed.getBytes();
+    LOG.info(
+        "partition {} rebuilt from its snapshot at offset {} ({} groups)",
+        partition,
+        seed.getPushOffset(),
+        seed.getGroups());
+    return seed.getPushOffset();
   }
 
   /** The push at {@code offset}, stamped {@code timestamp}, of {@code bytes}, was applied. */
@@ -163,6 +206,7 @@ final class SnapshotWriter {
   }
 
   private void record(SnapshotManifest manifest, KeyValueStore<Bytes, byte[]> index) {
+    log.append(partition, List.of(SnapshotTopic.manifestRecord(manifest)).iterator());
     SnapshotIndex.put(index, manifest);
     SnapshotIndex.pruneBefore(index, log.snapshotsStartOffset(partition));
     newest = manifest;

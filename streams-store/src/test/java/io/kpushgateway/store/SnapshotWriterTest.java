@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -57,6 +58,21 @@ class SnapshotWriterTest {
       return append(
           partition,
           new ArrayList<>(records.subList((int) firstOffset, (int) lastOffset + 1)).iterator());
+    }
+
+    @Override
+    public SnapshotManifest newestManifest(int partition) {
+      return null;
+    }
+
+    @Override
+    public void load(SnapshotManifest snapshot, BiConsumer<Bytes, byte[]> group) {
+      throw new UnsupportedOperationException("nothing to rebuild from here");
+    }
+
+    @Override
+    public long pushesStartOffset(int partition) {
+      return 0;
     }
 
     @Override
@@ -112,9 +128,12 @@ class SnapshotWriterTest {
     assertThat(m.getPushTimestampMs())
         .isEqualTo(Instant.parse("2026-12-02T00:00:09Z").toEpochMilli());
     assertThat(m.getGroups()).isEqualTo(10);
-    assertThat(m.getChunks()).isGreaterThan(1).isEqualTo(log.records.size());
+    assertThat(m.getChunks()).isGreaterThan(1).isEqualTo(log.records.size() - 1);
+    assertThat(SnapshotChunk.parseFrom(log.records.get(m.getChunks())).getManifest())
+        .as("the manifest follows the chunks")
+        .isEqualTo(m);
     List<String> jobs = new ArrayList<>();
-    for (byte[] record : log.records) {
+    for (byte[] record : log.records.subList(0, m.getChunks())) {
       SnapshotChunk chunk = SnapshotChunk.parseFrom(record);
       assertThat(chunk.getPushOffset()).isEqualTo(9);
       for (SnapshotGroup g : chunk.getGroupsList()) {
@@ -124,7 +143,7 @@ class SnapshotWriterTest {
     assertThat(jobs).containsExactly("g0", "g1", "g2", "g3", "g4", "g5", "g6", "g7", "g8", "g9");
 
     driver.advanceWallClockTime(INTERVAL);
-    assertThat(log.records).as("no pushes since: nothing new").hasSize(m.getChunks());
+    assertThat(log.records).as("no pushes since: nothing new").hasSize(m.getChunks() + 1);
   }
 
   @Test
