@@ -2,33 +2,49 @@ package io.kpushgateway.exposition;
 
 import io.javalin.http.Context;
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.RestorePlan;
 import io.kpushgateway.core.model.UnixNanos;
+import io.kpushgateway.core.select.SeriesSelector;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import io.prometheus.client.Metrics.LabelPair;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code PUT /api/v1/admin/wipe} (with {@code --web.enable-admin-api}): deletes every group by
- * publishing one DELETE record per group to the push log, as upstream enqueues one delete per
- * group. The log stays a plain sequence of pushes and deletes, so replaying it rebuilds the same
- * (empty) state. The answer is 202 once the broker has acknowledged every delete.
+ * The admin API (with {@code --web.enable-admin-api}), writing ordinary records to the push log so
+ * that history, replicas and replays agree with what it did:
+ *
+ * <ul>
+ *   <li>{@code PUT /api/v1/admin/wipe} deletes every group, one DELETE record per group, as
+ *       upstream enqueues one delete per group; 202 once the broker has acknowledged every one;
+ *   <li>{@code PUT /api/v1/admin/restore?at=T[&match[]=...][&dry_run=true]} makes the groups (those
+ *       whose grouping labels a {@code match[]} selects, or all) what they were at T: a RESTORE
+ *       record brings a group back as it was, push times included, a DELETE removes one that did
+ *       not exist then; equal groups are left alone. 200 with the list of changes, once
+ *       acknowledged; with {@code dry_run=true} the list only.
+ * </ul>
  */
 public final class AdminRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
-  /** Deletes in flight at once: leaves most of the publisher's in-flight limit to pushes. */
+  /** Records in flight at once: leaves most of the publisher's in-flight limit to pushes. */
   static final int WIPE_BATCH = 500;
+
+  static final String DRY_RUN_PARAM = "dry_run";
 
   private final GroupSource groups;
   private final PushPublisher publisher;
@@ -46,13 +62,96 @@ public final class AdminRoutes {
   public void wipe(Context ctx) {
     // a store that is not running throws StoreUnavailableException before anything is deleted
     List<GroupRecord> all = groups.readAll();
-    Instant now = clock.instant();
-    long receivedAt = UnixNanos.of(now);
-    AtomicInteger deleted = new AtomicInteger();
-    CompletableFuture<Void> done = deleteInBatches(all, receivedAt, deleted);
+    long receivedAt = UnixNanos.of(clock.instant());
+    List<PushRecord> deletes = new ArrayList<>(all.size());
+    for (GroupRecord group : all) {
+      deletes.add(
+          PushRecord.newBuilder()
+              .setMethod(Method.DELETE)
+              .addAllGrouping(group.getGroupingList())
+              .setReceivedAtUnixNanos(receivedAt)
+              .setIngestNode(nodeName)
+              .build());
+    }
+    publish(
+        ctx,
+        deletes,
+        "wipe",
+        "deleted",
+        () -> {
+          LOG.info("wiped {} groups", all.size());
+          ctx.status(202);
+        });
+  }
+
+  /** Bad input (no or a bad {@code at}, a bad selector) fails before anything is read. */
+  public void restore(Context ctx) {
+    Instant at =
+        HistoryQuery.at(ctx)
+            .orElseThrow(
+                () ->
+                    new BadQueryException(
+                        "restore needs " + HistoryQuery.AT_PARAM + "=<time to restore>"));
+    List<SeriesSelector> selectors = FederateRoutes.selectors(ctx);
+    String dryRun = Optional.ofNullable(ctx.queryParam(DRY_RUN_PARAM)).orElse("false");
+    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+      throw new BadQueryException(
+          "bad " + DRY_RUN_PARAM + " " + dryRun + ": use " + DRY_RUN_PARAM + "=true or false");
+    }
+    Predicate<GroupRecord> selected =
+        selectors.isEmpty()
+            ? g -> true
+            : g -> selectors.stream().anyMatch(s -> s.matches(name -> label(g, name)));
+    List<GroupRecord> then = groups.readAt(at);
+    List<GroupRecord> now = groups.readAll();
+    List<RestorePlan.Change> changes =
+        RestorePlan.of(now, then, selected, UnixNanos.of(clock.instant()), nodeName);
+    Runnable answer =
+        () -> {
+          ctx.status(200);
+          ctx.result(ApiV1Json.restore(at, dryRun.equals("true"), changes));
+        };
+    if (dryRun.equals("true")) {
+      answer.run();
+      return;
+    }
+    List<PushRecord> records = new ArrayList<>(changes.size());
+    changes.forEach(c -> records.add(c.record()));
+    publish(
+        ctx,
+        records,
+        "restore",
+        "restored",
+        () -> {
+          LOG.info("restored {} groups to {}", changes.size(), at);
+          answer.run();
+        });
+  }
+
+  /** The value of a grouping label, as a selector reads a series' labels ("" when absent). */
+  private static String label(GroupRecord group, String name) {
+    for (LabelPair pair : group.getGroupingList()) {
+      if (pair.getName().equals(name)) {
+        return pair.getValue();
+      }
+    }
+    return "";
+  }
+
+  /** Publishes the records in batches, then {@code done}; fails naming how far it got. */
+  private void publish(
+      Context ctx, List<PushRecord> records, String operation, String verb, Runnable done) {
+    AtomicInteger written = new AtomicInteger();
+    CompletableFuture<Void> all = CompletableFuture.completedFuture(null);
+    for (int from = 0; from < records.size(); from += WIPE_BATCH) {
+      List<PushRecord> batch = records.subList(from, Math.min(records.size(), from + WIPE_BATCH));
+      // async: a batch completes on a Kafka client thread, which is not the place to publish
+      all = all.thenComposeAsync(ignored -> publishAll(batch, written));
+    }
+    CompletableFuture<Void> finished = all;
     ctx.future(
         () ->
-            done.handle(
+            finished.handle(
                 (ok, failure) -> {
                   if (failure != null) {
                     Throwable cause =
@@ -60,41 +159,21 @@ public final class AdminRoutes {
                             ? failure.getCause()
                             : failure;
                     throw cause instanceof PublishFailedException
-                        ? new WipeIncompleteException(deleted.get(), all.size(), cause)
+                        ? new AdminIncompleteException(
+                            operation, verb, written.get(), records.size(), cause)
                         : new CompletionException(cause);
                   }
-                  LOG.info("wiped {} groups", all.size());
-                  ctx.status(202);
+                  done.run();
                   return null;
                 }));
   }
 
-  /** One batch after the other; stops at the first batch with a failed delete. */
-  private CompletableFuture<Void> deleteInBatches(
-      List<GroupRecord> all, long receivedAt, AtomicInteger deleted) {
-    CompletableFuture<Void> done = CompletableFuture.completedFuture(null);
-    for (int from = 0; from < all.size(); from += WIPE_BATCH) {
-      List<GroupRecord> batch = all.subList(from, Math.min(all.size(), from + WIPE_BATCH));
-      // async: a batch completes on a Kafka client thread, which is not the place to publish
-      done = done.thenComposeAsync(ignored -> deleteAll(batch, receivedAt, deleted));
-    }
-    return done;
-  }
-
-  private CompletableFuture<Void> deleteAll(
-      List<GroupRecord> batch, long receivedAt, AtomicInteger deleted) {
+  private CompletableFuture<Void> publishAll(List<PushRecord> batch, AtomicInteger written) {
     CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
     for (int i = 0; i < batch.size(); i++) {
-      GroupRecord group = batch.get(i);
-      PushRecord delete =
-          PushRecord.newBuilder()
-              .setMethod(Method.DELETE)
-              .addAllGrouping(group.getGroupingList())
-              .setReceivedAtUnixNanos(receivedAt)
-              .setIngestNode(nodeName)
-              .build();
-      byte[] key = GroupingKey.fromLabelPairs(group.getGroupingList()).toBytes();
-      acks[i] = publisher.publish(key, delete).thenRun(deleted::incrementAndGet);
+      PushRecord record = batch.get(i);
+      byte[] key = GroupingKey.fromLabelPairs(record.getGroupingList()).toBytes();
+      acks[i] = publisher.publish(key, record).thenRun(written::incrementAndGet);
     }
     return CompletableFuture.allOf(acks);
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.kpushgateway.core.format.GoFloat;
 import io.kpushgateway.core.model.GroupState;
+import io.kpushgateway.core.model.RestorePlan;
 import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.proto.GroupRecord;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -70,6 +72,35 @@ final class ApiV1Json {
       g.writeEndArray();
       g.writeEndObject();
     }
+  }
+
+  /**
+   * A restore's answer: {@code {"status":"success","data":{"at":..,"dryRun":..,"changes":[
+   * {"action":"restore"|"delete","labels":{..}},..]}}}, the changes in grouping-key order.
+   */
+  static String restore(Instant at, boolean dryRun, List<RestorePlan.Change> changes) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "success");
+      g.writeObjectFieldStart("data");
+      g.writeStringField("at", rfc3339(at));
+      g.writeBooleanField("dryRun", dryRun);
+      g.writeArrayFieldStart("changes");
+      for (RestorePlan.Change change : changes) {
+        g.writeStartObject();
+        g.writeStringField("action", change.action().name().toLowerCase(Locale.ROOT));
+        g.writeFieldName(LABELS);
+        writeLabels(g, change.record().getGroupingList());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
   /** Prometheus' API error object: {@code {"status":"error","errorType":..,"error":..}}. */

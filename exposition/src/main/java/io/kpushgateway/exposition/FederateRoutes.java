@@ -35,6 +35,16 @@ public final class FederateRoutes {
 
   /** A selector that does not parse fails before any store is read. */
   public void federate(Context ctx) throws IOException {
+    List<SeriesSelector> selectors = selectors(ctx);
+    page.write(ctx, groups, families -> SeriesFilter.keep(families, selectors));
+  }
+
+  /**
+   * The request's {@code match[]} selectors, read as Prometheus reads them.
+   *
+   * @throws BadQueryException naming a selector that does not parse, or a malformed query
+   */
+  static List<SeriesSelector> selectors(Context ctx) {
     List<String> texts;
     try {
       texts = queryValues(ctx.queryString(), MATCH_PARAM);
@@ -51,7 +61,7 @@ public final class FederateRoutes {
             "bad " + MATCH_PARAM + " " + GoSyntax.quote(text) + ": " + e.getMessage());
       }
     }
-    page.write(ctx, groups, families -> SeriesFilter.keep(families, selectors));
+    return selectors;
   }
 
   /**

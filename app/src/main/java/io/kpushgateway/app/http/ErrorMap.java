@@ -1,10 +1,10 @@
 package io.kpushgateway.app.http;
 
 import io.kpushgateway.core.validate.PushRejectedException;
+import io.kpushgateway.exposition.AdminIncompleteException;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.BadQueryException;
 import io.kpushgateway.exposition.NotFoundException;
-import io.kpushgateway.exposition.WipeIncompleteException;
 import io.kpushgateway.ingest.BodyTooLargeException;
 import io.kpushgateway.ingest.BudgetExhaustedException;
 import io.kpushgateway.ingest.PushesRefusedException;
@@ -74,7 +74,7 @@ final class ErrorMap {
           failed.reason() == PublishFailedException.Reason.TOO_LARGE
               ? Answer.text(413, e.getMessage())
               : retry(503, e, RetryAfter.PUBLISH);
-    } else if (e instanceof WipeIncompleteException) {
+    } else if (e instanceof AdminIncompleteException) {
       LOG.warn("{}", e.getMessage());
       text = retry(503, e, RetryAfter.PUBLISH);
     } else if (e instanceof StoreUnavailableException) {

@@ -77,6 +77,7 @@ public final class Routes {
     t.json("GET", "/metrics", "api/v1/metrics", STORE, e -> e.api()::metrics);
     if (adminApi) {
       t.add("PUT", API, "/admin/wipe", "wipe", STORE, e -> e.store().admin()::wipe);
+      t.json("PUT", "/admin/restore", "restore", STORE, e -> e.store().admin()::restore);
     }
     return List.copyOf(t.routes);
   }

@@ -59,11 +59,15 @@ class UpstreamRouterTest {
   }
 
   @Test
-  void theWipeRouteExistsOnlyWithTheAdminApi() {
+  void theWipeAndRestoreRoutesExistOnlyWithTheAdminApi() {
     assertThat(routed(plain.route("PUT", "/api/v1/admin/wipe", null))).isEqualTo(Answer.notFound());
+    assertThat(routed(plain.route("PUT", "/api/v1/admin/restore", "at=1")))
+        .isEqualTo(Answer.notFound());
     UpstreamRouter admin = router("", "/metrics", true);
     assertThat(routed(admin.route("PUT", "/api/v1/admin/wipe", null)))
         .isEqualTo("wipe /api/v1/admin/wipe");
+    assertThat(routed(admin.route("PUT", "/api/v1/admin/restore", "at=1")))
+        .isEqualTo("restore /api/v1/admin/restore");
     Answer get = answer(admin.route("GET", "/api/v1/admin/wipe", null));
     assertThat(get.status()).isEqualTo(405);
     assertThat(get.headers()).containsEntry("Allow", "OPTIONS, PUT");

@@ -42,7 +42,8 @@ public final class GroupState {
    *       never changes or deletes anything else, except the families it revokes (a push that lost
    *       a race against another group's conflicting push), and only while they keep the revoked
    *       type;
-   *   <li>DELETE removes the group;
+   *   <li>DELETE removes the group; RESTORE sets it to the restored state, push times included (no
+   *       restored state: removes it);
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
    *       and stamp the families they write. A pushed family without series is not stored: it only
    *       removes what a POST replaces, since upstream would serve nothing for it. The pushed
@@ -51,9 +52,12 @@ public final class GroupState {
    *
    * @param current the group's state, or {@code null} if the group does not exist
    * @return the new state, or {@code null} if the group is deleted
-   * @throws IllegalArgumentException for a method other than PUT, POST or DELETE
+   * @throws IllegalArgumentException for a method other than PUT, POST, DELETE or RESTORE
    */
   public static GroupRecord apply(GroupRecord current, PushRecord push) {
+    if (push.getMethod() == Method.RESTORE && push.getRejection().isEmpty()) {
+      return push.hasRestored() ? push.getRestored() : null; // as it was, push times and all
+    }
     long receivedAt = push.getReceivedAtUnixNanos();
     List<StoredFamily> families =
         families(
@@ -106,6 +110,14 @@ public final class GroupState {
     Method method = push.getMethod();
     if (method == Method.DELETE) {
       return null;
+    }
+    if (method == Method.RESTORE) {
+      if (!push.hasRestored()) {
+        return null;
+      }
+      List<F> restored = new ArrayList<>(push.getRestored().getFamiliesCount());
+      push.getRestored().getFamiliesList().forEach(f -> restored.add(written.apply(f.getFamily())));
+      return restored;
     }
     if (method != Method.PUT && method != Method.POST) {
       throw new IllegalArgumentException("push record without a known method: " + method);

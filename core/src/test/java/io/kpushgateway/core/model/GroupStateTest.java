@@ -167,6 +167,46 @@ class GroupStateTest {
   }
 
   @Test
+  void restoreSetsTheGroupAsItWasPushTimesAndAll() {
+    GroupRecord then =
+        GroupState.apply(
+            GroupState.apply(GroupState.apply(null, put(KEY, 10, A1)), post(KEY, 20, B1)),
+            rejected(Method.PUT, KEY, 25));
+    GroupRecord now = GroupState.apply(then, put(KEY, 30, C1));
+    PushRecord restore =
+        PushRecord.newBuilder()
+            .setMethod(Method.RESTORE)
+            .addAllGrouping(KEY.toLabelPairs())
+            .setReceivedAtUnixNanos(40)
+            .setRestored(then)
+            .build();
+    assertThat(GroupState.apply(now, restore)).isEqualTo(then);
+    assertThat(describe(GroupState.apply(null, restore)))
+        .isEqualTo("push=20 failure=25 a@10=1.0 b@20=1.0");
+    assertThat(GroupState.apply(now, restore.toBuilder().clearRestored().build())).isNull();
+  }
+
+  @Test
+  void restorePlanRestoresWhatChangedAndDeletesWhatWasNotThere() {
+    GroupRecord a = GroupState.apply(null, put(key("a"), 10, A1));
+    GroupRecord aLater = GroupState.apply(a, put(key("a"), 20, A2));
+    GroupRecord b = GroupState.apply(null, put(key("b"), 10, B1));
+    GroupRecord c = GroupState.apply(null, put(key("c"), 30, C1));
+    List<RestorePlan.Change> changes =
+        RestorePlan.of(List.of(aLater, b, c), List.of(a, b), g -> true, 50, "node");
+    assertThat(changes)
+        .extracting(ch -> ch.action() + " " + ch.key().job())
+        .containsExactly("RESTORE a", "DELETE c");
+    assertThat(changes.get(0).record().getRestored()).isEqualTo(a);
+    assertThat(changes.get(1).record().getMethod()).isEqualTo(Method.DELETE);
+    assertThat(
+            RestorePlan.of(
+                List.of(aLater, b, c), List.of(a, b), g -> !describe(g).contains("c@"), 50, "n"))
+        .extracting(ch -> ch.key().job())
+        .containsExactly("a");
+  }
+
+  @Test
   void rejectsARecordWithoutMethod() {
     assertThatThrownBy(
             () ->
