@@ -172,7 +172,7 @@ public final class Gateway implements AutoCloseable {
             new LifecycleRoutes(readiness, config.web().enableLifecycle(), this::shutdownAsync),
             new MetricsRoutes(cluster, local, self, config.web().enableOpenMetrics()),
             new FederateRoutes(cluster, self, config.web().enableOpenMetrics()),
-            new ApiV1Routes(cluster, status),
+            new ApiV1Routes(cluster, status, storeRole.map(StoreRole::horizon)),
             ingestRole.map(IngestRole::routes),
             storeRole.map(
                 r ->

@@ -105,6 +105,13 @@ class HistoryAtIT {
       HttpResponse<String> early = a.send("GET", "/metrics?at=" + beforeAnyPush, null);
       assertThat(early.statusCode()).isEqualTo(200);
       assertThat(early.body()).isEmpty();
+      Await.until(
+          SETTLED,
+          "the status: nothing deleted yet",
+          () ->
+              a.send("GET", "/api/v1/status", null)
+                  .body()
+                  .contains("\"history\":{\"oldest_time\":null}"));
       HttpResponse<String> bad = a.send("GET", "/api/v1/metrics?at=yesterday", null);
       assertThat(bad.statusCode()).isEqualTo(400);
       assertThat(bad.body())
@@ -165,6 +172,14 @@ class HistoryAtIT {
           a.send("GET", PUSHED + "&at=" + before.at().minusSeconds(60), null);
       assertThat(early.statusCode()).isEqualTo(400);
       assertThat(early.body()).contains("is before the retained history, which starts at");
+      Await.until(
+          SETTLED,
+          "the status and a self-metric name the oldest answerable instant",
+          () ->
+              a.send("GET", "/api/v1/status", null)
+                      .body()
+                      .contains("\"history\":{\"oldest_time\":\"20")
+                  && a.scrape().contains("kpushgateway_history_oldest_timestamp_seconds 1."));
 
       // a store rebuilt from scratch, as Kafka's application reset tool leaves it (no committed
       // offsets, no changelogs) and without its state dir, starts from the newest snapshot: the

@@ -45,7 +45,13 @@ final class ApiV1Json {
 
   private ApiV1Json() {}
 
-  static void writeStatus(OutputStream out, StatusInfo status) throws IOException {
+  /**
+   * @param history on a store node once found: the oldest instant {@code ?at=} answers, written as
+   *     {@code "history":{"oldest_time":<RFC 3339, or null while every instant back to the first
+   *     push can be answered>}} (not upstream's: beside its keys, which clients read by name)
+   */
+  static void writeStatus(OutputStream out, StatusInfo status, HistoryHorizon.Found history)
+      throws IOException {
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("status", "success");
@@ -55,6 +61,15 @@ final class ApiV1Json {
       g.writeFieldName("build_information");
       writeSortedStrings(g, sortedCopy(status.buildInformation()));
       g.writeStringField("start_time", rfc3339(status.startTime()));
+      if (history != null) {
+        g.writeObjectFieldStart("history");
+        if (history.oldest().isPresent()) {
+          g.writeStringField("oldest_time", rfc3339(history.oldest().get()));
+        } else {
+          g.writeNullField("oldest_time");
+        }
+        g.writeEndObject();
+      }
       g.writeEndObject();
       g.writeEndObject();
     }

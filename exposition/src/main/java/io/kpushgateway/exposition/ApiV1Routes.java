@@ -15,13 +15,16 @@ public final class ApiV1Routes {
 
   private final GroupSource groups;
   private final StatusInfo status;
+  private final Optional<HistoryHorizon> horizon;
 
   /**
    * @param groups what {@code /api/v1/metrics} serves: the whole cluster's groups
+   * @param horizon on a store node: the oldest instant {@code ?at=} answers, for the status
    */
-  public ApiV1Routes(GroupSource groups, StatusInfo status) {
+  public ApiV1Routes(GroupSource groups, StatusInfo status, Optional<HistoryHorizon> horizon) {
     this.groups = groups;
     this.status = status;
+    this.horizon = horizon;
   }
 
   /** Upstream's headers, on every answer under {@code /api/v1}, errors included. */
@@ -34,7 +37,8 @@ public final class ApiV1Routes {
   }
 
   public void status(Context ctx) throws IOException {
-    ApiV1Json.writeStatus(ctx.outputStream(), status);
+    ApiV1Json.writeStatus(
+        ctx.outputStream(), status, horizon.flatMap(HistoryHorizon::latest).orElse(null));
   }
 
   /** An error as the API answers it, e.g. {@code errorType} "unavailable". */

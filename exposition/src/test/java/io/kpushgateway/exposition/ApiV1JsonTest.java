@@ -35,7 +35,7 @@ class ApiV1JsonTest {
             Map.of("version", "1.0", "branch", "", "javaVersion", "17.0.9"),
             Map.of("web.listen-address", ":9091", "data.dir", "/d \"q\""),
             Instant.ofEpochSecond(1_700_000_000L, 500_000_000));
-    String json = render(out -> ApiV1Json.writeStatus(out, status));
+    String json = render(out -> ApiV1Json.writeStatus(out, status, null));
     assertThat(json)
         .isEqualTo(
             "{\"status\":\"success\",\"data\":{"
@@ -43,6 +43,23 @@ class ApiV1JsonTest {
                 + "\"build_information\":{\"branch\":\"\",\"javaVersion\":\"17.0.9\","
                 + "\"version\":\"1.0\"},"
                 + "\"start_time\":\"2023-11-14T22:13:20.5Z\"}}");
+    Instant oldest = Instant.parse("2026-11-25T03:00:00.123Z");
+    assertThat(
+            render(
+                out ->
+                    ApiV1Json.writeStatus(
+                        out,
+                        status,
+                        new HistoryHorizon.Found(java.util.Optional.of(oldest), oldest))))
+        .endsWith(
+            "\"start_time\":\"2023-11-14T22:13:20.5Z\","
+                + "\"history\":{\"oldest_time\":\"2026-11-25T03:00:00.123Z\"}}}");
+    assertThat(
+            render(
+                out ->
+                    ApiV1Json.writeStatus(
+                        out, status, new HistoryHorizon.Found(java.util.Optional.empty(), oldest))))
+        .endsWith("\"history\":{\"oldest_time\":null}}}");
   }
 
   @Test

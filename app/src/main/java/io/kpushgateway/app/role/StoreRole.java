@@ -2,6 +2,7 @@ package io.kpushgateway.app.role;
 
 import io.kpushgateway.exposition.ClusterGroupReader;
 import io.kpushgateway.exposition.GroupSource;
+import io.kpushgateway.exposition.HistoryHorizon;
 import io.kpushgateway.exposition.LocalGroupReader;
 import io.kpushgateway.exposition.PeerReader;
 import io.kpushgateway.exposition.SelfMetrics;
@@ -11,6 +12,7 @@ import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.NodeAddress;
 import io.kpushgateway.store.StoreService;
+import java.time.Clock;
 
 /**
  * The state: the Kafka Streams store applying the push log per grouping key, read for the whole
@@ -28,8 +30,9 @@ public final class StoreRole extends Role {
   public record Reads(boolean servePartial, boolean standbyReads) {}
 
   private GroupStore groups;
-  private GroupSource cluster;
+  private ClusterGroupReader cluster;
   private GroupSource local;
+  private HistoryHorizon horizon;
 
   private StoreRole() {}
 
@@ -66,7 +69,14 @@ public final class StoreRole extends Role {
                   reads.standbyReads(),
                   self.registry());
           StoreMetrics.register(role.groups, self.registry());
+          role.horizon =
+              role.own(new HistoryHorizon(role.cluster, Clock.systemUTC(), self.registry()));
         });
+  }
+
+  /** The oldest instant {@code ?at=} can answer. */
+  public HistoryHorizon horizon() {
+    return horizon;
   }
 
   /** This node's partitions, for its peers. */

@@ -43,7 +43,7 @@ final class TestEdge {
         new LifecycleRoutes(List.of(), false, () -> {}),
         new MetricsRoutes(groups, groups, SELF, openMetrics),
         new FederateRoutes(groups, SELF, openMetrics),
-        new ApiV1Routes(groups, STATUS),
+        new ApiV1Routes(groups, STATUS, java.util.Optional.empty()),
         ingest,
         Optional.empty());
   }
