@@ -148,6 +148,19 @@ public final class KafkaSettings {
   }
 
   /**
+   * A reader of ranges of the push log and the snapshots (history reads, snapshot copies): like
+   * {@link #consumer()}, but a fetch at the end of a range comes back at once instead of after
+   * Kafka's default 500 ms wait, which the next range's first fetch would otherwise wait behind.
+   */
+  public Properties historyConsumer() {
+    Properties p = consumer();
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+    return p;
+  }
+
+  /**
    * Producer limits for records up to {@code maxRecordBytes}: the request size, and a buffer that
    * can hold such a record (Kafka refuses a record larger than its buffer).
    */

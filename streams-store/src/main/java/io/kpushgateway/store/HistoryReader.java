@@ -9,14 +9,15 @@ import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.SnapshotManifest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>A partition whose retained history starts after T is reported in {@link
  * PartitionRead#beforeHistory()} with its oldest answerable instant.
  */
-public final class HistoryReader {
+public final class HistoryReader implements AutoCloseable {
 
   /**
    * The oldest instant of a partition whose retained pushes no snapshot covers (the pushes before
@@ -47,6 +48,11 @@ public final class HistoryReader {
 
   private static final Logger LOG = LoggerFactory.getLogger(HistoryReader.class);
 
+  /** Consumers kept between reads: one per concurrent read, at most this many. */
+  private static final int IDLE_CONSUMERS = 2;
+
+  private final Deque<KafkaConsumer<byte[], byte[]>> idle = new ArrayDeque<>();
+  private boolean closed; // guarded by idle
   private final KafkaSettings settings;
   private final Topics topics;
   private final Duration timeout;
@@ -71,7 +77,9 @@ public final class HistoryReader {
     SortedMap<Integer, String> unavailable = new TreeMap<>();
     SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
     SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(timeout);
-    try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+    KafkaConsumer<byte[], byte[]> consumer = borrow();
+    boolean healthy = false;
+    try {
       for (int partition : partitions) {
         try {
           Partition p = new Partition(consumer, partition, index.apply(partition), deadline);
@@ -85,14 +93,46 @@ public final class HistoryReader {
           unavailable.put(partition, "its history could not be read here (" + e.getMessage() + ")");
         }
       }
+      healthy = true;
+    } finally {
+      giveBack(consumer, healthy);
     }
     return new PartitionRead(groups, unavailable, beforeHistory);
   }
 
-  private KafkaConsumer<byte[], byte[]> consumer() {
-    var props = settings.consumer();
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  /** An idle consumer, or a new one: making one costs a connection and metadata. */
+  private KafkaConsumer<byte[], byte[]> borrow() {
+    synchronized (idle) {
+      if (closed) {
+        throw new IllegalStateException("the history reader is closed");
+      }
+      KafkaConsumer<byte[], byte[]> consumer = idle.poll();
+      if (consumer != null) {
+        return consumer;
+      }
+    }
+    return new KafkaConsumer<>(
+        settings.historyConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void giveBack(KafkaConsumer<byte[], byte[]> consumer, boolean healthy) {
+    consumer.unsubscribe(); // no assignment left to fetch for while idle
+    synchronized (idle) {
+      if (healthy && !closed && idle.size() < IDLE_CONSUMERS) {
+        idle.push(consumer);
+        return;
+      }
+    }
+    consumer.close(Duration.ZERO);
+  }
+
+  @Override
+  public void close() {
+    synchronized (idle) {
+      closed = true;
+      idle.forEach(c -> c.close(Duration.ZERO));
+      idle.clear();
+    }
   }
 
   /** One partition's history: its offsets, read once, and its snapshot index. */

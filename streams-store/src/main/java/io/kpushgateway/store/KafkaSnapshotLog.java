@@ -116,7 +116,7 @@ final class KafkaSnapshotLog implements SnapshotLog, AutoCloseable {
 
   private KafkaConsumer<byte[], byte[]> consumer() {
     return new KafkaConsumer<>(
-        settings.consumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        settings.historyConsumer(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
   /** The offsets of the first and last record sent, once every one is acknowledged. */

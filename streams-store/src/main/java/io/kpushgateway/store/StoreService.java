@@ -27,6 +27,7 @@ public final class StoreService implements AutoCloseable {
   private final KafkaStreams streams;
   private final GroupStore groupStore;
   private final KafkaSnapshotLog snapshotLog;
+  private final HistoryReader history;
 
   public StoreService(KafkaSettings settings, Topics topics) {
     Duration interval = settings.options().streams().snapshotInterval();
@@ -46,9 +47,8 @@ public final class StoreService implements AutoCloseable {
                             settings.options().topics().pushRetention(),
                             chunkBytes)),
             settings.streams());
-    this.groupStore =
-        new StreamsGroupStore(
-            streams, topics.pushes(), new HistoryReader(settings, topics, HISTORY_READ_TIMEOUT));
+    this.history = new HistoryReader(settings, topics, HISTORY_READ_TIMEOUT);
+    this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history);
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -83,6 +83,7 @@ public final class StoreService implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+    history.close();
     snapshotLog.close();
   }
 }
