@@ -187,26 +187,6 @@ class GroupStateTest {
   }
 
   @Test
-  void restorePlanRestoresWhatChangedAndDeletesWhatWasNotThere() {
-    GroupRecord a = GroupState.apply(null, put(key("a"), 10, A1));
-    GroupRecord aLater = GroupState.apply(a, put(key("a"), 20, A2));
-    GroupRecord b = GroupState.apply(null, put(key("b"), 10, B1));
-    GroupRecord c = GroupState.apply(null, put(key("c"), 30, C1));
-    List<RestorePlan.Change> changes =
-        RestorePlan.of(List.of(aLater, b, c), List.of(a, b), g -> true, 50, "node");
-    assertThat(changes)
-        .extracting(ch -> ch.action() + " " + ch.key().job())
-        .containsExactly("RESTORE a", "DELETE c");
-    assertThat(changes.get(0).record().getRestored()).isEqualTo(a);
-    assertThat(changes.get(1).record().getMethod()).isEqualTo(Method.DELETE);
-    assertThat(
-            RestorePlan.of(
-                List.of(aLater, b, c), List.of(a, b), g -> !describe(g).contains("c@"), 50, "n"))
-        .extracting(ch -> ch.key().job())
-        .containsExactly("a");
-  }
-
-  @Test
   void rejectsARecordWithoutMethod() {
     assertThatThrownBy(
             () ->
