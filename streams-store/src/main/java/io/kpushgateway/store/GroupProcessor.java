@@ -7,6 +7,7 @@ import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import java.time.Duration;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,17 +16,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each push to its group with the pure {@link GroupState#apply}, and forwards the group's
- * new shape (for the catalog) when it changed: a tombstone on DELETE.
+ * new shape (for the catalog) when it changed: a tombstone on DELETE. Each push is also entered in
+ * the group's history ({@link HistoryIndex}).
  */
 final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
 
+  private final Duration historyRetention;
   private ProcessorContext<Bytes, GroupShape> context;
   private KeyValueStore<Bytes, byte[]> groups;
+  private HistoryIndex history;
+
+  /**
+   * @param historyRetention how long the history keeps a push; null: forever
+   */
+  GroupProcessor(Duration historyRetention) {
+    this.historyRetention = historyRetention;
+  }
 
   @Override
   public void init(ProcessorContext<Bytes, GroupShape> context) {
     this.context = context;
     groups = context.getStateStore(Stores.GROUPS);
+    history = HistoryIndex.attach(context, historyRetention);
   }
 
   @Override
@@ -36,6 +48,10 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     byte[] stored = groups.get(push.key());
     GroupRecord current = stored == null ? null : StoredGroups.parse(stored);
     GroupRecord next = GroupState.apply(current, push.value());
+    // before the group is written: a push processed again keeps the entry its first run made
+    context
+        .recordMetadata()
+        .ifPresent(m -> history.record(m.offset(), push.key().get(), push.value(), current, next));
     if (next == null) {
       groups.delete(push.key());
       if (push.value().getMethod() == Method.DELETE) {

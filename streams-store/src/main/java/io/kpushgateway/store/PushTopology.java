@@ -2,6 +2,7 @@ package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.ProtoSerdes;
 import io.kpushgateway.kafka.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -13,14 +14,23 @@ import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
  * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
- * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, and the catalog
- * topic that receives each group's changed shape.
+ * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, the {@code
+ * history} store it enters each push in, and the catalog topic that receives each group's changed
+ * shape.
  */
 public final class PushTopology {
 
   private PushTopology() {}
 
+  /** With a history that keeps every push. */
   public static Topology build(Topics topics) {
+    return build(topics, null);
+  }
+
+  /**
+   * @param pushRetention how long the push log keeps pushes, and the history with it; null: forever
+   */
+  public static Topology build(Topics topics, Duration pushRetention) {
     StreamsBuilder builder = new StreamsBuilder();
     // Values stay GroupRecord protobuf bytes in memory too: readers parse them, and the
     // exposition reuses what it parsed for a group as long as its bytes are unchanged.
@@ -35,9 +45,27 @@ public final class PushTopology {
             .withCachingDisabled()
             .withLoggingEnabled(java.util.Map.of());
     builder.addStateStore(groups);
+    builder.addStateStore(history(pushRetention));
     builder.stream(topics.pushes(), Consumed.with(Serdes.Bytes(), ProtoSerdes.pushRecord()))
-        .process(GroupProcessor::new, io.kpushgateway.kafka.Stores.GROUPS)
+        .process(
+            () -> new GroupProcessor(pushRetention),
+            io.kpushgateway.kafka.Stores.GROUPS,
+            io.kpushgateway.kafka.Stores.HISTORY)
         .to(topics.catalog(), Produced.with(Serdes.Bytes(), ProtoSerdes.groupShape()));
     return builder.build();
+  }
+
+  /**
+   * Uncached like the groups store, so a history read sees a push once it is applied; the changelog
+   * moves the index with its partition and ages out with the push log.
+   */
+  private static StoreBuilder<KeyValueStore<Bytes, byte[]>> history(Duration pushRetention) {
+    return org.apache.kafka.streams.state.Stores.keyValueStoreBuilder(
+            org.apache.kafka.streams.state.Stores.persistentKeyValueStore(
+                io.kpushgateway.kafka.Stores.HISTORY),
+            Serdes.Bytes(),
+            Serdes.ByteArray())
+        .withCachingDisabled()
+        .withLoggingEnabled(io.kpushgateway.kafka.Stores.historyChangelogConfig(pushRetention));
   }
 }

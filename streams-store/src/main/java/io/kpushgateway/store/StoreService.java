@@ -22,7 +22,10 @@ public final class StoreService implements AutoCloseable {
   private final GroupStore groupStore;
 
   public StoreService(KafkaSettings settings, Topics topics) {
-    this.streams = new KafkaStreams(PushTopology.build(topics), settings.streams());
+    this.streams =
+        new KafkaStreams(
+            PushTopology.build(topics, settings.options().topics().pushRetention()),
+            settings.streams());
     this.groupStore = new StreamsGroupStore(streams, topics.pushes());
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(
