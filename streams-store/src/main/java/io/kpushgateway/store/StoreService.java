@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams application that materialises the groups store: start, state, close. Its
- * contents are read through {@link #groupStore()}.
+ * contents are read through {@link #groupStore()} and {@link #historyStore()}.
  */
 public final class StoreService implements AutoCloseable {
 
@@ -20,6 +20,7 @@ public final class StoreService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final GroupStore groupStore;
+  private final HistoryStore historyStore;
 
   public StoreService(KafkaSettings settings, Topics topics) {
     this.streams =
@@ -27,6 +28,7 @@ public final class StoreService implements AutoCloseable {
             PushTopology.build(topics, settings.options().topics().pushRetention()),
             settings.streams());
     this.groupStore = new StreamsGroupStore(streams, topics.pushes());
+    this.historyStore = new StreamsHistoryStore(streams);
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -52,6 +54,11 @@ public final class StoreService implements AutoCloseable {
   /** The groups and where they live, for the exposition. */
   public GroupStore groupStore() {
     return groupStore;
+  }
+
+  /** Each group's push history and where it lives, for the exposition. */
+  public HistoryStore historyStore() {
+    return historyStore;
   }
 
   @Override
