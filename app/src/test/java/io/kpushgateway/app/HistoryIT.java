@@ -12,8 +12,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +41,7 @@ class HistoryIT {
   @RegisterExtension static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
   @Test
-  void everyPushOfAGroupNewestFirstPagedThroughEitherNode(@TempDir Path data) {
+  void everyPushOfAGroupNewestFirstPagedThroughEitherNode(@TempDir Path data) throws Exception {
     String name = KAFKA.uniqueName("history");
     String advertisedA = "127.0.0.1:" + FreePorts.next();
     try (TestGateway a = node(name, data, "a", advertisedA, "--roles=ingest,store");
@@ -54,6 +62,10 @@ class HistoryIT {
       for (int i = 0; i < 5; i++) {
         a.push(BASE64, "m " + i + "\n");
       }
+
+      assertThat(changelogConfig(name + "-history-changelog"))
+          .containsEntry("cleanup.policy", "compact,delete")
+          .containsEntry("retention.ms", Long.toString(Duration.ofDays(7).toMillis()));
 
       for (TestGateway node : List.of(a, b)) {
         Await.until(
@@ -172,6 +184,20 @@ class HistoryIT {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** The topic's configuration as the broker has it. */
+  private static Map<String, String> changelogConfig(String topic) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+      ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+      Config config =
+          admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+      return config.entries().stream()
+          .filter(e -> e.value() != null)
+          .collect(Collectors.toMap(ConfigEntry::name, ConfigEntry::value));
+    }
   }
 
   private static double activePartitions(TestGateway node) {
