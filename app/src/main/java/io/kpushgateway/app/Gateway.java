@@ -19,6 +19,7 @@ import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.DataDirMetrics;
 import io.kpushgateway.exposition.FederateRoutes;
 import io.kpushgateway.exposition.GroupSource;
+import io.kpushgateway.exposition.HistoryRoutes;
 import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.PeerClient;
@@ -127,10 +128,11 @@ public final class Gateway implements AutoCloseable {
       readiness.add(0, ingest ? w::refusedBecause : w::brokerFailure);
       watcher = Optional.of(w);
     }
+    // how push paths (and the history's, which name groups the same way) check label names
+    NameValidationScheme names =
+        config.push().enableUtf8Names() ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
     Optional<IngestRole> ingestRole = Optional.empty();
     if (ingest) {
-      NameValidationScheme names =
-          config.push().enableUtf8Names() ? NameValidationScheme.UTF8 : NameValidationScheme.LEGACY;
       IngestLimits limits =
           new IngestLimits(
               config.push().maxBodyBytes(),
@@ -179,7 +181,8 @@ public final class Gateway implements AutoCloseable {
                     new Endpoints.Store(
                         new WebUiRoutes(r.cluster(), status, config.web().enableAdminApi()),
                         new AdminRoutes(r.cluster(), publisher, Clock.systemUTC(), nodeName),
-                        new PeerGroupsRoutes(r.groups()))));
+                        new PeerGroupsRoutes(r.groups()),
+                        new HistoryRoutes(r.historyReader(), r.history(), names))));
     String prefix = config.web().routePrefix();
     List<Route> routes =
         Routes.table(

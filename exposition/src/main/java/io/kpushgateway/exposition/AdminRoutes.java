@@ -87,11 +87,11 @@ public final class AdminRoutes {
   /** Bad input (no or a bad {@code at}, a bad selector) fails before anything is read. */
   public void restore(Context ctx) {
     Instant at =
-        HistoryQuery.at(ctx)
+        AtQuery.at(ctx)
             .orElseThrow(
                 () ->
                     new BadQueryException(
-                        "restore needs " + HistoryQuery.AT_PARAM + "=<time to restore>"));
+                        "restore needs " + AtQuery.AT_PARAM + "=<time to restore>"));
     List<SeriesSelector> selectors = FederateRoutes.selectors(ctx);
     String dryRun = Optional.ofNullable(ctx.queryParam(DRY_RUN_PARAM)).orElse("false");
     if (!dryRun.equals("true") && !dryRun.equals("false")) {

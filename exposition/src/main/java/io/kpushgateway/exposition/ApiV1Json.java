@@ -9,6 +9,7 @@ import io.kpushgateway.core.model.RestorePlan;
 import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.HistoryEntry;
 import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.Histogram;
@@ -116,6 +117,71 @@ final class ApiV1Json {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /**
+   * A group's history (ours, no upstream counterpart): the entries in the order given (newest
+   * first), each with its families keyed by name as in {@code /api/v1/metrics}, and {@code
+   * nextPageToken} when more remain. Keys in camelCase, as Prometheus' own API.
+   *
+   * @param nextPageToken null when this is the last page
+   */
+  static void writeHistory(OutputStream out, List<HistoryEntry> entries, String nextPageToken)
+      throws IOException {
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("status", "success");
+      g.writeArrayFieldStart("data");
+      for (HistoryEntry entry : entries) {
+        writeHistoryEntry(g, entry);
+      }
+      g.writeEndArray();
+      if (nextPageToken != null) {
+        g.writeStringField("nextPageToken", nextPageToken);
+      }
+      g.writeEndObject();
+    }
+  }
+
+  private static void writeHistoryEntry(JsonGenerator g, HistoryEntry entry) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("time", rfc3339(nanosToInstant(entry.getReceivedAtUnixNanos())));
+    g.writeNumberField("offset", entry.getOffset());
+    g.writeStringField("method", entry.getMethod().name());
+    g.writeStringField(
+        "outcome",
+        switch (entry.getOutcome()) {
+          case OUTCOME_APPLIED -> "applied";
+          case OUTCOME_REJECTED -> "rejected";
+          case OUTCOME_WITHDRAWN -> "withdrawn";
+          case OUTCOME_UNSPECIFIED, UNRECOGNIZED -> "unknown";
+        });
+    if (!entry.getReason().isEmpty()) {
+      g.writeStringField("reason", entry.getReason());
+    }
+    g.writeStringField("ingestNode", entry.getIngestNode());
+    g.writeNumberField("bodyBytes", entry.getBodyBytes());
+    g.writeObjectFieldStart("families");
+    for (MetricFamily family : entry.getFamiliesList()) {
+      g.writeObjectFieldStart(family.getName());
+      g.writeStringField("type", family.getType().name());
+      if (!family.getHelp().isEmpty()) {
+        g.writeStringField("help", family.getHelp());
+      }
+      g.writeArrayFieldStart("metrics");
+      for (Metric metric : family.getMetricList()) {
+        writeMetric(g, family, metric);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+    g.writeArrayFieldStart("removed");
+    for (String name : entry.getRemovedList()) {
+      g.writeString(name);
+    }
+    g.writeEndArray();
+    g.writeEndObject();
   }
 
   /** Prometheus' API error object: {@code {"status":"error","errorType":..,"error":..}}. */

@@ -53,7 +53,7 @@ public final class ApiV1Routes {
 
   /** A store that cannot be read fails before anything is written. */
   public void metrics(Context ctx) throws IOException {
-    Optional<Instant> at = HistoryQuery.at(ctx);
+    Optional<Instant> at = AtQuery.at(ctx);
     List<GroupRecord> all = at.isPresent() ? groups.readAt(at.get()) : groups.readAll();
     ApiV1Json.writeMetrics(ctx.outputStream(), all);
   }

@@ -117,7 +117,7 @@ public final class ClusterGroupReader implements GroupSource {
     List<StoredGroup> groups = readPartitions(at, beforeHistory);
     if (!beforeHistory.isEmpty()) {
       throw new BadQueryException(
-          HistoryQuery.beforeHistory(
+          AtQuery.beforeHistory(
               at, beforeHistory.values().stream().max(Instant::compareTo).orElseThrow()));
     }
     return groups;

@@ -28,6 +28,6 @@ public interface GroupSource {
    */
   default List<GroupRecord> readAt(Instant at) {
     throw new BadQueryException(
-        HistoryQuery.AT_PARAM + "= is answered by the store nodes' cluster-wide reads only");
+        AtQuery.AT_PARAM + "= is answered by the store nodes' cluster-wide reads only");
   }
 }

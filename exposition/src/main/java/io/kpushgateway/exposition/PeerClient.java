@@ -1,5 +1,8 @@
 package io.kpushgateway.exposition;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.kpushgateway.proto.HistoryPage;
+import io.kpushgateway.store.HistoryQuery;
 import io.kpushgateway.store.NodeAddress;
 import io.kpushgateway.store.PartitionRead;
 import java.io.IOException;
@@ -7,21 +10,25 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
- * Asks a peer store node for its groups of some partitions ({@link PeerGroupsRoutes}). One HTTP
- * client for every peer keeps their connections open between reads; each request has its own
- * timeout. A peer that fails or does not answer in time makes all its partitions unavailable.
+ * Asks a peer store node for its groups of some partitions ({@link PeerGroupsRoutes}), or for a
+ * group's history ({@link HistoryRoutes#peer}). One HTTP client for every peer keeps their
+ * connections open between reads; each request has its own timeout. A peer that fails or does not
+ * answer in time makes all its partitions unavailable.
  */
-public final class PeerClient implements PeerReader {
+public final class PeerClient implements PeerReader, PeerHistory {
 
   private final HttpClient http;
   private final String scheme;
@@ -54,16 +61,67 @@ public final class PeerClient implements PeerReader {
     String query =
         partitions.stream().map(p -> "partition=" + p).collect(Collectors.joining("&"))
             + (fromStandby ? "&standby=true" : "")
-            + (at != null ? "&" + HistoryQuery.AT_PARAM + "=" + at : "");
+            + (at != null ? "&" + AtQuery.AT_PARAM + "=" + at : "");
     URI uri = URI.create(scheme + "://" + peer + routePrefix + PeerGroupsRoutes.PATH + "?" + query);
+    String name = peer.toString();
+    return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> answer(name, partitions, response))
+        .exceptionally(e -> allUnavailable(partitions, name + " did not answer: " + reason(e)));
+  }
+
+  @Override
+  public CompletableFuture<HistoryPage> history(
+      NodeAddress peer, byte[] groupKey, HistoryQuery query, boolean fromStandby) {
+    String q =
+        HistoryRoutes.KEY
+            + "="
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(groupKey)
+            + "&"
+            + HistoryRoutes.SINCE_NANOS
+            + "="
+            + query.sinceNanos()
+            + "&"
+            + HistoryRoutes.UNTIL_NANOS
+            + "="
+            + query.untilNanos()
+            + "&"
+            + HistoryRoutes.LIMIT
+            + "="
+            + query.limit()
+            + "&"
+            + HistoryRoutes.BEFORE_OFFSET
+            + "="
+            + query.beforeOffset()
+            + (fromStandby ? "&" + HistoryRoutes.STANDBY + "=true" : "");
+    URI uri = URI.create(scheme + "://" + peer + routePrefix + HistoryRoutes.PEER_PATH + "?" + q);
+    String name = peer.toString();
+    return http.sendAsync(request(uri), HttpResponse.BodyHandlers.ofByteArray())
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                throw new CompletionException(
+                    new IOException(name + " did not answer: " + reason(failure), failure));
+              }
+              if (response.statusCode() != 200) {
+                String body = new String(response.body(), StandardCharsets.UTF_8).trim();
+                throw new CompletionException(
+                    new IOException(name + " answered " + response.statusCode() + ": " + body));
+              }
+              try {
+                return HistoryPage.parseFrom(response.body());
+              } catch (InvalidProtocolBufferException e) {
+                throw new CompletionException(
+                    new IOException(name + " sent a broken answer: " + e.getMessage(), e));
+              }
+            });
+  }
+
+  private HttpRequest request(URI uri) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
     if (authorization != null) {
       request.header("Authorization", authorization);
     }
-    String name = peer.toString();
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(response -> answer(name, partitions, response))
-        .exceptionally(e -> allUnavailable(partitions, name + " did not answer: " + reason(e)));
+    return request.build();
   }
 
   private static PartitionRead answer(

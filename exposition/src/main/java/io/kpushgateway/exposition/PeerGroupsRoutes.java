@@ -45,7 +45,7 @@ public final class PeerGroupsRoutes {
     }
     // ?standby=true: a standby copy will do (the active is gone)
     boolean fromStandby = "true".equals(ctx.queryParam("standby"));
-    String at = ctx.queryParam(HistoryQuery.AT_PARAM);
+    String at = ctx.queryParam(AtQuery.AT_PARAM);
     PartitionRead read;
     try {
       read =
@@ -53,7 +53,7 @@ public final class PeerGroupsRoutes {
               ? store.read(partitions, fromStandby)
               : store.readAt(partitions, fromStandby, Instant.parse(at));
     } catch (DateTimeParseException e) {
-      throw new BadQueryException("bad " + HistoryQuery.AT_PARAM + ": " + at);
+      throw new BadQueryException("bad " + AtQuery.AT_PARAM + ": " + at);
     }
     if (!read.beforeHistory().isEmpty()) {
       ctx.header(

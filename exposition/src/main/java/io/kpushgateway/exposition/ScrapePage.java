@@ -41,7 +41,7 @@ final class ScrapePage {
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
-    Optional<Instant> at = HistoryQuery.at(ctx);
+    Optional<Instant> at = AtQuery.at(ctx);
     List<MetricFamily> families =
         FamilyMerger.merge(
             at.isPresent() ? List.of() : self.families(),

@@ -4,7 +4,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Stops reading a push body (also a decompressed one) beyond the configured size. */
+/**
+ * Stops reading a push body (also a decompressed one) beyond the configured size, and counts what
+ * it read.
+ */
 final class LimitedInputStream extends FilterInputStream {
 
   private final long limit;
@@ -38,6 +41,11 @@ final class LimitedInputStream extends FilterInputStream {
     long skipped = super.skip(n);
     count(skipped);
     return skipped;
+  }
+
+  /** The bytes read so far. */
+  long bytesRead() {
+    return count;
   }
 
   @Override

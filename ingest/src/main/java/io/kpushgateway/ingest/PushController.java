@@ -96,12 +96,14 @@ final class PushController {
       throw new BodyTooLargeException(limits.maxBodyBytes()); // before reading any of it
     }
     DecodeBudget.Grant memory = limits.budget().open();
+    // the body as it comes off the wire, before decompression: its size goes into the record
+    LimitedInputStream received = new LimitedInputStream(ctx.bodyInputStream(), Long.MAX_VALUE);
     try {
       PushRejectedException rejection = null;
       Map<String, FamilyShape> shapes = Map.of();
       try {
         // a family the sanitizer refuses as it is read (no name) is invalid metrics too
-        List<MetricFamily> parsed = decode(ctx, key, memory);
+        List<MetricFamily> parsed = decode(ctx, key, memory, received);
         List<MetricFamily> families = PushValidator.sanitizeAndValidate(parsed, key, names);
         if (catalog.isPresent()) {
           shapes = catalog.get().check(key, method, families);
@@ -116,6 +118,9 @@ final class PushController {
         record.setRejection(e.getMessage());
         rejection = catalog.isEmpty() ? null : e;
       }
+      // a parser that stopped at an error has not read all of a body whose length was given
+      long bodyBytes = Math.max(received.bytesRead(), ctx.req().getContentLengthLong());
+      record.setBodyBytes((int) Math.min(Integer.MAX_VALUE, bodyBytes));
       publish(ctx, key, record, status, rejection, shapes, memory);
       memory = null; // the answer closes it
     } finally {
@@ -177,12 +182,11 @@ final class PushController {
   }
 
   /** The body's families, sanitized for {@code key} as they are read. */
-  private List<MetricFamily> decode(Context ctx, GroupingKey key, DecodeBudget.Grant memory)
-      throws IOException {
+  private List<MetricFamily> decode(
+      Context ctx, GroupingKey key, DecodeBudget.Grant memory, InputStream raw) throws IOException {
     try {
       InputStream body =
-          ContentEncoding.decode(
-              ctx.header("Content-Encoding"), ctx.bodyInputStream(), limits.maxBodyBytes());
+          ContentEncoding.decode(ctx.header("Content-Encoding"), raw, limits.maxBodyBytes());
       PushMeter meter = new PushMeter(limits.push(), memory);
       PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(key);
       return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))

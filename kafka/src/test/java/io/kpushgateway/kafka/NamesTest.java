@@ -1,8 +1,10 @@
 package io.kpushgateway.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class NamesTest {
@@ -20,5 +22,20 @@ class NamesTest {
     assertThat(Stores.GROUPS).isEqualTo("groups");
     assertThat(Stores.changelogTopic("kpushgateway", Stores.GROUPS))
         .isEqualTo("kpushgateway-groups-changelog");
+  }
+
+  @Test
+  void the_history_changelog_is_compacted_and_ages_out_with_the_push_log() {
+    assertThat(Stores.changelogTopic("kpushgateway", Stores.HISTORY))
+        .isEqualTo("kpushgateway-history-changelog");
+    assertThat(Stores.historyChangelogConfig(null))
+        .containsExactly(entry("cleanup.policy", "compact"));
+    assertThat(Stores.historyChangelogConfig(Duration.ofDays(7)))
+        .containsExactly(
+            entry("cleanup.policy", "compact,delete"),
+            entry("retention.ms", "604800000"),
+            entry("segment.ms", "86400000"));
+    assertThat(Stores.historyChangelogConfig(Duration.ofMinutes(10)))
+        .containsEntry("segment.ms", "600000");
   }
 }

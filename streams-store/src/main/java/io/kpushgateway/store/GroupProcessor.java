@@ -19,23 +19,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each push to its group with the pure {@link GroupState#apply}, and forwards the group's
- * new shape (for the catalog) when it changed: a tombstone on DELETE. With snapshots on, checks
- * every {@link #SNAPSHOT_CHECK} whether its partition's snapshot is due ({@link SnapshotWriter}).
+ * new shape (for the catalog) when it changed: a tombstone on DELETE. Each push is also entered in
+ * the group's history ({@link HistoryIndex}). With snapshots on, checks every {@link
+ * #SNAPSHOT_CHECK} whether its partition's snapshot is due ({@link SnapshotWriter}).
  */
 final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
 
   static final Duration SNAPSHOT_CHECK = Duration.ofSeconds(1);
 
+  private final Duration historyRetention;
   private final Function<Integer, SnapshotWriter> snapshotWriters;
   private ProcessorContext<Bytes, GroupShape> context;
   private KeyValueStore<Bytes, byte[]> groups;
+  private HistoryIndex history;
   private SnapshotWriter snapshots; // null: no snapshots
   private long seededThrough = -1; // pushes up to here are in the snapshot the store started from
 
   /**
+   * @param historyRetention how long the history keeps a push; null: forever
    * @param snapshotWriters the writer of a partition's snapshots, or null without snapshots
    */
-  GroupProcessor(Function<Integer, SnapshotWriter> snapshotWriters) {
+  GroupProcessor(Duration historyRetention, Function<Integer, SnapshotWriter> snapshotWriters) {
+    this.historyRetention = historyRetention;
     this.snapshotWriters = snapshotWriters;
   }
 
@@ -43,6 +48,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
   public void init(ProcessorContext<Bytes, GroupShape> context) {
     this.context = context;
     groups = context.getStateStore(Stores.GROUPS);
+    history = HistoryIndex.attach(context, historyRetention);
     if (snapshotWriters != null) {
       KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
       snapshots = snapshotWriters.apply(context.taskId().partition());
@@ -70,6 +76,10 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     byte[] stored = groups.get(push.key());
     GroupRecord current = stored == null ? null : StoredGroups.parse(stored);
     GroupRecord next = GroupState.apply(current, push.value());
+    // before the group is written: a push processed again keeps the entry its first run made
+    if (offset >= 0) {
+      history.record(offset, push.key().get(), push.value(), current, next);
+    }
     if (next == null) {
       groups.delete(push.key());
       if (push.value().getMethod() == Method.DELETE) {

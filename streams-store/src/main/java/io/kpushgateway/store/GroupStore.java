@@ -28,7 +28,7 @@ public interface GroupStore {
   PartitionRead read(Collection<Integer> partitions, boolean fromStandby);
 
   /**
-   * The groups of the given partitions as they were at {@code at} (see {@link HistoryReader}), from
+   * The groups of the given partitions as they were at {@code at} (see {@link AsOfReader}), from
    * this node's snapshot index of each (with {@code fromStandby}, also a standby copy's); a
    * partition whose history starts after {@code at} is in {@link PartitionRead#beforeHistory()}.
    * Never throws for an unavailable partition.

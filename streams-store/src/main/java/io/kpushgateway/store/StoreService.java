@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka Streams application that materialises the groups store: start, state, close. Its
- * contents are read through {@link #groupStore()}.
+ * contents are read through {@link #groupStore()} and {@link #historyStore()}.
  */
 public final class StoreService implements AutoCloseable {
 
@@ -27,28 +27,28 @@ public final class StoreService implements AutoCloseable {
   private final KafkaStreams streams;
   private final GroupStore groupStore;
   private final KafkaSnapshotLog snapshotLog;
-  private final HistoryReader history;
+  private final AsOfReader history;
+  private final HistoryStore historyStore;
 
   public StoreService(KafkaSettings settings, Topics topics) {
     Duration interval = settings.options().streams().snapshotInterval();
+    Duration retention = settings.options().topics().pushRetention();
     this.snapshotLog = new KafkaSnapshotLog(settings, topics);
     int chunkBytes = settings.options().topics().maxRecordBytes() / CHUNK_SHARE;
     this.streams =
         new KafkaStreams(
             PushTopology.build(
                 topics,
+                retention,
                 interval == null
                     ? null
                     : partition ->
                         new SnapshotWriter(
-                            partition,
-                            snapshotLog,
-                            interval,
-                            settings.options().topics().pushRetention(),
-                            chunkBytes)),
+                            partition, snapshotLog, interval, retention, chunkBytes)),
             settings.streams());
-    this.history = new HistoryReader(settings, topics, HISTORY_READ_TIMEOUT);
+    this.history = new AsOfReader(settings, topics, HISTORY_READ_TIMEOUT);
     this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history);
+    this.historyStore = new StreamsHistoryStore(streams);
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -74,6 +74,11 @@ public final class StoreService implements AutoCloseable {
   /** The groups and where they live, for the exposition. */
   public GroupStore groupStore() {
     return groupStore;
+  }
+
+  /** Each group's push history and where it lives, for the exposition. */
+  public HistoryStore historyStore() {
+    return historyStore;
   }
 
   @Override

@@ -35,9 +35,9 @@ final class StreamsGroupStore implements GroupStore {
 
   private final KafkaStreams streams;
   private final String pushesTopic;
-  private final HistoryReader history;
+  private final AsOfReader history;
 
-  StreamsGroupStore(KafkaStreams streams, String pushesTopic, HistoryReader history) {
+  StreamsGroupStore(KafkaStreams streams, String pushesTopic, AsOfReader history) {
     this.streams = streams;
     this.pushesTopic = pushesTopic;
     this.history = history;

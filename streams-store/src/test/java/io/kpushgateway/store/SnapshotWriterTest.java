@@ -100,7 +100,9 @@ class SnapshotWriterTest {
     driver =
         new TopologyTestDriver(
             PushTopology.build(
-                TOPICS, p -> new SnapshotWriter(p, log, INTERVAL, RETENTION, /* chunkBytes */ 200)),
+                TOPICS,
+                null,
+                p -> new SnapshotWriter(p, log, INTERVAL, RETENTION, /* chunkBytes */ 200)),
             props,
             Instant.parse("2026-12-02T00:00:00Z"));
     pushes =

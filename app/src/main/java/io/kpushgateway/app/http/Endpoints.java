@@ -3,6 +3,7 @@ package io.kpushgateway.app.http;
 import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.FederateRoutes;
+import io.kpushgateway.exposition.HistoryRoutes;
 import io.kpushgateway.exposition.MetricsRoutes;
 import io.kpushgateway.exposition.PeerGroupsRoutes;
 import io.kpushgateway.exposition.WebUiRoutes;
@@ -16,7 +17,8 @@ import java.util.Optional;
 public final class Endpoints {
 
   /** The handlers only a store node has: it holds the groups they read. */
-  public record Store(WebUiRoutes webUi, AdminRoutes admin, PeerGroupsRoutes peers) {}
+  public record Store(
+      WebUiRoutes webUi, AdminRoutes admin, PeerGroupsRoutes peers, HistoryRoutes history) {}
 
   private final LifecycleRoutes lifecycle;
   private final MetricsRoutes metrics;

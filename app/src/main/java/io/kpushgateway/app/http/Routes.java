@@ -10,6 +10,7 @@ import static io.kpushgateway.app.http.Route.Serves.STORE;
 import io.javalin.http.Handler;
 import io.kpushgateway.app.http.Route.Mount;
 import io.kpushgateway.app.http.Route.Serves;
+import io.kpushgateway.exposition.HistoryRoutes;
 import io.kpushgateway.exposition.PeerGroupsRoutes;
 import io.kpushgateway.proto.Method;
 import java.util.ArrayList;
@@ -18,8 +19,9 @@ import java.util.function.Function;
 
 /**
  * Every route of the gateway: the one place a route exists. Upstream's routes with their {@code
- * handler} labels, in the order its routers try them, and ours ({@code /federate}, the peers'
- * {@code /internal/v1/groups}). Adding a route is a line here and a handler.
+ * handler} labels, in the order its routers try them, and ours ({@code /federate}, {@code
+ * /api/v1/history/...}, the peers' {@code /internal/v1/groups} and {@code /internal/v1/history}).
+ * Adding a route is a line here and a handler.
  */
 public final class Routes {
 
@@ -28,6 +30,14 @@ public final class Routes {
     "/metrics/job/:job",
     "/metrics/job@base64/:job/*labels",
     "/metrics/job@base64/:job",
+  };
+
+  /** Ours: a group's push history, under the API, in the push URL's grammar. */
+  private static final String[] HISTORY_PATTERNS = {
+    "/history/job/:job/*labels",
+    "/history/job/:job",
+    "/history/job@base64/:job/*labels",
+    "/history/job@base64/:job",
   };
 
   private final List<Route> routes = new ArrayList<>();
@@ -75,6 +85,17 @@ public final class Routes {
     t.add("OPTIONS", API, "/*path", "api/v1/options", EVERY_NODE, e -> e.api()::preflight);
     t.json("GET", "/status", "api/v1/status", EVERY_NODE, e -> e.api()::status);
     t.json("GET", "/metrics", "api/v1/metrics", STORE, e -> e.api()::metrics);
+    for (String history : HISTORY_PATTERNS) {
+      t.routedJson("GET", history, "api/v1/history", STORE, e -> history(e));
+    }
+    // ours: one group's history from a store node's own copy, for a peer's history read
+    t.add(
+        "GET",
+        PREFIX,
+        HistoryRoutes.PEER_PATH,
+        "internal/v1/history",
+        STORE,
+        e -> e.store().history()::peer);
     if (adminApi) {
       t.add("PUT", API, "/admin/wipe", "wipe", STORE, e -> e.store().admin()::wipe);
       t.json("PUT", "/admin/restore", "restore", STORE, e -> e.store().admin()::restore);
@@ -92,6 +113,10 @@ public final class Routes {
       joined = joined.substring(0, joined.length() - 1);
     }
     return joined.length() > prefix.length() ? joined.substring(prefix.length()) : "/";
+  }
+
+  private static Endpoint history(Endpoints e) {
+    return (ctx, r) -> e.store().history().history(ctx, r.rawPath());
   }
 
   private static Endpoint push(Endpoints e, Method method) {
@@ -118,6 +143,12 @@ public final class Routes {
   private void routed(
       String method, String pattern, String label, Serves serves, Function<Endpoints, Endpoint> e) {
     routes.add(new Route(method, PREFIX, pattern, label, serves, false, e));
+  }
+
+  /** A route of the query API, answering JSON, whose handler reads the matched path. */
+  private void routedJson(
+      String method, String pattern, String label, Serves serves, Function<Endpoints, Endpoint> e) {
+    routes.add(new Route(method, API, pattern, label, serves, true, e));
   }
 
   private static Function<Endpoints, Endpoint> plain(Function<Endpoints, Handler> handler) {

@@ -3,13 +3,15 @@ package io.kpushgateway.app.role;
 import io.kpushgateway.exposition.ClusterGroupReader;
 import io.kpushgateway.exposition.GroupSource;
 import io.kpushgateway.exposition.HistoryHorizon;
+import io.kpushgateway.exposition.HistoryReader;
 import io.kpushgateway.exposition.LocalGroupReader;
-import io.kpushgateway.exposition.PeerReader;
+import io.kpushgateway.exposition.PeerClient;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StoreMetrics;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Topics;
 import io.kpushgateway.store.GroupStore;
+import io.kpushgateway.store.HistoryStore;
 import io.kpushgateway.store.NodeAddress;
 import io.kpushgateway.store.StoreService;
 import java.time.Clock;
@@ -17,7 +19,7 @@ import java.time.Clock;
 /**
  * The state: the Kafka Streams store applying the push log per grouping key, read for the whole
  * cluster (this node's partitions, its peers' through {@code /internal/v1/groups}) or this node's
- * share alone.
+ * share alone; and each group's push history, read where the group's partition lives.
  */
 public final class StoreRole extends Role {
 
@@ -30,6 +32,8 @@ public final class StoreRole extends Role {
   public record Reads(boolean servePartial, boolean standbyReads) {}
 
   private GroupStore groups;
+  private HistoryStore history;
+  private HistoryReader historyReader;
   private ClusterGroupReader cluster;
   private GroupSource local;
   private HistoryHorizon horizon;
@@ -47,7 +51,7 @@ public final class StoreRole extends Role {
       Topics topics,
       int partitions,
       String nodeName,
-      PeerReader peers,
+      PeerClient peers,
       Reads reads,
       SelfMetrics self) {
     return starting(
@@ -57,6 +61,7 @@ public final class StoreRole extends Role {
           store.start();
           role.readyWhen(() -> store.isRunning() ? null : "the groups store is " + store.state());
           role.groups = store.groupStore();
+          role.history = store.historyStore();
           // one of each: they keep the groups parsed at their last read
           role.local = new LocalGroupReader(role.groups);
           role.cluster =
@@ -68,6 +73,9 @@ public final class StoreRole extends Role {
                   reads.servePartial(),
                   reads.standbyReads(),
                   self.registry());
+          role.historyReader =
+              new HistoryReader(
+                  role.history, NodeAddress.parse(nodeName), peers, reads.standbyReads());
           StoreMetrics.register(role.groups, self.registry());
           role.horizon =
               role.own(new HistoryHorizon(role.cluster, Clock.systemUTC(), self.registry()));
@@ -82,6 +90,16 @@ public final class StoreRole extends Role {
   /** This node's partitions, for its peers. */
   public GroupStore groups() {
     return groups;
+  }
+
+  /** Each group's push history in this node's partitions. */
+  public HistoryStore history() {
+    return history;
+  }
+
+  /** Any group's push history, wherever its partition lives. */
+  public HistoryReader historyReader() {
+    return historyReader;
   }
 
   /** Every group of the cluster. */

@@ -277,6 +277,7 @@ class PushRoutesTest {
           PushRecord rec = publisher.records.get(0).record();
           assertThat(rec.getRejection()).contains("timestamps");
           assertThat(rec.getFamiliesList()).isEmpty();
+          assertThat(rec.getBodyBytes()).isEqualTo("m 1 1700000000000\n".length());
         });
   }
 
@@ -316,6 +317,10 @@ class PushRoutesTest {
           assertThat(publisher.records)
               .extracting(r -> r.record().getFamilies(0).getName())
               .containsExactly("m", "p");
+          // the body as sent: compressed, not what it decompressed to
+          assertThat(publisher.records)
+              .extracting(r -> r.record().getBodyBytes())
+              .containsExactly(gz.size(), pb.size());
           Response badGzip =
               client.request(
                   "/metrics/job/j",

@@ -1,19 +1,30 @@
 package io.kpushgateway.app.http;
 
 import io.javalin.Javalin;
+import io.kpushgateway.core.validate.NameValidationScheme;
+import io.kpushgateway.exposition.AdminRoutes;
 import io.kpushgateway.exposition.ApiV1Routes;
 import io.kpushgateway.exposition.FederateRoutes;
 import io.kpushgateway.exposition.GroupSource;
+import io.kpushgateway.exposition.HistoryReader;
+import io.kpushgateway.exposition.HistoryRoutes;
 import io.kpushgateway.exposition.HttpMetrics;
 import io.kpushgateway.exposition.MetricsRoutes;
+import io.kpushgateway.exposition.PeerGroupsRoutes;
+import io.kpushgateway.exposition.PeerHistory;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.exposition.StatusInfo;
+import io.kpushgateway.exposition.WebUiRoutes;
 import io.kpushgateway.ingest.IngestRoutes;
+import io.kpushgateway.store.HistoryStore;
+import io.kpushgateway.store.NodeAddress;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The real edge (routes, router, error map) over handlers a test builds from fakes, for {@code
@@ -37,15 +48,47 @@ final class TestEdge {
     return serve(endpoints(List::of, false, Optional.of(routes)));
   }
 
+  /**
+   * A store node without groups whose history reads go to {@code history}, which serves every
+   * partition as active on this node ({@link #NODE}).
+   */
+  static Javalin storingHistory(HistoryStore history) {
+    Endpoints.Store store =
+        new Endpoints.Store(
+            new WebUiRoutes(List::of, STATUS, false),
+            new AdminRoutes(List::of, null, Clock.systemUTC(), "test"), // not asked here
+            new PeerGroupsRoutes(null), // not asked here
+            new HistoryRoutes(
+                new HistoryReader(history, NODE, NO_PEERS, false),
+                history,
+                NameValidationScheme.LEGACY));
+    return serve(endpoints(List::of, false, Optional.empty(), Optional.of(store)));
+  }
+
+  /** This node, as the store's placement names it. */
+  static final NodeAddress NODE = new NodeAddress("127.0.0.1", 1);
+
+  private static final PeerHistory NO_PEERS =
+      (peer, key, query, standby) ->
+          CompletableFuture.failedFuture(new IllegalStateException("no peers in this test"));
+
   private static Endpoints endpoints(
       GroupSource groups, boolean openMetrics, Optional<IngestRoutes> ingest) {
+    return endpoints(groups, openMetrics, ingest, Optional.empty());
+  }
+
+  private static Endpoints endpoints(
+      GroupSource groups,
+      boolean openMetrics,
+      Optional<IngestRoutes> ingest,
+      Optional<Endpoints.Store> store) {
     return new Endpoints(
         new LifecycleRoutes(List.of(), false, () -> {}),
         new MetricsRoutes(groups, groups, SELF, openMetrics),
         new FederateRoutes(groups, SELF, openMetrics),
         new ApiV1Routes(groups, STATUS, java.util.Optional.empty()),
         ingest,
-        Optional.empty());
+        store);
   }
 
   private static Javalin serve(Endpoints endpoints) {

@@ -2,7 +2,7 @@ package io.kpushgateway.exposition;
 
 import io.javalin.http.Context;
 import io.kpushgateway.core.time.QueryTime;
-import io.kpushgateway.store.HistoryReader;
+import io.kpushgateway.store.AsOfReader;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -11,11 +11,11 @@ import java.util.Optional;
  * as it was served at that instant, rebuilt from the push log. The one place that reads the
  * parameter.
  */
-final class HistoryQuery {
+final class AtQuery {
 
   static final String AT_PARAM = "at";
 
-  private HistoryQuery() {}
+  private AtQuery() {}
 
   /**
    * @return the instant asked for, or empty for the current page
@@ -48,7 +48,7 @@ final class HistoryQuery {
 
   /** The message of a read before the retained history. */
   static String beforeHistory(Instant at, Instant oldest) {
-    if (oldest.equals(HistoryReader.NOTHING_RETAINED)) {
+    if (oldest.equals(AsOfReader.NOTHING_RETAINED)) {
       return "bad "
           + AT_PARAM
           + ": no instant can be rebuilt: the retained pushes of some partitions follow pushes"

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * <p>A partition whose retained history starts after T is reported in {@link
  * PartitionRead#beforeHistory()} with its oldest answerable instant.
  */
-public final class HistoryReader implements AutoCloseable {
+public final class AsOfReader implements AutoCloseable {
 
   /**
    * The oldest instant of a partition whose retained pushes no snapshot covers (the pushes before
@@ -46,7 +46,7 @@ public final class HistoryReader implements AutoCloseable {
    */
   public static final Instant NOTHING_RETAINED = Instant.MAX;
 
-  private static final Logger LOG = LoggerFactory.getLogger(HistoryReader.class);
+  private static final Logger LOG = LoggerFactory.getLogger(AsOfReader.class);
 
   /** Consumers kept between reads: one per concurrent read, at most this many. */
   private static final int IDLE_CONSUMERS = 2;
@@ -60,7 +60,7 @@ public final class HistoryReader implements AutoCloseable {
   /**
    * @param timeout how long one read may take, at most
    */
-  public HistoryReader(KafkaSettings settings, Topics topics, Duration timeout) {
+  public AsOfReader(KafkaSettings settings, Topics topics, Duration timeout) {
     this.settings = settings;
     this.topics = topics;
     this.timeout = timeout;
