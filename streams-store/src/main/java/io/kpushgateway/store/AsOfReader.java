@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,8 +52,19 @@ public final class AsOfReader implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AsOfReader.class);
 
-  /** Consumers kept between reads: one per concurrent read, at most this many. */
-  private static final int IDLE_CONSUMERS = 2;
+  /** Partitions read at once, each with its own consumer, kept between reads. */
+  private static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
+
+  private static final int IDLE_CONSUMERS = READERS;
+
+  private final ExecutorService readers =
+      Executors.newFixedThreadPool(
+          READERS,
+          r -> {
+            Thread t = new Thread(r, "history-read");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Deque<KafkaConsumer<byte[], byte[]>> idle = new ArrayDeque<>();
   private boolean closed; // guarded by idle
@@ -73,31 +88,69 @@ public final class AsOfReader implements AutoCloseable {
       Collection<Integer> partitions,
       Instant at,
       IntFunction<ReadOnlyKeyValueStore<Bytes, byte[]>> index) {
+    SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(timeout);
+    // the partitions at once, one consumer each: a read is CPU-bound (parse and apply)
+    List<Future<Result>> reads = new ArrayList<>();
+    for (int partition : partitions) {
+      reads.add(readers.submit(() -> readOne(partition, at, index, deadline)));
+    }
     List<StoredGroup> groups = new ArrayList<>();
     SortedMap<Integer, String> unavailable = new TreeMap<>();
     SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
-    SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(timeout);
+    int i = 0;
+    for (int partition : partitions) {
+      Result r;
+      try {
+        r = reads.get(i++).get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        reads.forEach(f -> f.cancel(true));
+        throw new IllegalStateException("interrupted while reading the history", e);
+      } catch (ExecutionException e) {
+        r =
+            new Result(
+                List.of(), null, "its history could not be read here (" + e.getCause() + ")");
+      }
+      groups.addAll(r.groups());
+      if (r.beforeHistory() != null) {
+        beforeHistory.put(partition, r.beforeHistory());
+      }
+      if (r.unavailable() != null) {
+        unavailable.put(partition, r.unavailable());
+      }
+    }
+    return new PartitionRead(groups, unavailable, beforeHistory);
+  }
+
+  /** One partition's answer: its groups, or the start of its history, or why it is unread. */
+  private record Result(List<StoredGroup> groups, Instant beforeHistory, String unavailable) {}
+
+  private Result readOne(
+      int partition,
+      Instant at,
+      IntFunction<ReadOnlyKeyValueStore<Bytes, byte[]>> index,
+      SnapshotTopic.Deadline deadline) {
     KafkaConsumer<byte[], byte[]> consumer = borrow();
     boolean healthy = false;
     try {
-      for (int partition : partitions) {
-        try {
-          Partition p = new Partition(consumer, partition, index.apply(partition), deadline);
-          Instant oldest = p.oldest();
-          if (oldest != null && at.isBefore(oldest)) {
-            beforeHistory.put(partition, oldest);
-          } else {
-            groups.addAll(p.at(at));
-          }
-        } catch (RuntimeException e) { // not hosted here, moved, the broker not answering in time
-          unavailable.put(partition, "its history could not be read here (" + e.getMessage() + ")");
-        }
+      Result result;
+      try {
+        Partition p = new Partition(consumer, partition, index.apply(partition), deadline);
+        Instant oldest = p.oldest();
+        result =
+            oldest != null && at.isBefore(oldest)
+                ? new Result(List.of(), oldest, null)
+                : new Result(p.at(at), null, null);
+      } catch (RuntimeException e) { // not hosted here, moved, the broker not answering in time
+        result =
+            new Result(
+                List.of(), null, "its history could not be read here (" + e.getMessage() + ")");
       }
       healthy = true;
+      return result;
     } finally {
       giveBack(consumer, healthy);
     }
-    return new PartitionRead(groups, unavailable, beforeHistory);
   }
 
   /** An idle consumer, or a new one: making one costs a connection and metadata. */
@@ -128,6 +181,7 @@ public final class AsOfReader implements AutoCloseable {
 
   @Override
   public void close() {
+    readers.shutdownNow();
     synchronized (idle) {
       closed = true;
       idle.forEach(c -> c.close(Duration.ZERO));
