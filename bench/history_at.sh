@@ -11,8 +11,9 @@
 # 2. Scrapes /metrics RUNS times after a warm-up, then /metrics?at=T for the instants noted after
 #    the first chunk, the middle one and the last but one (RUNS times each). Reported: wall medians
 #    (curl), the server's CPU per scrape (/proc), the ratio to the current scrape, the heap in use
-#    after each kind (jvm_memory_used_bytes, sampled after every scrape: the most seen), the
-#    snapshots the store logged, and the oldest answerable instant (/api/v1/status).
+#    after each kind (jvm_memory_used_bytes, sampled after every scrape: the most seen), one
+#    group's history page (100 entries), the snapshots the store logged, and the oldest answerable
+#    instant (/api/v1/status).
 # 3. Throughput: ROUNDS pairs of fresh gateways, snapshots on then off (--history.snapshot-interval=0),
 #    each loaded by wrk for DURATION after WARMUP; the median req/s of each and their ratio.
 # Every process started here is stopped at the end.
@@ -134,6 +135,7 @@ for i in 0 "$mid" "$last"; do
   back=$(awk -v n="$now" -v t="${INSTANTS[$i]}" 'BEGIN { printf "%.0f", n - t }')
   timed "GET /metrics?at= ${back}s back (chunk $i)" "$URL" "$PID" "/metrics?at=${INSTANTS[$i]}"
 done
+timed "GET /api/v1/history/job/put_1234 (100 entries)" "$URL" "$PID" "/api/v1/history/job/put_1234"
 echo "snapshots the store wrote: $(grep -c 'snapshot of partition' "$WORK/history.log" || true)"
 grep 'snapshot of partition' "$WORK/history.log" | tail -3 | sed 's/^/  /'
 echo "oldest answerable: $(curl -s "$URL/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"].get("history"))')"
@@ -155,6 +157,7 @@ for ((r = 0; r < ROUNDS; r++)); do
     stop "$PID"
   done
 done
+((ROUNDS > 0)) || exit 0
 on=$(printf '%s\n' "${ON[@]}" | median_of)
 off=$(printf '%s\n' "${OFF[@]}" | median_of)
 awk -v a="$on" -v b="$off" 'BEGIN { printf "median req/s: on %.0f, off %.0f; on/off %.3f\n", a, b, a / b }'
