@@ -179,7 +179,12 @@ public final class Gateway implements AutoCloseable {
             storeRole.map(
                 r ->
                     new Endpoints.Store(
-                        new WebUiRoutes(r.cluster(), status, config.web().enableAdminApi()),
+                        new WebUiRoutes(
+                            r.cluster(),
+                            r.historyReader(),
+                            names,
+                            status,
+                            config.web().enableAdminApi()),
                         new AdminRoutes(r.cluster(), publisher, Clock.systemUTC(), nodeName),
                         new PeerGroupsRoutes(r.groups()),
                         new HistoryRoutes(r.historyReader(), r.history(), names))));

@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
 import static org.owasp.encoder.Encode.forHtml;
+import static org.owasp.encoder.Encode.forHtmlAttribute;
 
 import io.kpushgateway.core.format.GoFloat;
 import io.kpushgateway.core.model.GroupState;
@@ -19,6 +20,9 @@ import io.prometheus.client.Metrics.Summary;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -43,14 +47,34 @@ final class WebUiPage {
     this.out = out;
   }
 
-  /** The page for {@code groups} in the order given (grouping-key order from the store). */
-  static void write(Writer out, List<GroupRecord> groups, StatusInfo status, boolean adminApi)
-      throws IOException {
-    new WebUiPage(out).page(groups, status, adminApi);
+  /**
+   * What the Metrics tab shows.
+   *
+   * @param groups in the order given (grouping-key order from the store)
+   * @param asOf the instant the groups are of, null for now
+   * @param atInput the {@code at} parameter as sent, null when absent: the time picker shows it
+   * @param error why the groups could not be shown (a bad {@code at}), null when they are
+   */
+  record View(List<GroupRecord> groups, Instant asOf, String atInput, String error) {
+    /** The current groups. */
+    static View now(List<GroupRecord> groups) {
+      return new View(groups, null, null, null);
+    }
   }
 
-  private void page(List<GroupRecord> groups, StatusInfo status, boolean adminApi)
+  /** The page for the current {@code groups}. */
+  static void write(Writer out, List<GroupRecord> groups, StatusInfo status, boolean adminApi)
       throws IOException {
+    write(out, View.now(groups), status, adminApi);
+  }
+
+  static void write(Writer out, View view, StatusInfo status, boolean adminApi) throws IOException {
+    new WebUiPage(out).page(view, status, adminApi);
+  }
+
+  private void page(View view, StatusInfo status, boolean adminApi) throws IOException {
+    List<GroupRecord> groups = view.groups();
+    boolean past = view.asOf() != null;
     out.write(
         """
         <!DOCTYPE html>
@@ -70,10 +94,17 @@ final class WebUiPage {
         <a href="#status" id="status-tab" class="tab">Status</a>
         </nav>
         <main>
-        <p id="error" class="error" role="alert" hidden></p>
-        <section id="metrics">
         """);
-    if (adminApi) {
+    // the message of a bad ?at=; ui.js writes its own failures here too
+    if (view.error() != null) {
+      out.write("<p id=\"error\" class=\"error\" role=\"alert\">");
+      out.write(forHtml(view.error()) + "</p>\n");
+    } else {
+      out.write("<p id=\"error\" class=\"error\" role=\"alert\" hidden></p>\n");
+    }
+    out.write("<section id=\"metrics\">\n");
+    timePicker(view);
+    if (adminApi && !past) { // deleting from a past state would delete the current group
       // upstream offers the button only when the wipe endpoint exists
       out.write("<div class=\"toolbar\"><button type=\"button\" id=\"del-all\" class=\"danger\"");
       out.write(groups.isEmpty() ? " disabled>" : ">");
@@ -83,7 +114,7 @@ final class WebUiPage {
     out.write("<p id=\"no-groups\"" + (groups.isEmpty() ? "" : " hidden") + ">No groups.</p>\n");
     int id = 0;
     for (GroupRecord group : groups) {
-      group(group, ++id);
+      group(group, ++id, past);
     }
     out.write("</section>\n");
     statusTab(status);
@@ -102,7 +133,31 @@ final class WebUiPage {
         """);
   }
 
-  private void group(GroupRecord group, int id) throws IOException {
+  /**
+   * Ours: a GET form to this page with {@code ?at=}, and when a past state is shown, a banner that
+   * says so with the way back to now. Relative URLs: {@code status} is this page under any prefix.
+   */
+  private void timePicker(View view) throws IOException {
+    out.write("<form id=\"at-form\" class=\"at-form\" method=\"get\" action=\"status\">");
+    out.write("<label for=\"at\">As of</label> <input type=\"text\" id=\"at\" name=\"at\"");
+    out.write(" placeholder=\"2026-12-02T03:00:00Z or Unix seconds\" size=\"34\"");
+    if (view.atInput() != null) {
+      out.write(" value=\"" + forHtmlAttribute(view.atInput()) + "\"");
+    }
+    out.write("> <button type=\"submit\" id=\"at-show\">Show</button>");
+    if (view.asOf() != null || view.error() != null) {
+      out.write(" <a href=\"status\" id=\"at-now\">Back to now</a>");
+    }
+    out.write("</form>\n");
+    if (view.asOf() != null) {
+      String asOf = ApiV1Json.rfc3339(view.asOf());
+      out.write("<p id=\"as-of\" class=\"as-of\">Past state: the groups as of <time datetime=\"");
+      out.write(asOf + "\">" + asOf + "</time>, rebuilt from the push history.");
+      out.write(" <a href=\"status\">Back to now</a></p>\n");
+    }
+  }
+
+  private void group(GroupRecord group, int id, boolean past) throws IOException {
     List<LabelPair> grouping = jobFirst(group.getGroupingList());
     GroupingKey key = GroupingKey.fromLabelPairs(group.getGroupingList());
     long pushed = group.getPushTimeUnixNanos();
@@ -121,7 +176,12 @@ final class WebUiPage {
     }
     out.write("<span class=\"times\">last push: " + time(pushed));
     out.write(" · last failure: " + time(failed) + "</span>");
-    out.write("<button type=\"button\" class=\"delete-group danger\">Delete Group</button>");
+    // ours: the group's pushes, on a page of its own (read only when asked for)
+    out.write("<a class=\"history-link\" href=\"history?" + WebUiRoutes.GROUP_PARAM + "=");
+    out.write(forHtmlAttribute(urlEncode(GroupingKeyPath.encode(key))) + "\">History</a>");
+    if (!past) {
+      out.write("<button type=\"button\" class=\"delete-group danger\">Delete Group</button>");
+    }
     out.write("</summary>\n");
     for (Map.Entry<String, Timed> family : families(group).entrySet()) {
       family(family.getValue());
@@ -290,6 +350,10 @@ final class WebUiPage {
       return shortest;
     }
     return new BigDecimal(shortest).toPlainString();
+  }
+
+  static String urlEncode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   /** Seconds-precision UTC, or "never" for 0 (the stores' "not yet"). */

@@ -20,8 +20,8 @@ import java.util.function.Function;
 /**
  * Every route of the gateway: the one place a route exists. Upstream's routes with their {@code
  * handler} labels, in the order its routers try them, and ours ({@code /federate}, {@code
- * /api/v1/history/...}, the peers' {@code /internal/v1/groups} and {@code /internal/v1/history}).
- * Adding a route is a line here and a handler.
+ * /history}, {@code /api/v1/history/...}, the peers' {@code /internal/v1/groups} and {@code
+ * /internal/v1/history}). Adding a route is a line here and a handler.
  */
 public final class Routes {
 
@@ -70,6 +70,8 @@ public final class Routes {
         e -> (ctx, r) -> e.store().webUi().asset(ctx, r.param("filepath").substring(1)));
     t.add("GET", PREFIX, "/status", "status", STORE, e -> e.store().webUi()::page);
     t.add("GET", PREFIX, "/", "status", STORE, e -> e.store().webUi()::page);
+    // ours: the web UI's page of one group's pushes
+    t.add("GET", PREFIX, "/history", "history", STORE, e -> e.store().webUi()::history);
     t.add("PUT", PREFIX, "/-/quit", null, EVERY_NODE, e -> e.lifecycle()::quit);
     t.add("POST", PREFIX, "/-/quit", null, EVERY_NODE, e -> e.lifecycle()::quit);
     // upstream registers this one without the prefix

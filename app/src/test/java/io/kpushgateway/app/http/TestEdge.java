@@ -53,15 +53,13 @@ final class TestEdge {
    * partition as active on this node ({@link #NODE}).
    */
   static Javalin storingHistory(HistoryStore history) {
+    HistoryReader reader = new HistoryReader(history, NODE, NO_PEERS, false);
     Endpoints.Store store =
         new Endpoints.Store(
-            new WebUiRoutes(List::of, STATUS, false),
+            new WebUiRoutes(List::of, reader, NameValidationScheme.LEGACY, STATUS, false),
             new AdminRoutes(List::of, null, Clock.systemUTC(), "test"), // not asked here
             new PeerGroupsRoutes(null), // not asked here
-            new HistoryRoutes(
-                new HistoryReader(history, NODE, NO_PEERS, false),
-                history,
-                NameValidationScheme.LEGACY));
+            new HistoryRoutes(reader, history, NameValidationScheme.LEGACY));
     return serve(endpoints(List::of, false, Optional.empty(), Optional.of(store)));
   }
 
