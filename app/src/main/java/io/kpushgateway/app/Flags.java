@@ -39,7 +39,9 @@ import picocli.CommandLine.Option;
     versionProvider = Flags.Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
-    description = "A Prometheus Pushgateway that scales out on Apache Kafka.")
+    description = "A Prometheus Pushgateway that scales out on Apache Kafka.",
+    // listed in --help; Main runs it before these flags are parsed
+    subcommands = Replay.class)
 final class Flags {
 
   @Option(

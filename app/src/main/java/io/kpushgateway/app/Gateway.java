@@ -100,7 +100,8 @@ public final class Gateway implements AutoCloseable {
             ? Optional.of(
                 own(
                     EmbeddedBrokerRole.start(
-                        config.data().dir().resolve("kafka"), config.kafka().embeddedBrokerPort())))
+                        GatewayConfig.Data.brokerDir(config.data().dir()),
+                        config.kafka().embeddedBrokerPort())))
             : Optional.empty();
     InetSocketAddress listen = config.web().listenSocket();
     String nodeName = config.cluster().advertisedAddress();

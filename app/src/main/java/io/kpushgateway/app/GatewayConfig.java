@@ -118,7 +118,13 @@ public record GatewayConfig(
    *
    * @param minFreeSpace the flag, or its default for the largest record
    */
-  public record Data(Path dir, FreeSpaceThreshold minFreeSpace) {}
+  public record Data(Path dir, FreeSpaceThreshold minFreeSpace) {
+
+    /** Where the embedded broker of a gateway on the data directory {@code dir} keeps its log. */
+    static Path brokerDir(Path dir) {
+      return dir.resolve("kafka");
+    }
+  }
 
   /**
    * The Kafka cluster and what the gateway keeps in it ({@code --kafka.*}, {@code --store.*}).

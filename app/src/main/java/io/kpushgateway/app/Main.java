@@ -1,14 +1,23 @@
 package io.kpushgateway.app;
 
 import io.kpushgateway.app.web.WebConfigException;
+import java.util.Arrays;
 import picocli.CommandLine;
 
-/** {@code java -jar kpushgateway.jar [flags]}: parse the flags, start, stop on SIGTERM. */
+/**
+ * {@code java -jar kpushgateway.jar [flags]}: parse the flags, start, stop on SIGTERM; {@code java
+ * -jar kpushgateway.jar replay [options]}: print the page as of a time ({@link Replay}).
+ */
 public final class Main {
 
   private Main() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && args[0].equals("replay")) {
+      Replay.quietLogs();
+      System.exit(Replay.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     GatewayConfig config;
     try {
       config = GatewayConfig.parse(args);

@@ -15,6 +15,8 @@ final class BrokerLogging {
 
   private static final String SIMPLE_LOGGER_FACTORY = "org.slf4j.simple.SimpleLoggerFactory";
   private static final String SIMPLE_LOGGER_PREFIX = "org.slf4j.simpleLogger.log.";
+  private static final String SIMPLE_LOGGER_DEFAULT_LEVEL =
+      "org.slf4j.simpleLogger.defaultLogLevel";
 
   /** Broker-side packages, plus the three shared ones the broker fills with config dumps. */
   static final List<String> BROKER_LOGGERS =
@@ -44,10 +46,13 @@ final class BrokerLogging {
     if (!SIMPLE_LOGGER_FACTORY.equals(LoggerFactory.getILoggerFactory().getClass().getName())) {
       return;
     }
+    // never louder than the process's own level (the replay's is off)
+    String level = System.getProperty(SIMPLE_LOGGER_DEFAULT_LEVEL, "info");
+    String quiet = level.equals("error") || level.equals("off") ? level : "warn";
     for (String name : BROKER_LOGGERS) {
       String key = SIMPLE_LOGGER_PREFIX + name;
       if (System.getProperty(key) == null) {
-        System.setProperty(key, "warn");
+        System.setProperty(key, quiet);
       }
     }
   }

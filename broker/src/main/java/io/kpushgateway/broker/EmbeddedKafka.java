@@ -8,9 +8,13 @@ import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -62,6 +66,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Kafka's log directories live in this subdirectory of the data dir. */
   private static final String LOG_DIR = "kafka-logs";
+
+  /** What Kafka's LogManager locks in a log directory while a broker runs on it. */
+  private static final String LOCK_FILE = ".lock";
+
+  /** What formatting writes into a log directory. */
+  private static final String META_FILE = "meta.properties";
 
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
@@ -142,6 +152,34 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         log.warn("Kafka ports {}/{} were taken meanwhile, retrying", port, controllerPort);
       }
+    }
+  }
+
+  /** Whether {@code dataDir} holds a broker's log: one {@link #start} formatted before. */
+  public static boolean hasLog(Path dataDir) {
+    return Files.isRegularFile(dataDir.toAbsolutePath().resolve(LOG_DIR).resolve(META_FILE));
+  }
+
+  /**
+   * Whether a running broker holds the log in {@code dataDir}: Kafka locks {@value #LOCK_FILE} in
+   * each log directory while it runs, so a second broker on it would fail its start.
+   */
+  public static boolean inUse(Path dataDir) {
+    Path lock = dataDir.toAbsolutePath().resolve(LOG_DIR).resolve(LOCK_FILE);
+    if (!Files.exists(lock)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.WRITE)) {
+      FileLock held = channel.tryLock();
+      if (held == null) {
+        return true; // another process holds it
+      }
+      held.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true; // a broker of this JVM holds it
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot check the Kafka log lock " + lock, e);
     }
   }
 

@@ -11,7 +11,7 @@ import java.util.Optional;
  * as it was served at that instant, rebuilt from the push log. The one place that reads the
  * parameter.
  */
-final class AtQuery {
+public final class AtQuery {
 
   static final String AT_PARAM = "at";
 
@@ -23,39 +23,50 @@ final class AtQuery {
    */
   static Optional<Instant> at(Context ctx) {
     String value = ctx.queryParam(AT_PARAM);
-    if (value == null) {
-      return Optional.empty();
-    }
+    return value == null ? Optional.empty() : Optional.of(parse(AT_PARAM, value));
+  }
+
+  /**
+   * A time asked for as {@code name} (the query parameter, or the replay's flag).
+   *
+   * @throws BadQueryException when it does not parse, or is in the future
+   */
+  public static Instant parse(String name, String value) {
     Instant at;
     try {
       at = QueryTime.parse(value);
     } catch (IllegalArgumentException e) {
-      throw new BadQueryException("bad " + AT_PARAM + ": " + e.getMessage());
+      throw new BadQueryException("bad " + name + ": " + e.getMessage());
     }
     Instant now = Instant.now();
     if (at.isAfter(now)) {
       throw new BadQueryException(
           "bad "
-              + AT_PARAM
+              + name
               + ": "
               + ApiV1Json.rfc3339(at)
               + " is in the future (now is "
               + ApiV1Json.rfc3339(now)
               + ")");
     }
-    return Optional.of(at);
+    return at;
   }
 
   /** The message of a read before the retained history. */
   static String beforeHistory(Instant at, Instant oldest) {
+    return beforeHistory(AT_PARAM, at, oldest);
+  }
+
+  /** The message of a read at {@code at}, asked for as {@code name}, before the history. */
+  public static String beforeHistory(String name, Instant at, Instant oldest) {
     if (oldest.equals(AsOfReader.NOTHING_RETAINED)) {
       return "bad "
-          + AT_PARAM
+          + name
           + ": no instant can be rebuilt: the retained pushes of some partitions follow pushes"
           + " that are gone, and no snapshot covers them (--history.snapshot-interval=0?)";
     }
     return "bad "
-        + AT_PARAM
+        + name
         + ": "
         + ApiV1Json.rfc3339(at)
         + " is before the retained history, which starts at "

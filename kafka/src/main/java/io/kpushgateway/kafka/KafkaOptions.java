@@ -1,5 +1,6 @@
 package io.kpushgateway.kafka;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -29,6 +30,27 @@ public record KafkaOptions(
 
   /** The Pushgateway queues 1,000 writes; acks come back in ~1 ms, so 10,000 is generous. */
   public static final int MAX_IN_FLIGHT_PUSHES = 10_000;
+
+  /**
+   * The options of a process that only reads what a gateway wrote (the offline replay): the
+   * cluster, the topic prefix and the application id name everything it reads; the settings of
+   * writing are left at their defaults, unused.
+   */
+  public static KafkaOptions reader(
+      String bootstrapServers, String topicPrefix, String applicationId) {
+    return new KafkaOptions(
+        bootstrapServers,
+        new TopicOptions(topicPrefix, 1, (short) 1, 1, 1 << 20, PUSH_RETENTION),
+        new StreamsOptions(
+            applicationId,
+            Path.of("."),
+            COMMIT_INTERVAL,
+            null,
+            0,
+            Duration.ofSeconds(10),
+            SNAPSHOT_INTERVAL),
+        new ProducerOptions(Duration.ofSeconds(10), MAX_IN_FLIGHT_PUSHES));
+  }
 
   public KafkaOptions {
     Checks.requireNonBlank(bootstrapServers, "bootstrapServers");
