@@ -7,7 +7,10 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +180,97 @@ class WebUiIT {
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("flags")));
     browser.findElement(By.id("metrics-tab")).click();
     wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("metrics")));
+  }
+
+  @Test
+  void thePageAsOfARecordedInstantShowsTheOldValueMarkedAsPast() {
+    String asOf = Instant.now().toString(); // after {job="ui"} holds 3 (twoGroups waits for it)
+    Await.until(VISIBLE, "a later instant", () -> Instant.now().isAfter(Instant.parse(asOf)));
+    gw.push(EMPTY_GROUP, "# TYPE ui_runs_total counter\nui_runs_total 4\n");
+    Await.until(VISIBLE, "4 in the store", () -> gw.scrape().contains("job=\"ui\"} 4"));
+
+    browser.get(gw.url("/"));
+    WebElement at = browser.findElement(By.id("at"));
+    at.sendKeys(asOf);
+    browser.findElement(By.id("at-show")).click();
+    WebElement banner = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("as-of")));
+    assertThat(banner.getText()).contains("as of 20").contains("Back to now");
+    assertThat(browser.getCurrentUrl()).contains("status?at=");
+    assertThat(browser.findElements(By.cssSelector("button.delete-group"))).isEmpty();
+    assertThat(browser.findElements(By.id("del-all"))).isEmpty();
+    assertThat(runsTotal()).isEqualTo("3");
+
+    browser.findElement(By.id("at-now")).click();
+    wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("as-of")));
+    assertThat(runsTotal()).isEqualTo("4");
+  }
+
+  @Test
+  void aGroupsTimelineListsItsPushesNewestFirstWithAChartOfTheSeries() {
+    // a group of its own: the history of the two above goes on across tests (a wipe is a DELETE)
+    String group = "job/ui-history/run/" + UUID.randomUUID();
+    gw.push(group, "# TYPE hist_value gauge\nhist_value 1\n");
+    gw.push(group, "# TYPE hist_value gauge\nhist_value 5\n");
+    assertThat(gw.send("PUT", "/metrics/" + group, "hist_value 9 1700000000000\n").statusCode())
+        .isEqualTo(400); // a timestamp: rejected, and kept in the history as such
+    gw.push(group, "# TYPE hist_value gauge\nhist_value 3\n");
+    Await.until(
+        VISIBLE,
+        "four pushes in the history",
+        () ->
+            gw.send("GET", "/api/v1/history/" + group, null).body().split("\"time\"").length == 5);
+
+    browser.get(gw.url("/"));
+    WebElement panel =
+        groups().stream()
+            .filter(g -> summaryLabels(g).contains("job=\"ui-history\""))
+            .findFirst()
+            .orElseThrow();
+    panel.findElement(By.cssSelector("a.history-link")).click();
+    WebElement timeline =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("timeline")));
+    List<WebElement> rows = timeline.findElements(By.cssSelector("tbody tr"));
+    assertThat(rows)
+        .extracting(r -> r.findElement(By.cssSelector("td.outcome span.outcome")).getText())
+        .containsExactly("applied", "rejected", "applied", "applied");
+    assertThat(rows)
+        .extracting(r -> r.findElement(By.cssSelector("td.method")).getText())
+        .containsOnly("PUT");
+    List<String> times =
+        rows.stream().map(r -> r.findElement(By.cssSelector("time")).getText()).toList();
+    assertThat(times).isSortedAccordingTo(Comparator.reverseOrder()); // newest first
+    assertThat(rows.get(1).findElement(By.cssSelector("td.outcome")).getText())
+        .contains("timestamp");
+    assertThat(rows.get(0).findElement(By.cssSelector("td.ingest-node")).getText()).isNotEmpty();
+
+    // three applied pushes of hist_value: three points, labelled with its min and max
+    WebElement chart = browser.findElement(By.id("chart"));
+    assertThat(chart.findElements(By.cssSelector("circle.point"))).hasSize(3);
+    assertThat(chart.findElement(By.cssSelector("polyline")).getDomAttribute("points").split(" "))
+        .hasSize(3);
+    assertThat(browser.findElement(By.id("chart-max")).getText()).isEqualTo("max 5");
+    assertThat(browser.findElement(By.id("chart-min")).getText()).isEqualTo("min 1");
+    assertThat(browser.findElement(By.id("api-link")).getDomAttribute("href"))
+        .startsWith("api/v1/history/job@base64/");
+  }
+
+  @Test
+  void aBadAtShowsTheErrorOnThePage() {
+    browser.get(gw.url("/status?at=not-a-time"));
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+    assertThat(error.getText()).startsWith("bad at: ");
+    assertThat(groups()).isEmpty();
+    assertThat(browser.findElement(By.id("at")).getDomProperty("value")).isEqualTo("not-a-time");
+    assertThat(gw.send("GET", "/status?at=not-a-time", null).statusCode()).isEqualTo(400);
+  }
+
+  /** The value of {@code ui_runs_total} in the first group's panel. */
+  private static String runsTotal() {
+    WebElement group = groups().get(0);
+    open(group);
+    WebElement counter = family(group, "ui_runs_total");
+    open(counter);
+    return counter.findElement(By.cssSelector("td.value")).getText();
   }
 
   private static int groupsInStore() {
