@@ -6,12 +6,12 @@
 # served. Prints the numbers of the run (acknowledged pushes, peak RSS, scrape and resume times).
 # Needs root for `mount -t tmpfs`; otherwise prints a SKIP line and exits 0.
 #   JAR=/path/to/other.jar .ci/disk_full.sh     # the same run against another build
-#   SIZE_MB=200 FILLER_MB=40 SERIES=20000 GW_FLAGS='--data.min-free-space=20MiB' ...
+#   SIZE_MB=260 FILLER_MB=40 SERIES=20000 GW_FLAGS='--data.min-free-space=20MiB' ...
 #   KEEP_LOG=/tmp/gateway.log ...                  # keep the gateway's log
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${JAR:-app/target/kpushgateway.jar}
-SIZE_MB=${SIZE_MB:-200}
+SIZE_MB=${SIZE_MB:-260}
 FILLER_MB=${FILLER_MB:-40}
 SERIES=${SERIES:-20000}
 MAX_PUSHES=${MAX_PUSHES:-400}
