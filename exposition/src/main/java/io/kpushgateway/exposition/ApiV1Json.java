@@ -164,15 +164,7 @@ final class ApiV1Json {
     g.writeObjectFieldStart("families");
     for (MetricFamily family : entry.getFamiliesList()) {
       g.writeObjectFieldStart(family.getName());
-      g.writeStringField("type", family.getType().name());
-      if (!family.getHelp().isEmpty()) {
-        g.writeStringField("help", family.getHelp());
-      }
-      g.writeArrayFieldStart("metrics");
-      for (Metric metric : family.getMetricList()) {
-        writeMetric(g, family, metric);
-      }
-      g.writeEndArray();
+      writeFamilyFields(g, family);
       g.writeEndObject();
     }
     g.writeEndObject();
@@ -243,6 +235,12 @@ final class ApiV1Json {
       throws IOException {
     g.writeStartObject();
     g.writeStringField("time_stamp", rfc3339(nanosToInstant(writtenAtNanos)));
+    writeFamilyFields(g, family);
+    g.writeEndObject();
+  }
+
+  /** A family's type, HELP (when given) and series, as upstream's API writes them. */
+  private static void writeFamilyFields(JsonGenerator g, MetricFamily family) throws IOException {
     g.writeStringField("type", family.getType().name());
     if (!family.getHelp().isEmpty()) {
       g.writeStringField("help", family.getHelp());
@@ -252,7 +250,6 @@ final class ApiV1Json {
       writeMetric(g, family, metric);
     }
     g.writeEndArray();
-    g.writeEndObject();
   }
 
   private static void writeMetric(JsonGenerator g, MetricFamily family, Metric m)
