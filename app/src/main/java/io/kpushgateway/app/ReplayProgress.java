@@ -83,16 +83,18 @@ final class ReplayProgress implements AutoCloseable {
   }
 
   private void draw() {
-    bar =
+    ProgressBarBuilder builder =
         new ProgressBarBuilder()
             .setTaskName(task)
             .setInitialMax(total)
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new ConsoleProgressBarConsumer(err))
-            .setUnit(" partitions", 1)
             .hideEta()
-            .clearDisplayOnFinish()
-            .build();
+            .clearDisplayOnFinish();
+    if (total > 0) {
+      builder.setUnit(" partitions", 1);
+    }
+    bar = builder.build();
     bar.stepTo(done);
   }
 
