@@ -3,7 +3,7 @@
 # on a gateway holding NGROUPS groups of 20 gauge series with PUSHES pushes in its log; and the push
 # throughput with snapshots on (the default) and off.
 #
-#   bench/history_at.sh [JAR]        (default: app/target/kpushgateway.jar)
+#   bench/history_at.sh [JAR [JAR_B]]   (default: app/target/kpushgateway.jar)
 #
 # 1. Starts the jar all-in-one (embedded broker) on a free 127.0.0.1 port, state in a temp dir.
 #    wrk PUTs the 20-series body of bench/put_load.sh over NGROUPS groups (job=put_<i>) in chunks of
@@ -13,7 +13,8 @@
 #    (curl), the server's CPU per scrape (/proc), the ratio to the current scrape, the heap in use
 #    after each kind (jvm_memory_used_bytes, sampled after every scrape: the most seen), one
 #    group's history page (100 entries), the snapshots the store logged, and the oldest answerable
-#    instant (/api/v1/status).
+#    instant (/api/v1/status). With JAR_B, the same state is then served by JAR_B, JAR, JAR_B in
+#    turn (each restarted on the same data directory) and scraped the same way: an A/B in one run.
 # 3. Throughput: ROUNDS pairs of fresh gateways, snapshots on then off (--history.snapshot-interval=0),
 #    each loaded by wrk for DURATION after WARMUP; the median req/s of each and their ratio.
 # Every process started here is stopped at the end.
@@ -22,6 +23,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JAR=${1:-app/target/kpushgateway.jar}
+JAR_B=${2:-}
 NGROUPS=${NGROUPS:-10000}
 PUSHES=${PUSHES:-1000000}
 CHUNK=${CHUNK:-60s}
@@ -53,11 +55,12 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-start() { # name extra-flags... -> sets URL, PID
+start() { # name extra-flags... -> sets URL, PID (the jar: $RUN_JAR, else $JAR; data: $DATA, else name)
   local port
   port=$(free_port)
   # shellcheck disable=SC2086
-  java $JAVA_OPTS -jar "$JAR" --web.listen-address="127.0.0.1:$port" --data.dir="$WORK/$1" "${@:2}" \
+  java $JAVA_OPTS -jar "${RUN_JAR:-$JAR}" --web.listen-address="127.0.0.1:$port" \
+    --data.dir="$WORK/${DATA:-$1}" "${@:2}" \
     >"$WORK/$1.log" 2>&1 &
   PID=$!
   PIDS+=("$PID")
@@ -120,27 +123,44 @@ while ((done_pushes < PUSHES)); do
   echo "chunk $chunk: $n pushes ($(awk '/Requests\/sec/ { print $2 }' "$WORK/chunk-$chunk.txt") req/s), $done_pushes in all, at ${INSTANTS[-1]}"
   chunk=$((chunk + 1))
 done
-deadline=$((SECONDS + 300))
-until (($(curl -s "$URL/metrics" | grep -c '^push_time_seconds{.*job="put_' || true) >= NGROUPS)); do
-  ((SECONDS < deadline)) || { echo "not every group visible" >&2; exit 1; }
-  sleep 1
-done
+all_visible() {
+  local deadline=$((SECONDS + 300))
+  until (($(curl -s "$URL/metrics" | grep -c '^push_time_seconds{.*job="put_' || true) >= NGROUPS)); do
+    ((SECONDS < deadline)) || { echo "not every group visible" >&2; exit 1; }
+    sleep 1
+  done
+}
+all_visible
 last=$((${#INSTANTS[@]} - 2)); ((last >= 0)) || last=0
 mid=$((${#INSTANTS[@]} / 2))
 now=$(date +%s.%N)
 
+scrapes() { # label
+  timed "$1GET /metrics (now)" "$URL" "$PID" "/metrics"
+  for i in 0 "$mid" "$last"; do
+    back=$(awk -v n="$now" -v t="${INSTANTS[$i]}" 'BEGIN { printf "%.0f", n - t }')
+    timed "$1GET /metrics?at= ${back}s back (chunk $i)" "$URL" "$PID" "/metrics?at=${INSTANTS[$i]}"
+  done
+}
 echo "== 2. scrapes, $RUNS sequential curl runs each after one warm-up"
-timed "GET /metrics (now)" "$URL" "$PID" "/metrics"
-for i in 0 "$mid" "$last"; do
-  back=$(awk -v n="$now" -v t="${INSTANTS[$i]}" 'BEGIN { printf "%.0f", n - t }')
-  timed "GET /metrics?at= ${back}s back (chunk $i)" "$URL" "$PID" "/metrics?at=${INSTANTS[$i]}"
-done
+scrapes ""
 timed "GET /api/v1/history/job/put_1234 (100 entries)" "$URL" "$PID" "/api/v1/history/job/put_1234"
 echo "snapshots the store wrote: $(grep -c 'snapshot of partition' "$WORK/history.log" || true)"
 grep 'snapshot of partition' "$WORK/history.log" | tail -3 | sed 's/^/  /'
 echo "oldest answerable: $(curl -s "$URL/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"].get("history"))')"
 echo "resident memory: $(($(ps -o rss= -p "$PID") / 1024)) MiB"
 stop "$PID"
+
+if [[ -n $JAR_B ]]; then
+  echo "== 2b. the same state served by B ($JAR_B) and A ($JAR) in turn"
+  for turn in B A B; do
+    if [[ $turn == B ]]; then RUN_JAR=$JAR_B; else RUN_JAR=$JAR; fi
+    RUN_JAR=$RUN_JAR DATA=history start "history-$turn-$SECONDS"
+    all_visible
+    scrapes "$turn: "
+    stop "$PID"
+  done
+fi
 
 echo "== 3. push throughput, snapshots on / off: $ROUNDS pairs, wrk $DURATION after $WARMUP, $CONNS connections"
 ON=()

@@ -14,7 +14,6 @@ import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.store.HistoryReplay;
 import io.kpushgateway.store.ReplayFailedException;
 import io.kpushgateway.store.StoredGroup;
-import io.kpushgateway.store.StoredGroups;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -226,7 +225,7 @@ final class Replay {
     }
     List<GroupRecord> groups = new ArrayList<>(read.groups().size());
     for (StoredGroup group : read.groups()) {
-      groups.add(StoredGroups.parse(group.value()));
+      groups.add(group.record());
     }
     ExpositionFormats.Format writer = format.writer;
     // as ScrapePage: no own metrics at a past instant, the default escaping of a scrape

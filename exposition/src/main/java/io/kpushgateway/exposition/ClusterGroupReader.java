@@ -95,10 +95,10 @@ public final class ClusterGroupReader implements GroupSource {
     return parsed.parse(read(null));
   }
 
-  /** Parsed afresh: the cache of the current page is kept for the current page. */
+  /** The cache of the current page is used, not changed: it stays that of the current page. */
   @Override
   public List<GroupRecord> readAt(Instant at) {
-    return new ParsedGroups().parse(read(at));
+    return parsed.parsePast(read(at));
   }
 
   /**

@@ -29,23 +29,46 @@ final class ParsedGroups {
 
   /**
    * The records of {@code stored}, sorted by grouping key (the order of the merge rules, which
-   * per-partition reads do not give across partitions). Sorts {@code stored} in place.
+   * per-partition reads do not give across partitions), remembered for the next read. Sorts {@code
+   * stored} in place.
    */
   List<GroupRecord> parse(List<StoredGroup> stored) {
+    return parse(stored, true);
+  }
+
+  /**
+   * As {@link #parse(List)}, for a page of the past: a group whose bytes are those of the last
+   * current read reuses its record (a group nobody pushed to since), but nothing is remembered, so
+   * the cache stays that of the current page.
+   */
+  List<GroupRecord> parsePast(List<StoredGroup> stored) {
+    return parse(stored, false);
+  }
+
+  private List<GroupRecord> parse(List<StoredGroup> stored, boolean remember) {
     stored.sort(StoredGroup.KEY_ORDER);
     Map<ByteBuffer, Parsed> previous = lastRead;
-    Map<ByteBuffer, Parsed> current = new HashMap<>(stored.size() * 4 / 3 + 1);
+    Map<ByteBuffer, Parsed> current =
+        remember ? new HashMap<>(stored.size() * 4 / 3 + 1) : Map.of();
     List<GroupRecord> records = new ArrayList<>(stored.size());
     for (StoredGroup group : stored) {
+      if (!remember && group.parsed() != null) { // built by the read of the past: nothing to parse
+        records.add(group.parsed());
+        continue;
+      }
       ByteBuffer key = ByteBuffer.wrap(group.key()); // equal and hashed by content
       Parsed parsed = previous.get(key);
       if (parsed == null || !Arrays.equals(parsed.bytes(), group.value())) {
         parsed = new Parsed(group.value(), StoredGroups.parse(group.value()));
       }
-      current.put(key, parsed);
+      if (remember) {
+        current.put(key, parsed);
+      }
       records.add(parsed.group());
     }
-    lastRead = current; // concurrent reads: the last to finish is kept, each one is complete
+    if (remember) {
+      lastRead = current; // concurrent reads: the last to finish is kept, each one is complete
+    }
     return records;
   }
 }

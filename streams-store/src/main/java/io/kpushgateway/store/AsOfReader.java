@@ -262,11 +262,9 @@ public final class AsOfReader implements AutoCloseable {
       state.forEach(
           (key, group) ->
               groups.add(
-                  new StoredGroup(
-                      key.get(),
-                      group instanceof GroupRecord parsed
-                          ? parsed.toByteArray()
-                          : (byte[]) group)));
+                  group instanceof GroupRecord parsed
+                      ? StoredGroup.parsed(key.get(), parsed)
+                      : new StoredGroup(key.get(), (byte[]) group)));
       return groups;
     }
 
