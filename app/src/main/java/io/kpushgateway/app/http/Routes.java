@@ -101,6 +101,8 @@ public final class Routes {
     if (adminApi) {
       t.add("PUT", API, "/admin/wipe", "wipe", STORE, e -> e.store().admin()::wipe);
       t.json("PUT", "/admin/restore", "restore", STORE, e -> e.store().admin()::restore);
+      t.json(
+          "DELETE", "/admin/groups", "delete_groups", STORE, e -> e.store().admin()::deleteGroups);
     }
     return List.copyOf(t.routes);
   }
