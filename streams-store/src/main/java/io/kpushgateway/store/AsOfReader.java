@@ -43,10 +43,12 @@ import org.slf4j.LoggerFactory;
  * <p>A partition whose retained history starts after T is reported in {@link
  * PartitionRead#beforeHistory()} with its oldest answerable instant.
  *
- * <p>The snapshot a partition was last read from is kept, parsed, until no read used it for {@link
- * #KEEP_SNAPSHOT}: the reads of an investigation ask for instants near each other, which start from
- * the same snapshot, and then cost only the pushes after it, as a current scrape costs no parsing
- * for its cached groups. It holds about one parsed copy of the partition's state.
+ * <p>The snapshot a partition was last read from is kept, parsed, with the state the last read
+ * built on it, until no read used them for {@link #KEEP_SNAPSHOT}: the reads of an investigation
+ * ask for instants near each other, which start from the same snapshot (or, later than the last
+ * read, from its state), and then cost only the pushes in between, as a current scrape costs no
+ * parsing for its cached groups. The two share the groups no push changed in between, so they hold
+ * about one parsed copy of the partition's state.
  */
 public final class AsOfReader implements AutoCloseable {
 
@@ -66,8 +68,16 @@ public final class AsOfReader implements AutoCloseable {
   /** How long a partition's last snapshot stays parsed after the last read that used it. */
   static final Duration KEEP_SNAPSHOT = Duration.ofMinutes(5);
 
-  /** A partition's last snapshot read: its groups, by key, each as bytes and parsed. */
-  private record Kept(long pushOffset, TreeMap<Bytes, StoredGroup> groups, long usedAtNanos) {}
+  /**
+   * A partition's last read: the snapshot it started from (offset -1 and no groups: none, the
+   * partition read from its start) and the state it built, before push offset {@code end}.
+   */
+  private record Kept(
+      long snapshotOffset,
+      SortedMap<Bytes, StoredGroup> snapshot,
+      long end,
+      SortedMap<Bytes, StoredGroup> state,
+      long usedAtNanos) {}
 
   private final Map<Integer, Kept> kept = new ConcurrentHashMap<>();
 
@@ -256,12 +266,23 @@ public final class AsOfReader implements AutoCloseable {
       long end = endAt(at);
       SnapshotManifest snapshot =
           SnapshotIndex.newestUsable(index, end - 1, pushesStart, snapshotsStart);
-      TreeMap<Bytes, Object> state = new TreeMap<>(); // StoredGroup, or a GroupRecord once touched
-      long from = 0;
-      if (snapshot != null) {
-        state.putAll(snapshotGroups(snapshot));
-        from = snapshot.getPushOffset() + 1;
+      long base = snapshot == null ? -1 : snapshot.getPushOffset();
+      Kept k = kept.get(pushes.partition());
+      SortedMap<Bytes, StoredGroup> snapshotState;
+      SortedMap<Bytes, StoredGroup> start;
+      long from;
+      if (k != null && k.snapshotOffset() == base) {
+        snapshotState = k.snapshot();
+        boolean later = k.end() <= end; // the last read's state is on the way to this one
+        start = later ? k.state() : snapshotState;
+        from = later ? k.end() : base + 1;
+      } else {
+        snapshotState = snapshot == null ? new TreeMap<>() : loadSnapshot(snapshot);
+        start = snapshotState;
+        from = base + 1;
       }
+      // StoredGroup, or a GroupRecord once a push was applied to it
+      TreeMap<Bytes, Object> state = new TreeMap<>(start);
       long[] applied = {0};
       SnapshotTopic.read(
           consumer,
@@ -275,37 +296,34 @@ public final class AsOfReader implements AutoCloseable {
             }
           });
       LOG.debug(
-          "{} at {}: snapshot at offset {}, {} pushes applied after it",
+          "{} at {}: snapshot at offset {}, {} pushes applied from offset {}",
           pushes,
           at,
-          snapshot == null ? "none" : snapshot.getPushOffset(),
-          applied[0]);
-      List<StoredGroup> groups = new ArrayList<>(state.size());
+          snapshot == null ? "none" : base,
+          applied[0],
+          from);
+      TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
       state.forEach(
           (key, group) ->
-              groups.add(
+              groups.put(
+                  key,
                   group instanceof GroupRecord parsed
                       ? StoredGroup.parsed(key.get(), parsed)
                       : (StoredGroup) group));
-      return groups;
+      kept.put(pushes.partition(), new Kept(base, snapshotState, end, groups, System.nanoTime()));
+      return new ArrayList<>(groups.values());
     }
 
-    /** The groups of {@code snapshot}: kept from the last read that used it, or read and kept. */
-    private SortedMap<Bytes, StoredGroup> snapshotGroups(SnapshotManifest snapshot) {
-      int partition = pushes.partition();
-      Kept k = kept.get(partition);
-      if (k == null || k.pushOffset() != snapshot.getPushOffset()) {
-        TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
-        SnapshotTopic.load(
-            consumer,
-            snapshots,
-            snapshot,
-            deadline,
-            (key, value) -> groups.put(key, StoredGroup.both(key.get(), value)));
-        k = new Kept(snapshot.getPushOffset(), groups, 0);
-      }
-      kept.put(partition, new Kept(k.pushOffset(), k.groups(), System.nanoTime()));
-      return k.groups();
+    /** The groups of {@code snapshot}, each as its bytes and parsed. */
+    private SortedMap<Bytes, StoredGroup> loadSnapshot(SnapshotManifest snapshot) {
+      TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
+      SnapshotTopic.load(
+          consumer,
+          snapshots,
+          snapshot,
+          deadline,
+          (key, value) -> groups.put(key, StoredGroup.both(key.get(), value)));
+      return groups;
     }
 
     /** The first offset after {@code at}: the pushes before it make the state at {@code at}. */
