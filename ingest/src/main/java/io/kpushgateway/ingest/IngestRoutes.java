@@ -7,6 +7,7 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -25,6 +26,7 @@ public final class IngestRoutes {
    *     disables the check (and pushes are answered 202, as upstream does then)
    * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
    * @param gate asked before each PUT and POST; a closed gate answers 503 with its reason
+   * @param ttl the TTL stamped on a push without a {@code Pushgateway-TTL} header; zero: none
    */
   public IngestRoutes(
       PushPublisher publisher,
@@ -33,8 +35,10 @@ public final class IngestRoutes {
       IngestLimits limits,
       Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
-      PushGate gate) {
-    this.controller = new PushController(publisher, clock, nodeName, limits, catalog, names, gate);
+      PushGate gate,
+      Duration ttl) {
+    this.controller =
+        new PushController(publisher, clock, nodeName, limits, catalog, names, gate, ttl);
   }
 
   /**
