@@ -111,9 +111,10 @@ def measure(url, n, ttl_min, ttl_spread, poll):
         if status != 200:
             raise SystemExit("push %d: HTTP %d %s" % (i, status, body[:200]))
     deadlines = {}
-    for g in api.groups():
-        if g["labels"].get("job") == prefix:
-            deadlines[g["labels"]["instance"]] = parse_time(g["expires_at"])
+    applied_by = time.time() + 30  # acknowledged is durable; applied follows within moments
+    while len(deadlines) < n and time.time() < applied_by:
+        deadlines = {g["labels"]["instance"]: parse_time(g["expires_at"])
+                     for g in api.groups() if g["labels"].get("job") == prefix}
     if len(deadlines) != n:
         raise SystemExit("%d of %d groups show a deadline" % (len(deadlines), n))
     gone, early = {}, []
