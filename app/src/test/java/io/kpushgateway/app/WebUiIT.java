@@ -189,6 +189,60 @@ class WebUiIT {
   }
 
   @Test
+  void aSelectorShowsTheGroupsItSelectsAndDeletesThemAfterConfirming() {
+    gw.push("job/ui/instance/db1", "# TYPE ui_ok gauge\nui_ok 1\n");
+    Await.until(VISIBLE, "the third group", () -> groupsInStore() == 3);
+    browser.navigate().refresh();
+    assertThat(groups()).hasSize(3);
+
+    // a bad selector: the server's message, and nothing selected
+    select("{job=\"ui\"");
+    WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
+    assertThat(error.getText()).contains("400").contains("bad match[]");
+    assertThat(browser.findElement(By.id("del-selected")).isDisplayed()).isFalse();
+
+    // {job="ui"} selects the two job="ui" groups, not job="ui/b"
+    select("{job=\"ui\"}");
+    wait.until(d -> visibleGroups().size() == 2);
+    assertThat(visibleGroups())
+        .allSatisfy(g -> assertThat(summaryLabels(g)).contains("job=\"ui\""));
+    WebElement delete = browser.findElement(By.id("del-selected"));
+    assertThat(delete.getText()).isEqualTo("Delete 2 Selected Groups");
+
+    // cancelled: nothing deleted; "Show all" brings the other group back
+    delete.click();
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("confirm")));
+    assertThat(browser.findElement(By.id("confirm-msg")).getText())
+        .isEqualTo("Do you really want to delete the 2 groups selected by {job=\"ui\"}?");
+    browser.findElement(By.id("confirm-cancel")).click();
+    assertThat(groupsInStore()).isEqualTo(3);
+    browser.findElement(By.id("select-clear")).click();
+    wait.until(d -> visibleGroups().size() == 3);
+
+    select("{job=\"ui\"}");
+    wait.until(d -> visibleGroups().size() == 2);
+    browser.findElement(By.id("del-selected")).click();
+    confirm();
+    wait.until(d -> groups().size() == 1);
+    assertThat(summaryLabels(groups().get(0))).contains("job=\"ui/b\"");
+    assertThat(groups().get(0).isDisplayed()).isTrue();
+    assertThat(browser.findElement(By.id("del-all-counter")).getText()).isEqualTo("1");
+    Await.until(VISIBLE, "the two gone from the store", () -> groupsInStore() == 1);
+    assertThat(browser.findElement(By.id("error")).isDisplayed()).isFalse();
+  }
+
+  private void select(String selector) {
+    WebElement input = browser.findElement(By.id("select-match"));
+    input.clear();
+    input.sendKeys(selector);
+    browser.findElement(By.id("select-show")).click();
+  }
+
+  private static List<WebElement> visibleGroups() {
+    return groups().stream().filter(WebElement::isDisplayed).toList();
+  }
+
+  @Test
   void statusTabShowsBuildInformationAndFlags() {
     assertThat(browser.findElement(By.id("status")).isDisplayed()).isFalse();
     browser.findElement(By.id("status-tab")).click();

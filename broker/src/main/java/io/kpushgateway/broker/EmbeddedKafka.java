@@ -386,6 +386,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     c.put("offsets.topic.replication.factor", "1");
     c.put("transaction.state.log.replication.factor", "1");
     c.put("transaction.state.log.min.isr", "1");
+    // A batch transaction left open by a killed node holds back read-committed readers until the
+    // broker aborts it: look for timed-out ones every second, not every 10 s.
+    c.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
     c.put("share.coordinator.state.topic.replication.factor", "1");
     c.put("share.coordinator.state.topic.min.isr", "1");
     c.put("min.insync.replicas", "1");

@@ -1,9 +1,11 @@
 package io.kpushgateway.exposition;
 
 import io.javalin.http.Context;
+import io.kpushgateway.core.format.GoSyntax;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.model.RestorePlan;
 import io.kpushgateway.core.model.UnixNanos;
+import io.kpushgateway.core.select.LabelMatcher;
 import io.kpushgateway.core.select.SeriesSelector;
 import io.kpushgateway.kafka.PublishFailedException;
 import io.kpushgateway.kafka.PushPublisher;
@@ -34,7 +36,11 @@ import org.slf4j.LoggerFactory;
  *       whose grouping labels a {@code match[]} selects, or all) what they were at T: a RESTORE
  *       record brings a group back as it was, push times included, a DELETE removes one that did
  *       not exist then; equal groups are left alone. 200 with the list of changes, once
- *       acknowledged; with {@code dry_run=true} the list only.
+ *       acknowledged; with {@code dry_run=true} the list only;
+ *   <li>{@code DELETE /api/v1/admin/groups?match[]=...[&dry_run=true]} deletes the groups whose
+ *       grouping labels a {@code match[]} selects, one DELETE record each, as a push API DELETE
+ *       writes it; 200 with their grouping labels once acknowledged; with {@code dry_run=true} the
+ *       list only.
  * </ul>
  */
 public final class AdminRoutes {
@@ -62,17 +68,7 @@ public final class AdminRoutes {
   public void wipe(Context ctx) {
     // a store that is not running throws StoreUnavailableException before anything is deleted
     List<GroupRecord> all = groups.readAll();
-    long receivedAt = UnixNanos.of(clock.instant());
-    List<PushRecord> deletes = new ArrayList<>(all.size());
-    for (GroupRecord group : all) {
-      deletes.add(
-          PushRecord.newBuilder()
-              .setMethod(Method.DELETE)
-              .addAllGrouping(group.getGroupingList())
-              .setReceivedAtUnixNanos(receivedAt)
-              .setIngestNode(nodeName)
-              .build());
-    }
+    List<PushRecord> deletes = deletes(all);
     publish(
         ctx,
         deletes,
@@ -81,6 +77,53 @@ public final class AdminRoutes {
         () -> {
           LOG.info("wiped {} groups", all.size());
           ctx.status(202);
+        });
+  }
+
+  /**
+   * Bad input (no {@code match[]}, a bad selector or one naming a metric, a bad {@code dry_run})
+   * fails before anything is read. Groups pushed between the read and the deletes' arrival at the
+   * store are deleted too, as by a push API DELETE.
+   */
+  public void deleteGroups(Context ctx) {
+    List<SeriesSelector> selectors = FederateRoutes.selectors(ctx);
+    if (selectors.isEmpty()) {
+      throw new BadQueryException(
+          "deleting groups needs "
+              + FederateRoutes.MATCH_PARAM
+              + "=<selector over grouping labels>, such as {job=\"backup\"}");
+    }
+    for (SeriesSelector selector : selectors) {
+      for (LabelMatcher matcher : selector.matchers()) {
+        if (matcher.name().equals(LabelMatcher.METRIC_NAME)) {
+          throw new BadQueryException(
+              "bad "
+                  + FederateRoutes.MATCH_PARAM
+                  + " "
+                  + GoSyntax.quote(selector.text())
+                  + ": a group is selected by its grouping labels, not by a metric name");
+        }
+      }
+    }
+    boolean dryRun = dryRun(ctx);
+    List<GroupRecord> selected = groups.readAll().stream().filter(selection(selectors)).toList();
+    Runnable answer =
+        () -> {
+          ctx.status(200);
+          ctx.result(ApiV1Json.deletedGroups(dryRun, selected));
+        };
+    if (dryRun) {
+      answer.run();
+      return;
+    }
+    publish(
+        ctx,
+        deletes(selected),
+        "delete",
+        "deleted",
+        () -> {
+          LOG.info("deleted {} groups selected by {}", selected.size(), texts(selectors));
+          answer.run();
         });
   }
 
@@ -93,15 +136,8 @@ public final class AdminRoutes {
                     new BadQueryException(
                         "restore needs " + AtQuery.AT_PARAM + "=<time to restore>"));
     List<SeriesSelector> selectors = FederateRoutes.selectors(ctx);
-    String dryRun = Optional.ofNullable(ctx.queryParam(DRY_RUN_PARAM)).orElse("false");
-    if (!dryRun.equals("true") && !dryRun.equals("false")) {
-      throw new BadQueryException(
-          "bad " + DRY_RUN_PARAM + " " + dryRun + ": use " + DRY_RUN_PARAM + "=true or false");
-    }
-    Predicate<GroupRecord> selected =
-        selectors.isEmpty()
-            ? g -> true
-            : g -> selectors.stream().anyMatch(s -> s.matches(name -> label(g, name)));
+    boolean dryRun = dryRun(ctx);
+    Predicate<GroupRecord> selected = selectors.isEmpty() ? g -> true : selection(selectors);
     List<GroupRecord> then = groups.readAt(at);
     List<GroupRecord> now = groups.readAll();
     List<RestorePlan.Change> changes =
@@ -109,9 +145,9 @@ public final class AdminRoutes {
     Runnable answer =
         () -> {
           ctx.status(200);
-          ctx.result(ApiV1Json.restore(at, dryRun.equals("true"), changes));
+          ctx.result(ApiV1Json.restore(at, dryRun, changes));
         };
-    if (dryRun.equals("true")) {
+    if (dryRun) {
       answer.run();
       return;
     }
@@ -126,6 +162,41 @@ public final class AdminRoutes {
           LOG.info("restored {} groups to {}", changes.size(), at);
           answer.run();
         });
+  }
+
+  /** {@code dry_run}: absent is false; anything but true or false is refused. */
+  private static boolean dryRun(Context ctx) {
+    String dryRun = Optional.ofNullable(ctx.queryParam(DRY_RUN_PARAM)).orElse("false");
+    if (!dryRun.equals("true") && !dryRun.equals("false")) {
+      throw new BadQueryException(
+          "bad " + DRY_RUN_PARAM + " " + dryRun + ": use " + DRY_RUN_PARAM + "=true or false");
+    }
+    return dryRun.equals("true");
+  }
+
+  /** The groups whose grouping labels any of {@code selectors} selects. */
+  private static Predicate<GroupRecord> selection(List<SeriesSelector> selectors) {
+    return g -> selectors.stream().anyMatch(s -> s.matches(name -> label(g, name)));
+  }
+
+  private static String texts(List<SeriesSelector> selectors) {
+    return selectors.stream().map(SeriesSelector::text).toList().toString();
+  }
+
+  /** One DELETE record per group, as the push API's DELETE writes it. */
+  private List<PushRecord> deletes(List<GroupRecord> groups) {
+    long receivedAt = UnixNanos.of(clock.instant());
+    List<PushRecord> deletes = new ArrayList<>(groups.size());
+    for (GroupRecord group : groups) {
+      deletes.add(
+          PushRecord.newBuilder()
+              .setMethod(Method.DELETE)
+              .addAllGrouping(group.getGroupingList())
+              .setReceivedAtUnixNanos(receivedAt)
+              .setIngestNode(nodeName)
+              .build());
+    }
+    return deletes;
   }
 
   /** The value of a grouping label, as a selector reads a series' labels ("" when absent). */

@@ -98,22 +98,55 @@ final class ApiV1Json {
    * {"action":"restore"|"delete","labels":{..}},..]}}}, the changes in grouping-key order.
    */
   static String restore(Instant at, boolean dryRun, List<RestorePlan.Change> changes) {
+    return success(
+        g -> {
+          g.writeStringField("at", rfc3339(at));
+          g.writeBooleanField("dryRun", dryRun);
+          g.writeArrayFieldStart("changes");
+          for (RestorePlan.Change change : changes) {
+            g.writeStartObject();
+            g.writeStringField("action", change.action().name().toLowerCase(Locale.ROOT));
+            g.writeFieldName(LABELS);
+            writeLabels(g, change.record().getGroupingList());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        });
+  }
+
+  /**
+   * A selector delete's answer: {@code {"status":"success","data":{"dryRun":..,"deleted":[
+   * {"labels":{..}},..]}}}, the groups in grouping-key order.
+   */
+  static String deletedGroups(boolean dryRun, List<GroupRecord> groups) {
+    return success(
+        g -> {
+          g.writeBooleanField("dryRun", dryRun);
+          g.writeArrayFieldStart("deleted");
+          for (GroupRecord group : groups) {
+            g.writeStartObject();
+            g.writeFieldName(LABELS);
+            writeLabels(g, group.getGroupingList());
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+        });
+  }
+
+  /** The fields of a {@code data} object. */
+  @FunctionalInterface
+  private interface Fields {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** {@code {"status":"success","data":{..}}}, the fields of {@code data} written by it. */
+  private static String success(Fields data) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("status", "success");
       g.writeObjectFieldStart("data");
-      g.writeStringField("at", rfc3339(at));
-      g.writeBooleanField("dryRun", dryRun);
-      g.writeArrayFieldStart("changes");
-      for (RestorePlan.Change change : changes) {
-        g.writeStartObject();
-        g.writeStringField("action", change.action().name().toLowerCase(Locale.ROOT));
-        g.writeFieldName(LABELS);
-        writeLabels(g, change.record().getGroupingList());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      data.write(g);
       g.writeEndObject();
       g.writeEndObject();
     } catch (IOException e) {
@@ -316,6 +349,17 @@ final class ApiV1Json {
       return m.getUntyped().getValue();
     }
     return 0;
+  }
+
+  /** Label pairs as a JSON object, names in order. */
+  static String labels(List<LabelPair> pairs) {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      writeLabels(g, pairs);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toString();
   }
 
   private static void writeLabels(JsonGenerator g, List<LabelPair> pairs) throws IOException {

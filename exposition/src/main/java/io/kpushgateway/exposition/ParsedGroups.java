@@ -33,7 +33,21 @@ final class ParsedGroups {
    * stored} in place.
    */
   List<GroupRecord> parse(List<StoredGroup> stored) {
-    return parse(stored, true);
+    stored.sort(StoredGroup.KEY_ORDER);
+    Map<ByteBuffer, Parsed> previous = lastRead;
+    Map<ByteBuffer, Parsed> current = new HashMap<>(stored.size() * 4 / 3 + 1);
+    List<GroupRecord> records = new ArrayList<>(stored.size());
+    for (StoredGroup group : stored) {
+      ByteBuffer key = ByteBuffer.wrap(group.key()); // equal and hashed by content
+      Parsed parsed = previous.get(key);
+      if (parsed == null || !Arrays.equals(parsed.bytes(), group.value())) {
+        parsed = new Parsed(group.value(), StoredGroups.parse(group.value()));
+      }
+      current.put(key, parsed);
+      records.add(parsed.group());
+    }
+    lastRead = current; // concurrent reads: the last to finish is kept, each one is complete
+    return records;
   }
 
   /**
@@ -42,33 +56,20 @@ final class ParsedGroups {
    * the cache stays that of the current page.
    */
   List<GroupRecord> parsePast(List<StoredGroup> stored) {
-    return parse(stored, false);
-  }
-
-  private List<GroupRecord> parse(List<StoredGroup> stored, boolean remember) {
     stored.sort(StoredGroup.KEY_ORDER);
     Map<ByteBuffer, Parsed> previous = lastRead;
-    Map<ByteBuffer, Parsed> current =
-        remember ? new HashMap<>(stored.size() * 4 / 3 + 1) : Map.of();
-    List<GroupRecord> records = new ArrayList<>(stored.size());
-    for (StoredGroup group : stored) {
-      if (!remember && group.parsed() != null) { // built by the read of the past: nothing to parse
-        records.add(group.parsed());
-        continue;
-      }
-      ByteBuffer key = ByteBuffer.wrap(group.key()); // equal and hashed by content
-      Parsed parsed = previous.get(key);
-      if (parsed == null || !Arrays.equals(parsed.bytes(), group.value())) {
-        parsed = new Parsed(group.value(), StoredGroups.parse(group.value()));
-      }
-      if (remember) {
-        current.put(key, parsed);
-      }
-      records.add(parsed.group());
-    }
-    if (remember) {
-      lastRead = current; // concurrent reads: the last to finish is kept, each one is complete
-    }
-    return records;
+    // most groups of a past page are parsed afresh: on every core, the page is waiting for them
+    return stored.parallelStream()
+        .map(
+            group -> {
+              if (group.parsed() != null) { // built by the read of the past
+                return group.parsed();
+              }
+              Parsed parsed = previous.get(ByteBuffer.wrap(group.key()));
+              return parsed != null && Arrays.equals(parsed.bytes(), group.value())
+                  ? parsed.group()
+                  : StoredGroups.parse(group.value());
+            })
+        .toList();
   }
 }

@@ -106,7 +106,9 @@ final class WebUiPage {
     timePicker(view);
     if (adminApi && !past) { // deleting from a past state would delete the current group
       // upstream offers the button only when the wipe endpoint exists
-      out.write("<div class=\"toolbar\"><button type=\"button\" id=\"del-all\" class=\"danger\"");
+      out.write("<div class=\"toolbar\">");
+      selectForm();
+      out.write("<button type=\"button\" id=\"del-all\" class=\"danger\"");
       out.write(groups.isEmpty() ? " disabled>" : ">");
       out.write("Delete All <span id=\"del-all-counter\">" + groups.size() + "</span> Groups");
       out.write("</button></div>\n");
@@ -131,6 +133,23 @@ final class WebUiPage {
         </body>
         </html>
         """);
+  }
+
+  /**
+   * Ours: a selector over grouping labels that shows only the groups it selects (asked of {@code
+   * DELETE /api/v1/admin/groups?dry_run=true}, so the matching rule is the server's), and deletes
+   * them after a confirmation. Only with the admin API, which that route belongs to.
+   */
+  private void selectForm() throws IOException {
+    out.write("<form id=\"select-form\" class=\"select-form\">");
+    out.write("<label for=\"select-match\">Select groups</label> ");
+    out.write("<input type=\"text\" id=\"select-match\" size=\"34\"");
+    out.write(" placeholder=\"" + forHtmlAttribute("{job=\"backup\",instance=~\"db.*\"}") + "\">");
+    out.write(" <button type=\"submit\" id=\"select-show\">Select</button>");
+    out.write(" <button type=\"button\" id=\"select-clear\" hidden>Show all</button>");
+    out.write(" <button type=\"button\" id=\"del-selected\" class=\"danger\" hidden>");
+    out.write("Delete <span id=\"del-selected-counter\">0</span> Selected Groups</button>");
+    out.write("</form>\n");
   }
 
   /**
@@ -166,7 +185,10 @@ final class WebUiPage {
     out.write("<details class=\"group\" id=\"group-" + id + "\"");
     // the delete button's target, base64 throughout so that '/' and empty values survive
     out.write(" data-path=\"" + forHtml(GroupingKeyPath.encode(key)) + "\"");
-    out.write(" data-labels=\"" + forHtml(braced(grouping)) + "\">\n<summary>");
+    out.write(" data-labels=\"" + forHtml(braced(grouping)) + "\"");
+    // the labels as the admin API lists a group, to find it in a selector delete's answer
+    out.write(
+        " data-grouping=\"" + forHtmlAttribute(ApiV1Json.labels(grouping)) + "\">\n<summary>");
     for (LabelPair label : grouping) {
       labelBadge(label);
     }

@@ -3,6 +3,7 @@ package io.kpushgateway.ingest;
 import io.javalin.http.Context;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
+import io.kpushgateway.kafka.BatchPublisher;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import java.io.IOException;
@@ -21,6 +22,9 @@ public final class IngestRoutes {
 
   private final PushController controller;
 
+  /** Null without a batch publisher (tests of the push API alone). */
+  private final BatchController batches;
+
   /**
    * @param catalog the families of every group, for upstream's cross-group consistency check; empty
    *     disables the check (and pushes are answered 202, as upstream does then)
@@ -37,8 +41,28 @@ public final class IngestRoutes {
       NameValidationScheme names,
       PushGate gate,
       Duration ttl) {
+    this(publisher, null, clock, nodeName, limits, catalog, names, gate, ttl);
+  }
+
+  /**
+   * @param batches writes the groups of {@code /api/v1/batch} in one transaction; null: no batches
+   */
+  public IngestRoutes(
+      PushPublisher publisher,
+      BatchPublisher batches,
+      Clock clock,
+      String nodeName,
+      IngestLimits limits,
+      Optional<FamilyCatalog> catalog,
+      NameValidationScheme names,
+      PushGate gate,
+      Duration ttl) {
     this.controller =
         new PushController(publisher, clock, nodeName, limits, catalog, names, gate, ttl);
+    this.batches =
+        batches == null
+            ? null
+            : new BatchController(batches, clock, nodeName, limits, catalog, names, gate);
   }
 
   /**
@@ -51,5 +75,13 @@ public final class IngestRoutes {
     // trailing slash stays significant ("a/1/" is an odd number of components).
     int at = rawPath.indexOf(PREFIX);
     controller.handle(ctx, method, rawPath.substring(at + PREFIX.length()));
+  }
+
+  /** Many groups in one push, {@code PUT|POST /api/v1/batch?group_by=job,...}; all or none. */
+  public void batch(Context ctx, Method method) throws IOException {
+    if (batches == null) {
+      throw new IllegalStateException("no batch publisher");
+    }
+    batches.handle(ctx, method);
   }
 }

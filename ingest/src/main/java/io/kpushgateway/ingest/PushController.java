@@ -17,6 +17,7 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.FamilyShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
+import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -209,14 +211,31 @@ final class PushController {
   /** The body's families, sanitized for {@code key} as they are read. */
   private List<MetricFamily> decode(
       Context ctx, GroupingKey key, DecodeBudget.Grant memory, InputStream raw) throws IOException {
+    PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(key);
+    return decode(ctx, limits, names, memory, raw, sanitizer::family, sanitizer::labels);
+  }
+
+  /**
+   * A push body's families, by its {@code Content-Type} and {@code Content-Encoding}, counted
+   * against the limits as they are read; each protobuf family passed through {@code family}, each
+   * text series' labels through {@code labels}. Shared by the single and the batch push.
+   */
+  static List<MetricFamily> decode(
+      Context ctx,
+      IngestLimits limits,
+      NameValidationScheme names,
+      DecodeBudget.Grant memory,
+      InputStream raw,
+      UnaryOperator<MetricFamily> family,
+      UnaryOperator<List<LabelPair>> labels)
+      throws IOException {
     try {
       InputStream body =
           ContentEncoding.decode(ctx.header("Content-Encoding"), raw, limits.maxBodyBytes());
       PushMeter meter = new PushMeter(limits.push(), memory);
-      PushValidator.Sanitizer sanitizer = PushValidator.sanitizer(key);
       return ExpositionFormats.isDelimitedProtobuf(ctx.header("Content-Type"))
-          ? DelimitedProtobuf.read(body, meter, sanitizer::family)
-          : TextParser.parse(body, names, meter, sanitizer::labels);
+          ? DelimitedProtobuf.read(body, meter, family)
+          : TextParser.parse(body, names, meter, labels);
     } catch (PushRejectedException | BodyTooLargeException | BudgetExhaustedException e) {
       throw e;
     } catch (IOException e) {

@@ -24,6 +24,8 @@ public final class KafkaSettings {
    */
   static final int PRODUCER_MAX_BLOCK_MS = 0;
 
+  private static final String READ_COMMITTED = "read_committed";
+
   /** Kafka's default producer buffer.memory. */
   private static final long DEFAULT_BUFFER_MEMORY = 32L * 1024 * 1024;
 
@@ -79,6 +81,29 @@ public final class KafkaSettings {
     return p;
   }
 
+  /**
+   * A batch producer: the push producer's guarantees, and transactional, so the groups of one batch
+   * become visible to read-committed readers together or not at all. It runs on a thread of its own
+   * ({@link KafkaBatchPublisher}), so it may block for metadata and buffer space up to {@code
+   * produceTimeout}. A transaction left open (its node killed) holds back every read-committed
+   * reader of the partitions it touched until the broker aborts it: {@code transaction.timeout.ms}
+   * is {@code produceTimeout} plus 1 s, just enough for a batch that ends within its timeout.
+   *
+   * @param transactionalId stable per node and producer, so a restarted node aborts what it left
+   *     open at once (initTransactions fences the old producer)
+   */
+  public Properties batchProducer(String transactionalId) {
+    long timeoutMs = options.producer().produceTimeout().toMillis();
+    Properties p = producer();
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+    p.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) (timeoutMs + 1000));
+    p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) timeoutMs);
+    // a batch is many records sent at once: a short linger packs them into few requests
+    p.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+    p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    return p;
+  }
+
   /** How often the producer refreshes metadata; see {@link #producer()}. */
   Duration metadataRefresh() {
     return Duration.ofMillis(Math.max(1, options.producer().produceTimeout().toMillis() / 2));
@@ -128,6 +153,9 @@ public final class KafkaSettings {
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipBadRecords.class.getName());
+    // A batch push is a transaction: the store applies its records once it committed, never
+    // those of one aborted (or left open by a killed node). Without batches nothing changes.
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), READ_COMMITTED);
     return p;
   }
 
@@ -144,6 +172,8 @@ public final class KafkaSettings {
     Properties p = common();
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    // the history and a replay see what the store applied: committed batches only
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
     return p;
   }
 

@@ -36,6 +36,25 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void a_batch_producer_is_transactional_with_a_timeout_just_above_the_produce_timeout() {
+    Properties p = SETTINGS.batchProducer("t.pushes.batch.node-1:9091.0");
+    assertThat(p)
+        .containsEntry("transactional.id", "t.pushes.batch.node-1:9091.0")
+        .containsEntry("transaction.timeout.ms", 11_000)
+        .containsEntry("acks", "all")
+        .containsEntry("enable.idempotence", true)
+        .containsEntry("max.block.ms", 10_000);
+    assertThat(SETTINGS.producer()).doesNotContainKey("transactional.id");
+  }
+
+  @Test
+  void every_reader_of_the_push_log_reads_committed_batches_only() {
+    assertThat(SETTINGS.streams()).containsEntry("consumer.isolation.level", "read_committed");
+    assertThat(SETTINGS.consumer()).containsEntry("isolation.level", "read_committed");
+    assertThat(SETTINGS.historyConsumer()).containsEntry("isolation.level", "read_committed");
+  }
+
+  @Test
   void timeouts_follow_the_produce_timeout() {
     KafkaOptions fast = TestKafkaOptions.from(OPTIONS).produceTimeout(Duration.ofMillis(3)).build();
     Properties p = new KafkaSettings(fast).producer();

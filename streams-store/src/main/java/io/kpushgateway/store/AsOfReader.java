@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A partition whose retained history starts after T is reported in {@link
  * PartitionRead#beforeHistory()} with its oldest answerable instant.
+ *
+ * <p>The snapshot a partition was last read from is kept, parsed, until no read used it for {@link
+ * #KEEP_SNAPSHOT}: the reads of an investigation ask for instants near each other, which start from
+ * the same snapshot, and then cost only the pushes after it, as a current scrape costs no parsing
+ * for its cached groups. It holds about one parsed copy of the partition's state.
  */
 public final class AsOfReader implements AutoCloseable {
 
@@ -56,6 +62,14 @@ public final class AsOfReader implements AutoCloseable {
   private static final int READERS = Math.max(2, Runtime.getRuntime().availableProcessors());
 
   private static final int IDLE_CONSUMERS = READERS;
+
+  /** How long a partition's last snapshot stays parsed after the last read that used it. */
+  static final Duration KEEP_SNAPSHOT = Duration.ofMinutes(5);
+
+  /** A partition's last snapshot read: its groups, by key, each as bytes and parsed. */
+  private record Kept(long pushOffset, TreeMap<Bytes, StoredGroup> groups, long usedAtNanos) {}
+
+  private final Map<Integer, Kept> kept = new ConcurrentHashMap<>();
 
   private final ExecutorService readers =
       Executors.newFixedThreadPool(
@@ -81,6 +95,12 @@ public final class AsOfReader implements AutoCloseable {
     this.timeout = timeout;
   }
 
+  /** Lets go of the snapshots no read used for {@link #KEEP_SNAPSHOT}. */
+  private void forgetIdle() {
+    long now = System.nanoTime();
+    kept.values().removeIf(k -> now - k.usedAtNanos() > KEEP_SNAPSHOT.toNanos());
+  }
+
   /**
    * @param index the snapshot index of a partition; throws when this node has none for it
    */
@@ -89,6 +109,7 @@ public final class AsOfReader implements AutoCloseable {
       Instant at,
       IntFunction<ReadOnlyKeyValueStore<Bytes, byte[]>> index) {
     SnapshotTopic.Deadline deadline = SnapshotTopic.Deadline.in(timeout);
+    forgetIdle();
     // the partitions at once, one consumer each: a read is CPU-bound (parse and apply)
     List<Future<Result>> reads = new ArrayList<>();
     for (int partition : partitions) {
@@ -182,6 +203,7 @@ public final class AsOfReader implements AutoCloseable {
   @Override
   public void close() {
     readers.shutdownNow();
+    kept.clear();
     synchronized (idle) {
       closed = true;
       idle.forEach(c -> c.close(Duration.ZERO));
@@ -234,10 +256,10 @@ public final class AsOfReader implements AutoCloseable {
       long end = endAt(at);
       SnapshotManifest snapshot =
           SnapshotIndex.newestUsable(index, end - 1, pushesStart, snapshotsStart);
-      TreeMap<Bytes, Object> state = new TreeMap<>(); // GroupRecord bytes, or parsed once touched
+      TreeMap<Bytes, Object> state = new TreeMap<>(); // StoredGroup, or a GroupRecord once touched
       long from = 0;
       if (snapshot != null) {
-        SnapshotTopic.load(consumer, snapshots, snapshot, deadline, state::put);
+        state.putAll(snapshotGroups(snapshot));
         from = snapshot.getPushOffset() + 1;
       }
       long[] applied = {0};
@@ -264,8 +286,26 @@ public final class AsOfReader implements AutoCloseable {
               groups.add(
                   group instanceof GroupRecord parsed
                       ? StoredGroup.parsed(key.get(), parsed)
-                      : new StoredGroup(key.get(), (byte[]) group)));
+                      : (StoredGroup) group));
       return groups;
+    }
+
+    /** The groups of {@code snapshot}: kept from the last read that used it, or read and kept. */
+    private SortedMap<Bytes, StoredGroup> snapshotGroups(SnapshotManifest snapshot) {
+      int partition = pushes.partition();
+      Kept k = kept.get(partition);
+      if (k == null || k.pushOffset() != snapshot.getPushOffset()) {
+        TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
+        SnapshotTopic.load(
+            consumer,
+            snapshots,
+            snapshot,
+            deadline,
+            (key, value) -> groups.put(key, StoredGroup.both(key.get(), value)));
+        k = new Kept(snapshot.getPushOffset(), groups, 0);
+      }
+      kept.put(partition, new Kept(k.pushOffset(), k.groups(), System.nanoTime()));
+      return k.groups();
     }
 
     /** The first offset after {@code at}: the pushes before it make the state at {@code at}. */
@@ -277,7 +317,12 @@ public final class AsOfReader implements AutoCloseable {
     }
   }
 
-  /** Applies one push as the store does; false for a record that is not a push (skipped there). */
+  /**
+   * Applies one push as the store does; false for a record that is not a push (skipped there).
+   *
+   * @param state each group as a {@link StoredGroup} or {@code byte[]} (as read), or a {@link
+   *     GroupRecord} once a push was applied to it
+   */
   static boolean apply(ConsumerRecord<byte[], byte[]> record, TreeMap<Bytes, Object> state) {
     if (record.key() == null || record.value() == null) {
       return false;
@@ -290,10 +335,16 @@ public final class AsOfReader implements AutoCloseable {
     }
     Bytes key = Bytes.wrap(record.key());
     Object current = state.get(key);
-    GroupRecord before =
-        current == null
-            ? null
-            : current instanceof GroupRecord parsed ? parsed : StoredGroups.parse((byte[]) current);
+    GroupRecord before;
+    if (current == null) {
+      before = null;
+    } else if (current instanceof GroupRecord parsed) {
+      before = parsed;
+    } else if (current instanceof StoredGroup stored) {
+      before = stored.record();
+    } else {
+      before = StoredGroups.parse((byte[]) current);
+    }
     GroupRecord after;
     try {
       after = GroupState.apply(before, push);

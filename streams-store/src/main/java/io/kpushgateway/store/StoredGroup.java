@@ -34,9 +34,20 @@ public final class StoredGroup {
     this.parsed = parsed;
   }
 
+  private StoredGroup(byte[] key, byte[] value, GroupRecord parsed) {
+    this.key = key;
+    this.value = value;
+    this.parsed = parsed;
+  }
+
   /** A group built as a record: its bytes are written only if someone asks for them. */
   public static StoredGroup parsed(byte[] key, GroupRecord record) {
     return new StoredGroup(key, record);
+  }
+
+  /** A group of bytes, parsed once by a reader that keeps it: both forms, nothing to convert. */
+  static StoredGroup both(byte[] key, byte[] value) {
+    return new StoredGroup(key, value, StoredGroups.parse(value));
   }
 
   public byte[] key() {
@@ -58,7 +69,7 @@ public final class StoredGroup {
     return parsed != null ? parsed : StoredGroups.parse(value);
   }
 
-  /** The record, when the group was built as one; null when it is only bytes. */
+  /** The record, when the group was built or kept as one; null when it is only bytes. */
   public GroupRecord parsed() {
     return parsed;
   }

@@ -20,8 +20,9 @@ import java.util.function.Function;
 /**
  * Every route of the gateway: the one place a route exists. Upstream's routes with their {@code
  * handler} labels, in the order its routers try them, and ours ({@code /federate}, {@code
- * /history}, {@code /api/v1/history/...}, the peers' {@code /internal/v1/groups} and {@code
- * /internal/v1/history}). Adding a route is a line here and a handler.
+ * /history}, {@code /api/v1/history/...}, {@code /api/v1/batch}, the peers' {@code
+ * /internal/v1/groups} and {@code /internal/v1/history}). Adding a route is a line here and a
+ * handler.
  */
 public final class Routes {
 
@@ -87,6 +88,10 @@ public final class Routes {
     t.add("OPTIONS", API, "/*path", "api/v1/options", EVERY_NODE, e -> e.api()::preflight);
     t.json("GET", "/status", "api/v1/status", EVERY_NODE, e -> e.api()::status);
     t.json("GET", "/metrics", "api/v1/metrics", STORE, e -> e.api()::metrics);
+    // ours: many groups in one push, all or none visible (a Kafka transaction)
+    t.json("PUT", "/batch", "api/v1/batch", INGEST, e -> ctx -> e.ingest().batch(ctx, Method.PUT));
+    t.json(
+        "POST", "/batch", "api/v1/batch", INGEST, e -> ctx -> e.ingest().batch(ctx, Method.POST));
     for (String history : HISTORY_PATTERNS) {
       t.routedJson("GET", history, "api/v1/history", STORE, e -> history(e));
     }
@@ -101,6 +106,8 @@ public final class Routes {
     if (adminApi) {
       t.add("PUT", API, "/admin/wipe", "wipe", STORE, e -> e.store().admin()::wipe);
       t.json("PUT", "/admin/restore", "restore", STORE, e -> e.store().admin()::restore);
+      t.json(
+          "DELETE", "/admin/groups", "delete_groups", STORE, e -> e.store().admin()::deleteGroups);
     }
     return List.copyOf(t.routes);
   }

@@ -8,6 +8,7 @@ import io.kpushgateway.ingest.IngestLimits;
 import io.kpushgateway.ingest.IngestRoutes;
 import io.kpushgateway.ingest.PushGate;
 import io.kpushgateway.kafka.CatalogView;
+import io.kpushgateway.kafka.KafkaBatchPublisher;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.kafka.RaceSettler;
@@ -64,9 +65,12 @@ public final class IngestRole extends Role {
               settings.consistencyCheck()
                   ? Optional.of(role.startCatalog(kafka, topics, publisher, self, nodeName))
                   : Optional.empty();
+          // its transactional producers start with the first batch
+          KafkaBatchPublisher batches = role.own(new KafkaBatchPublisher(kafka, topics, nodeName));
           role.routes =
               new IngestRoutes(
                   publisher,
+                  batches,
                   Clock.systemUTC(),
                   nodeName,
                   settings.limits(),

@@ -74,6 +74,16 @@ class UpstreamRouterTest {
   }
 
   @Test
+  void theBatchRouteIsOursPutAndPostOnly() {
+    assertThat(routed(plain.route("PUT", "/api/v1/batch", "group_by=job")))
+        .isEqualTo("api/v1/batch /api/v1/batch");
+    assertThat(routed(plain.route("POST", "/api/v1/batch", "group_by=job")))
+        .isEqualTo("api/v1/batch /api/v1/batch");
+    // as upstream answers any other method under /api/v1 (its OPTIONS route matches every path)
+    assertThat(answer(plain.route("GET", "/api/v1/batch", null)).status()).isEqualTo(405);
+  }
+
+  @Test
   void federateIsOursGetOnlyAndGivesWayToATelemetryPathOfThatName() {
     assertThat(routed(plain.route("GET", "/federate", "match[]=up")))
         .isEqualTo("federate /federate");

@@ -60,14 +60,12 @@ final class RaceDetector {
     }
     for (FamilyShape f : shape.getFamiliesList()) {
       String name = f.getName();
-      index.forEachHolder(
+      index.forEachHolderNot(
+          f.getType(),
           name,
           key,
-          (other, type) -> {
-            if (type != f.getType()) {
-              settle(key, f, other, name, type, "holds " + name + " as " + type, losers);
-            }
-          });
+          (other, type) ->
+              settle(key, f, other, name, type, "holds " + name + " as " + type, losers));
       String kind = NameClash.kind(f.getType());
       for (String suffix : NameClash.suffixes(f.getType())) {
         index.forEachHolder(

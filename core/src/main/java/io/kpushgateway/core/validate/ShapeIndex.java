@@ -120,12 +120,28 @@ final class ShapeIndex {
 
   /** Tells {@code sink} each group other than {@code except} that holds {@code name}. */
   void forEachHolder(String name, GroupingKey except, HolderSink sink) {
+    forEachHolder(name, null, except, sink);
+  }
+
+  /**
+   * Tells {@code sink} each group other than {@code except} that holds {@code name} as another type
+   * than {@code type}: the conflicting ones, without visiting the many groups that agree (a fleet's
+   * groups share their family names, so those are most of them).
+   */
+  void forEachHolderNot(MetricType type, String name, GroupingKey except, HolderSink sink) {
+    forEachHolder(name, type, except, sink);
+  }
+
+  private void forEachHolder(String name, MetricType skip, GroupingKey except, HolderSink sink) {
     EnumMap<MetricType, Set<GroupingKey>> byType = holders.get(name);
     if (byType == null) {
       return;
     }
     byType.forEach(
         (type, keys) -> {
+          if (type == skip) {
+            return;
+          }
           for (GroupingKey other : keys) {
             if (!other.equals(except)) {
               sink.accept(other, type);

@@ -46,6 +46,13 @@ class ShapeIndexTest {
         .containsExactlyInAnyOrder(MetricType.GAUGE, MetricType.COUNTER);
     assertThat(index.typeIn(B, "m")).isEqualTo(MetricType.COUNTER);
     assertThat(index.typeIn(B, "n")).isNull();
+
+    // only the holders of another type: not the ones that agree
+    index.put(shape(C, 1, family("m", MetricType.GAUGE, gauge(1))));
+    List<String> other = new ArrayList<>();
+    index.forEachHolderNot(
+        MetricType.GAUGE, "m", A, (holder, type) -> other.add(holder + " " + type));
+    assertThat(other).containsExactly("{job=\"b\"} COUNTER");
   }
 
   @Test
