@@ -2,6 +2,7 @@ package io.kpushgateway.app;
 
 import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
+import io.kpushgateway.core.time.GoDuration;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
 import io.kpushgateway.kafka.KafkaOptions;
@@ -349,6 +350,16 @@ final class Flags {
   boolean disableConsistencyCheck;
 
   @Option(
+      names = "--push.ttl",
+      defaultValue = "0",
+      converter = DurationConverter.class,
+      description =
+          "Remove a group this long after its last successful push, unless that push set its own"
+              + " with the Pushgateway-TTL header (0 there: never). 0: groups never expire, as in"
+              + " the Pushgateway (default ${DEFAULT-VALUE}).")
+  Duration ttl;
+
+  @Option(
       names = "--push.enable-utf8-names",
       description = "Allow UTF-8 characters in metric and label names.")
   boolean enableUtf8Names;
@@ -398,7 +409,8 @@ final class Flags {
             limits,
             decodeBudget != null ? decodeBudget : DecodeBudget.defaultBytes(),
             disableConsistencyCheck,
-            enableUtf8Names);
+            enableUtf8Names,
+            ttl);
     int maxRecordBytes = maxRecordBytes();
     GatewayConfig.Data data =
         new GatewayConfig.Data(
@@ -598,35 +610,15 @@ final class Flags {
     }
   }
 
-  /** Go-style durations (500ms, 10s, 2m, 1h), Prometheus' days and weeks (7d, 2w), and 0. */
+  /** Go-style durations (500ms, 10s, 1h30m), Prometheus' days and weeks (7d, 2w), and 0. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {
-      String v = value.trim();
-      if (v.equals("0")) {
-        return Duration.ZERO;
+      try {
+        return GoDuration.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
       }
-      int i = 0;
-      while (i < v.length() && (Character.isDigit(v.charAt(i)) || v.charAt(i) == '.')) {
-        i++;
-      }
-      if (i == 0) {
-        throw new CommandLine.TypeConversionException("not a duration: " + value);
-      }
-      double amount = Double.parseDouble(v.substring(0, i));
-      long nanosPerUnit =
-          switch (v.substring(i)) {
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            case "h" -> 3_600_000_000_000L;
-            case "d" -> 86_400_000_000_000L;
-            case "w" -> 604_800_000_000_000L;
-            default ->
-                throw new CommandLine.TypeConversionException(
-                    "not a duration (use ms, s, m, h, d or w): " + value);
-          };
-      return Duration.ofNanos(Math.round(amount * nanosPerUnit));
     }
   }
 

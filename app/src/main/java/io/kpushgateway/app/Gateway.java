@@ -140,7 +140,8 @@ public final class Gateway implements AutoCloseable {
               config.push().limits(),
               new DecodeBudget(config.push().decodeBudgetBytes(), DecodeBudget.WAIT));
       IngestRole.Settings settings =
-          new IngestRole.Settings(limits, names, !config.push().disableConsistencyCheck());
+          new IngestRole.Settings(
+              limits, names, !config.push().disableConsistencyCheck(), config.push().ttl());
       PushGate gate = watcher.map(PushGate.class::cast).orElse(PushGate.OPEN);
       ingestRole =
           Optional.of(

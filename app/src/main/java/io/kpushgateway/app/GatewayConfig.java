@@ -154,11 +154,14 @@ public record GatewayConfig(
    *
    * @param limits what one push may hold
    * @param decodeBudgetBytes the flag, or its default for this JVM
+   * @param ttl how long a group lives after its last push without a {@code Pushgateway-TTL} of its
+   *     own; zero: forever
    */
   public record Push(
       long maxBodyBytes,
       PushLimits limits,
       long decodeBudgetBytes,
       boolean disableConsistencyCheck,
-      boolean enableUtf8Names) {}
+      boolean enableUtf8Names,
+      Duration ttl) {}
 }

@@ -15,6 +15,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -114,6 +115,26 @@ class ClientJavaIT {
       pusher(address, other, Format.PROMETHEUS_TEXT, null).push();
       Await.until(
           VISIBLE, "the other group", () -> scrape(gw).contains("cj_other{" + OTHER + "} 7"));
+
+      // a TTL of its own: the Pushgateway-TTL header, set on the client's connections
+      PrometheusRegistry expiring = new PrometheusRegistry();
+      Gauge.builder().name("cj_expiring").help("Expiring.").register(expiring).set(1);
+      PushGateway.builder()
+          .address(address)
+          .job("cj-ttl")
+          .registry(expiring)
+          .connectionFactory(
+              url -> {
+                HttpURLConnection c = (HttpURLConnection) url.openConnection();
+                c.setRequestProperty("Pushgateway-TTL", "1h");
+                return c;
+              })
+          .build()
+          .push();
+      Await.until(
+          VISIBLE,
+          "the group with a deadline",
+          () -> get(gw, "/api/v1/metrics", null).body().contains("\"expires_at\""));
 
       // delete removes exactly its group
       group.delete();

@@ -132,6 +132,22 @@ class GatewayConfigTest {
   }
 
   @Test
+  void theTtlIsOffByDefaultAndAGoDurationOtherwise() {
+    assertThat(GatewayConfig.parse().push().ttl()).isZero();
+    assertThat(GatewayConfig.parse().flags()).containsEntry("push.ttl", "0");
+    assertThat(GatewayConfig.parse("--push.ttl=1h30m").push().ttl())
+        .isEqualTo(Duration.ofMinutes(90));
+    assertThat(GatewayConfig.parse("--push.ttl=7d").push().ttl()).isEqualTo(Duration.ofDays(7));
+    for (String bad : new String[] {"soon", "-5s", "10", "5y", ""}) {
+      assertThatThrownBy(() -> GatewayConfig.parse("--push.ttl=" + bad))
+          .as(bad)
+          .isInstanceOf(CommandLine.ParameterException.class)
+          .hasMessageContaining("--push.ttl")
+          .hasMessageContaining(bad.isEmpty() ? "empty duration" : "\"" + bad + "\"");
+    }
+  }
+
+  @Test
   void badValuesAreRefusedWithTheFlagNamed() {
     assertThatThrownBy(() -> GatewayConfig.parse("--kafka.produce-timeout=soon"))
         .isInstanceOf(CommandLine.ParameterException.class)

@@ -100,6 +100,13 @@ final class TestGateway implements AutoCloseable {
   }
 
   HttpResponse<String> send(String method, String path, String body) {
+    return send(method, path, body, new String[0]);
+  }
+
+  /**
+   * @param headers names and values, in turn
+   */
+  HttpResponse<String> send(String method, String path, String body, String... headers) {
     HttpRequest.BodyPublisher publisher =
         body == null
             ? HttpRequest.BodyPublishers.noBody()
@@ -110,6 +117,9 @@ final class TestGateway implements AutoCloseable {
             .timeout(Duration.ofSeconds(30));
     if (authorization != null) {
       request.header("Authorization", authorization);
+    }
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
     }
     try {
       return http.send(request.build(), HttpResponse.BodyHandlers.ofString());

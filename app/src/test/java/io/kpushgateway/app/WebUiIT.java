@@ -136,6 +136,30 @@ class WebUiIT {
   }
 
   @Test
+  void aGroupWithATtlShowsItsDeadlineOnItsHeader() {
+    Instant pushed = Instant.now();
+    assertThat(
+            gw.send("PUT", "/metrics/job/ui-ttl", "ui_ttl 1\n", "Pushgateway-TTL", "1h")
+                .statusCode())
+        .isEqualTo(200);
+    Await.until(VISIBLE, "three groups in the store", () -> groupsInStore() == 3);
+    browser.get(gw.url("/"));
+    List<WebElement> groups = groups();
+    assertThat(groups).hasSize(3);
+    // job="ui", job="ui-ttl", job="ui/b"
+    assertThat(summaryLabels(groups.get(1))).containsExactly("job=\"ui-ttl\"");
+    WebElement expires = groups.get(1).findElement(By.cssSelector(":scope > summary .expires"));
+    assertThat(expires.getText()).startsWith("expires: 20");
+    Instant at =
+        Instant.parse(expires.findElement(By.cssSelector("time")).getDomAttribute("datetime"));
+    assertThat(at)
+        .isBetween(pushed.plus(Duration.ofMinutes(59)), pushed.plus(Duration.ofMinutes(61)));
+    // groups without a TTL show none
+    assertThat(groups.get(0).findElements(By.cssSelector(".expires"))).isEmpty();
+    assertThat(groups.get(2).findElements(By.cssSelector(".expires"))).isEmpty();
+  }
+
+  @Test
   void deleteGroupRemovesItFromThePageAndFromMetrics() {
     // the empty label value and the '/' must both survive the trip through the delete URL
     deleteGroup(groups().get(0));

@@ -44,6 +44,9 @@ final class ApiV1Json {
   private static final String LABELS = "labels";
   private static final String LAST_PUSH_SUCCESSFUL = "last_push_successful";
 
+  /** Ours, only on a group with a TTL: when it expires, unless pushed again. */
+  private static final String EXPIRES_AT = "expires_at";
+
   private ApiV1Json() {}
 
   /**
@@ -187,6 +190,7 @@ final class ApiV1Json {
           case OUTCOME_APPLIED -> "applied";
           case OUTCOME_REJECTED -> "rejected";
           case OUTCOME_WITHDRAWN -> "withdrawn";
+          case OUTCOME_EXPIRED -> "expired";
           case OUTCOME_UNSPECIFIED, UNRECOGNIZED -> "unknown";
         });
     if (!entry.getReason().isEmpty()) {
@@ -235,6 +239,10 @@ final class ApiV1Json {
     SortedMap<String, Entry> entries = new TreeMap<>(Utf8Order.COMPARATOR);
     entries.put(LABELS, META);
     entries.put(LAST_PUSH_SUCCESSFUL, META);
+    long deadline = GroupState.deadline(group);
+    if (deadline != GroupState.NO_DEADLINE) {
+      entries.put(EXPIRES_AT, META);
+    }
     for (StoredFamily stored : group.getFamiliesList()) {
       entries.put(
           stored.getFamily().getName(),
@@ -257,6 +265,8 @@ final class ApiV1Json {
         writeFamily(g, entry.family(), entry.writtenAtNanos());
       } else if (e.getKey().equals(LABELS)) {
         writeLabels(g, group.getGroupingList());
+      } else if (e.getKey().equals(EXPIRES_AT)) {
+        g.writeString(rfc3339(nanosToInstant(deadline)));
       } else {
         g.writeBoolean(failed <= pushed);
       }

@@ -2,6 +2,7 @@ package io.kpushgateway.exposition;
 
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.LocalShare;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
@@ -34,6 +35,11 @@ public final class StoreMetrics {
         .name("kpushgateway_store_pushes_lag")
         .help("Pushes on Kafka that the partitions this node serves have not applied yet.")
         .callback(cb -> cb.call(store.pushesLag()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("kpushgateway_groups_expired_total")
+        .help("Groups this node removed because their TTL ran out (--push.ttl, Pushgateway-TTL).")
+        .callback(cb -> cb.call(store.groupsExpired()))
         .register(registry);
   }
 }

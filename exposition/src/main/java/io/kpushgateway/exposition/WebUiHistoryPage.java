@@ -292,6 +292,7 @@ final class WebUiHistoryPage {
       case OUTCOME_APPLIED -> "applied";
       case OUTCOME_REJECTED -> "rejected";
       case OUTCOME_WITHDRAWN -> "withdrawn";
+      case OUTCOME_EXPIRED -> "expired";
       case OUTCOME_UNSPECIFIED, UNRECOGNIZED -> "unknown";
     };
   }

@@ -197,7 +197,15 @@ final class WebUiPage {
       out.write("<span class=\"failed\" role=\"alert\">Last push failed!</span>");
     }
     out.write("<span class=\"times\">last push: " + time(pushed));
-    out.write(" · last failure: " + time(failed) + "</span>");
+    out.write(" · last failure: " + time(failed));
+    long deadline = GroupState.deadline(group);
+    if (deadline != GroupState.NO_DEADLINE) {
+      // ours: a TTL (--push.ttl, Pushgateway-TTL) removes the group then unless pushed again
+      String at = ApiV1Json.rfc3339(ApiV1Json.nanosToInstant(deadline));
+      out.write(" · <span class=\"expires\">expires: <time datetime=\"" + at + "\">");
+      out.write(time(deadline) + "</time></span>");
+    }
+    out.write("</span>");
     // ours: the group's pushes, on a page of its own (read only when asked for)
     out.write("<a class=\"history-link\" href=\"history?" + WebUiRoutes.GROUP_PARAM + "=");
     out.write(forHtmlAttribute(urlEncode(GroupingKeyPath.encode(key))) + "\">History</a>");

@@ -127,6 +127,11 @@ class ClusterGroupReaderTest {
         public double pushesLag() {
           return 0;
         }
+
+        @Override
+        public long groupsExpired() {
+          return 0;
+        }
       };
 
   private final PeerReader peers =

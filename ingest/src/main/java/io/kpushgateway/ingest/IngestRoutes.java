@@ -8,6 +8,7 @@ import io.kpushgateway.kafka.PushPublisher;
 import io.kpushgateway.proto.Method;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,7 @@ public final class IngestRoutes {
    *     disables the check (and pushes are answered 202, as upstream does then)
    * @param names {@link NameValidationScheme#UTF8} with {@code --push.enable-utf8-names}
    * @param gate asked before each PUT and POST; a closed gate answers 503 with its reason
+   * @param ttl the TTL stamped on a push without a {@code Pushgateway-TTL} header; zero: none
    */
   public IngestRoutes(
       PushPublisher publisher,
@@ -37,8 +39,9 @@ public final class IngestRoutes {
       IngestLimits limits,
       Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
-      PushGate gate) {
-    this(publisher, null, clock, nodeName, limits, catalog, names, gate);
+      PushGate gate,
+      Duration ttl) {
+    this(publisher, null, clock, nodeName, limits, catalog, names, gate, ttl);
   }
 
   /**
@@ -52,8 +55,10 @@ public final class IngestRoutes {
       IngestLimits limits,
       Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
-      PushGate gate) {
-    this.controller = new PushController(publisher, clock, nodeName, limits, catalog, names, gate);
+      PushGate gate,
+      Duration ttl) {
+    this.controller =
+        new PushController(publisher, clock, nodeName, limits, catalog, names, gate, ttl);
     this.batches =
         batches == null
             ? null

@@ -7,6 +7,7 @@ import io.kpushgateway.core.format.TextParser;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.core.path.GroupingKeyPath;
+import io.kpushgateway.core.time.GoDuration;
 import io.kpushgateway.core.validate.FamilyCatalog;
 import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.core.validate.PushMeter;
@@ -21,6 +22,7 @@ import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,12 @@ final class PushController {
 
   private final PushGate gate;
 
+  /** The TTL of a push that sets none with {@link #TTL_HEADER}; zero: none. */
+  private final Duration ttl;
+
+  /** A push's own TTL: a Go duration, 0 for none (ours; upstream has no TTL). */
+  static final String TTL_HEADER = "Pushgateway-TTL";
+
   PushController(
       PushPublisher publisher,
       Clock clock,
@@ -64,7 +72,8 @@ final class PushController {
       IngestLimits limits,
       Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
-      PushGate gate) {
+      PushGate gate,
+      Duration ttl) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
@@ -72,6 +81,7 @@ final class PushController {
     this.catalog = catalog;
     this.names = names;
     this.gate = gate;
+    this.ttl = ttl;
   }
 
   /** {@code rawSuffix}: the path after {@code /metrics/} as sent, percent-encoded. */
@@ -88,6 +98,9 @@ final class PushController {
             .setMethod(method)
             .addAllGrouping(key.toLabelPairs())
             .setIngestNode(nodeName);
+    if (method != Method.DELETE) {
+      record.setTtlNanos(ttlOf(ctx.header(TTL_HEADER)).toNanos());
+    }
     // Upstream answers 202 to unchecked pushes and to every DELETE.
     int status = method == Method.DELETE || catalog.isEmpty() ? 202 : 200;
     if (method == Method.DELETE) {
@@ -181,6 +194,18 @@ final class PushController {
                     }
                   }
                 }));
+  }
+
+  /** The push's TTL: its header's, else the flag's; a bad header is refused before the body. */
+  private Duration ttlOf(String header) {
+    if (header == null) {
+      return ttl;
+    }
+    try {
+      return GoDuration.parse(header);
+    } catch (IllegalArgumentException e) {
+      throw PushRejectedException.malformed("invalid " + TTL_HEADER + " header: " + e.getMessage());
+    }
   }
 
   /** The body's families, sanitized for {@code key} as they are read. */

@@ -27,6 +27,13 @@ public final class Stores {
    */
   public static final String HISTORY = "history";
 
+  /**
+   * When each group with a TTL expires: (deadline in Unix ns, 8 bytes big-endian; grouping key
+   * bytes) → nothing, so the groups due are one key range from the start. Backed by its changelog,
+   * so it moves with its partition; empty while no push sets a TTL.
+   */
+  public static final String DEADLINES = "deadlines";
+
   private static final long SEGMENT_MS_MAX = Duration.ofDays(1).toMillis();
 
   private Stores() {}

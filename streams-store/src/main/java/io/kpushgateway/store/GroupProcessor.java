@@ -1,10 +1,10 @@
 package io.kpushgateway.store;
 
+import com.google.protobuf.Message;
 import io.kpushgateway.core.model.GroupShapes;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.proto.GroupRecord;
-import io.kpushgateway.proto.GroupShape;
 import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.PushRecord;
 import java.time.Duration;
@@ -19,46 +19,70 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies each push to its group with the pure {@link GroupState#apply}, and forwards the group's
- * new shape (for the catalog) when it changed: a tombstone on DELETE. Each push is also entered in
- * the group's history ({@link HistoryIndex}). With snapshots on, checks every {@link
- * #SNAPSHOT_CHECK} whether its partition's snapshot is due ({@link SnapshotWriter}).
+ * new shape to {@link PushTopology#CATALOG_SINK} when it changed: a tombstone on DELETE or expiry.
+ * Each push is also entered in the group's history ({@link HistoryIndex}), and its deadline in
+ * {@link Deadlines}, which every {@link Deadlines#CHECK_INTERVAL} writes the EXPIRE records of the
+ * groups due to {@link PushTopology#EXPIRY_SINK} (the pushes topic: they come back here as pushes).
+ * With snapshots on, checks every {@link #SNAPSHOT_CHECK} whether its partition's snapshot is due
+ * ({@link SnapshotWriter}).
  */
-final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupShape> {
+final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, Message> {
 
   static final Duration SNAPSHOT_CHECK = Duration.ofSeconds(1);
 
   private final Duration historyRetention;
   private final Function<Integer, SnapshotWriter> snapshotWriters;
-  private ProcessorContext<Bytes, GroupShape> context;
+  private final Expiries expiries;
+  private ProcessorContext<Bytes, Message> context;
   private KeyValueStore<Bytes, byte[]> groups;
   private HistoryIndex history;
+  private Deadlines deadlines;
   private SnapshotWriter snapshots; // null: no snapshots
   private long seededThrough = -1; // pushes up to here are in the snapshot the store started from
 
   /**
    * @param historyRetention how long the history keeps a push; null: forever
    * @param snapshotWriters the writer of a partition's snapshots, or null without snapshots
+   * @param expiries who writes the EXPIRE records, and their count
    */
-  GroupProcessor(Duration historyRetention, Function<Integer, SnapshotWriter> snapshotWriters) {
+  GroupProcessor(
+      Duration historyRetention,
+      Function<Integer, SnapshotWriter> snapshotWriters,
+      Expiries expiries) {
     this.historyRetention = historyRetention;
     this.snapshotWriters = snapshotWriters;
+    this.expiries = expiries;
   }
 
   @Override
-  public void init(ProcessorContext<Bytes, GroupShape> context) {
+  public void init(ProcessorContext<Bytes, Message> context) {
     this.context = context;
     groups = context.getStateStore(Stores.GROUPS);
     history = HistoryIndex.attach(context, historyRetention);
+    deadlines = new Deadlines(context.getStateStore(Stores.DEADLINES), groups, expiries.node());
     if (snapshotWriters != null) {
       KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
       snapshots = snapshotWriters.apply(context.taskId().partition());
       snapshots.init(index, context.currentSystemTimeMs());
       seededThrough = snapshots.seedIfRebuilt(groups, index);
+      if (seededThrough >= 0) {
+        deadlines.rebuild();
+      }
       context.schedule(
           SNAPSHOT_CHECK,
           PunctuationType.WALL_CLOCK_TIME,
           now -> snapshots.maybeTake(now, groups, index));
     }
+    context.schedule(
+        Deadlines.CHECK_INTERVAL,
+        PunctuationType.WALL_CLOCK_TIME,
+        now ->
+            deadlines.check(
+                now,
+                expiry ->
+                    context.forward(
+                        new Record<Bytes, Message>(expiry.key, expiry.value, now),
+                        PushTopology.EXPIRY_SINK)));
   }
 
   @Override
@@ -75,16 +99,24 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     }
     byte[] stored = groups.get(push.key());
     GroupRecord current = stored == null ? null : StoredGroups.parse(stored);
+    boolean expire = push.value().getMethod() == Method.EXPIRE;
+    if (expire && !GroupState.expires(current, push.value())) {
+      return; // renewed since, or expired already: nothing happened, nothing to record
+    }
     GroupRecord next = GroupState.apply(current, push.value());
     // before the group is written: a push processed again keeps the entry its first run made
     if (offset >= 0) {
       history.record(offset, push.key().get(), push.value(), current, next);
     }
+    deadlines.update(push.key(), current, next);
     if (next == null) {
       groups.delete(push.key());
-      if (push.value().getMethod() == Method.DELETE) {
+      if (expire) {
+        expiries.expired();
+      }
+      if (push.value().getMethod() == Method.DELETE || expire) {
         // also for an absent group: it clears a reader's record of a deletion it is waiting for
-        context.forward(push.withValue(null));
+        context.forward(push.<Message>withValue(null), PushTopology.CATALOG_SINK);
       }
       return;
     }
@@ -92,7 +124,9 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, GroupS
     // Shapes are read by every node: forwarded only when they change, not on every push; and
     // told apart without hashing the series, which for a big group takes seconds.
     if (current == null || !GroupShapes.sameFamilies(current, next)) {
-      context.forward(push.withValue(GroupShapes.of(next, push.value().getReceivedAtUnixNanos())));
+      context.forward(
+          push.<Message>withValue(GroupShapes.of(next, push.value().getReceivedAtUnixNanos())),
+          PushTopology.CATALOG_SINK);
     }
   }
 }

@@ -51,4 +51,7 @@ public interface GroupStore {
 
   /** Pushes on Kafka that this node's active partitions have not applied yet. */
   double pushesLag();
+
+  /** Groups an expiry removed on this node since it started (their TTL ran out). */
+  long groupsExpired();
 }

@@ -7,6 +7,7 @@ import io.kpushgateway.kafka.Stores;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.HistoryEntry;
 import io.kpushgateway.proto.HistoryPage;
+import io.kpushgateway.proto.Method;
 import io.kpushgateway.proto.Outcome;
 import io.kpushgateway.proto.PushRecord;
 import java.io.IOException;
@@ -98,7 +99,9 @@ final class HistoryIndex {
   /** The entry for one push. */
   static HistoryEntry entry(long offset, PushRecord push, GroupRecord before, GroupRecord after) {
     Outcome outcome;
-    if (push.getRejection().isEmpty()) {
+    if (push.getMethod() == Method.EXPIRE) {
+      outcome = Outcome.OUTCOME_EXPIRED; // recorded only when it removed the group
+    } else if (push.getRejection().isEmpty()) {
       outcome = Outcome.OUTCOME_APPLIED;
     } else {
       outcome = push.getRevokedCount() > 0 ? Outcome.OUTCOME_WITHDRAWN : Outcome.OUTCOME_REJECTED;

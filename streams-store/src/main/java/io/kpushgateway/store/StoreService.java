@@ -35,6 +35,8 @@ public final class StoreService implements AutoCloseable {
     Duration retention = settings.options().topics().pushRetention();
     this.snapshotLog = new KafkaSnapshotLog(settings, topics);
     int chunkBytes = settings.options().topics().maxRecordBytes() / CHUNK_SHARE;
+    String node = settings.options().streams().applicationServer();
+    Expiries expiries = new Expiries(node != null ? node : "store");
     this.streams =
         new KafkaStreams(
             PushTopology.build(
@@ -43,11 +45,11 @@ public final class StoreService implements AutoCloseable {
                 interval == null
                     ? null
                     : partition ->
-                        new SnapshotWriter(
-                            partition, snapshotLog, interval, retention, chunkBytes)),
+                        new SnapshotWriter(partition, snapshotLog, interval, retention, chunkBytes),
+                expiries),
             settings.streams());
     this.history = new AsOfReader(settings, topics, HISTORY_READ_TIMEOUT);
-    this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history);
+    this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history, expiries);
     this.historyStore = new StreamsHistoryStore(streams);
     streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
     streams.setUncaughtExceptionHandler(

@@ -37,7 +37,11 @@ final class StreamsGroupStore implements GroupStore {
   private final String pushesTopic;
   private final AsOfReader history;
 
-  StreamsGroupStore(KafkaStreams streams, String pushesTopic, AsOfReader history) {
+  private final Expiries expiries;
+
+  StreamsGroupStore(
+      KafkaStreams streams, String pushesTopic, AsOfReader history, Expiries expiries) {
+    this.expiries = expiries;
     this.streams = streams;
     this.pushesTopic = pushesTopic;
     this.history = history;
@@ -149,6 +153,11 @@ final class StreamsGroupStore implements GroupStore {
   }
 
   /** The store consumer's {@code records-lag}, summed over its partitions of the pushes topic. */
+  @Override
+  public long groupsExpired() {
+    return expiries.count();
+  }
+
   @Override
   public double pushesLag() {
     double lag = 0;

@@ -102,7 +102,8 @@ class SnapshotWriterTest {
             PushTopology.build(
                 TOPICS,
                 null,
-                p -> new SnapshotWriter(p, log, INTERVAL, RETENTION, /* chunkBytes */ 200)),
+                p -> new SnapshotWriter(p, log, INTERVAL, RETENTION, /* chunkBytes */ 200),
+                new Expiries("test")),
             props,
             Instant.parse("2026-12-02T00:00:00Z"));
     pushes =

@@ -33,9 +33,13 @@ public final class IngestRole extends Role {
    * What the role is configured with.
    *
    * @param consistencyCheck upstream's cross-group check; off, pushes are answered 202
+   * @param ttl the TTL of a push without a {@code Pushgateway-TTL} header; zero: none
    */
   public record Settings(
-      IngestLimits limits, NameValidationScheme names, boolean consistencyCheck) {}
+      IngestLimits limits,
+      NameValidationScheme names,
+      boolean consistencyCheck,
+      java.time.Duration ttl) {}
 
   private IngestRoutes routes;
 
@@ -72,7 +76,8 @@ public final class IngestRole extends Role {
                   settings.limits(),
                   catalog,
                   settings.names(),
-                  gate);
+                  gate,
+                  settings.ttl());
         });
   }
 

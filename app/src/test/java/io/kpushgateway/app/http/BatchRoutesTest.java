@@ -57,7 +57,8 @@ class BatchRoutesTest {
             IngestLimits.ofBodySize(1 << 20),
             Optional.of(catalog),
             NameValidationScheme.LEGACY,
-            () -> null));
+            () -> null,
+            java.time.Duration.ZERO));
   }
 
   @Test

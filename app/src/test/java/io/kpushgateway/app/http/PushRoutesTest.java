@@ -59,6 +59,9 @@ class PushRoutesTest {
 
   private final RecordingPublisher publisher = new RecordingPublisher();
 
+  /** --push.ttl of the node under test. */
+  private Duration ttl = Duration.ZERO;
+
   /** What the node's gate says: null while it takes pushes. */
   private volatile String refusal;
 
@@ -87,7 +90,8 @@ class PushRoutesTest {
             limits,
             Optional.ofNullable(catalog),
             names,
-            () -> refusal));
+            () -> refusal,
+            ttl));
   }
 
   private Javalin app() {
@@ -176,6 +180,52 @@ class PushRoutesTest {
           assertThat(publisher.records.get(1).record().getRejection()).isEmpty();
           assertThat(publisher.records.get(2).record().getRejection())
               .endsWith("pushed metrics must not have timestamps");
+        });
+  }
+
+  @Test
+  void eachPushIsStampedWithItsHeadersTtlElseTheFlags() {
+    ttl = Duration.ofMinutes(5);
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          assertThat(client.request("/metrics/job/a", b -> b.put(text("m 1\n"))).code())
+              .isEqualTo(200);
+          assertThat(
+                  client
+                      .request(
+                          "/metrics/job/b",
+                          b -> b.post(text("m 1\n")).header("Pushgateway-TTL", "1h30m"))
+                      .code())
+              .isEqualTo(200);
+          assertThat(
+                  client
+                      .request(
+                          "/metrics/job/c",
+                          b -> b.put(text("m 1\n")).header("pushgateway-ttl", "0"))
+                      .code())
+              .isEqualTo(200);
+          assertThat(publisher.records)
+              .extracting(p -> p.record().getTtlNanos())
+              .containsExactly(
+                  Duration.ofMinutes(5).toNanos(), Duration.ofMinutes(90).toNanos(), 0L);
+        });
+  }
+
+  @Test
+  void aMalformedTtlHeaderIs400NamingItAndNothingIsPublished() {
+    JavalinTest.test(
+        app(),
+        (server, client) -> {
+          for (String bad : List.of("soon", "-5s", "10", "5y")) {
+            Response r =
+                client.request(
+                    "/metrics/job/a", b -> b.put(text("m 1\n")).header("Pushgateway-TTL", bad));
+            assertThat(r.code()).isEqualTo(400);
+            assertThat(r.body().string())
+                .startsWith("invalid Pushgateway-TTL header: not a duration: \"" + bad + "\"");
+          }
+          assertThat(publisher.records).isEmpty();
         });
   }
 

@@ -44,6 +44,9 @@ public final class GroupState {
    *       type;
    *   <li>DELETE removes the group; RESTORE sets it to the restored state, push times included (no
    *       restored state: removes it);
+   *   <li>EXPIRE removes the group only while it still is the group that expired: its last
+   *       successful push is the one the record names. A push in between renewed it, so a late or
+   *       repeated EXPIRE changes nothing;
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
    *       and stamp the families they write. A pushed family without series is not stored: it only
    *       removes what a POST replaces, since upstream would serve nothing for it. The pushed
@@ -52,11 +55,14 @@ public final class GroupState {
    *
    * @param current the group's state, or {@code null} if the group does not exist
    * @return the new state, or {@code null} if the group is deleted
-   * @throws IllegalArgumentException for a method other than PUT, POST, DELETE or RESTORE
+   * @throws IllegalArgumentException for a method other than PUT, POST, DELETE, RESTORE or EXPIRE
    */
   public static GroupRecord apply(GroupRecord current, PushRecord push) {
     if (push.getMethod() == Method.RESTORE && push.getRejection().isEmpty()) {
       return push.hasRestored() ? push.getRestored() : null; // as it was, push times and all
+    }
+    if (push.getMethod() == Method.EXPIRE) {
+      return expires(current, push) ? null : current;
     }
     long receivedAt = push.getReceivedAtUnixNanos();
     List<StoredFamily> families =
@@ -74,8 +80,47 @@ public final class GroupState {
       next.clearFamilies().addAllFamilies(families);
     }
     return push.getRejection().isEmpty()
-        ? next.setPushTimeUnixNanos(receivedAt).build()
+        ? next.setPushTimeUnixNanos(receivedAt).setTtlNanos(Math.max(0, push.getTtlNanos())).build()
         : next.setPushFailureTimeUnixNanos(receivedAt).build();
+  }
+
+  /** Whether the EXPIRE record {@code expire} removes {@code current}: see {@link #apply}. */
+  public static boolean expires(GroupRecord current, PushRecord expire) {
+    return current != null
+        && expire.getMethod() == Method.EXPIRE
+        && deadline(current) != NO_DEADLINE
+        && current.getPushTimeUnixNanos() == expire.getExpiresPushTimeUnixNanos();
+  }
+
+  /** {@link #deadline} of a group that never expires. */
+  public static final long NO_DEADLINE = 0;
+
+  /**
+   * When {@code group} expires (Unix ns): its last successful push plus that push's TTL; {@link
+   * #NO_DEADLINE} without a TTL or a successful push.
+   */
+  public static long deadline(GroupRecord group) {
+    long pushed = group.getPushTimeUnixNanos();
+    long ttl = group.getTtlNanos();
+    if (ttl <= 0 || pushed == 0) {
+      return NO_DEADLINE;
+    }
+    long deadline = pushed + ttl;
+    return deadline < pushed ? Long.MAX_VALUE : deadline; // a TTL past the year 2262
+  }
+
+  /**
+   * The EXPIRE record for {@code group}, written at {@code nowNanos} (the store's clock): it
+   * removes the group only while its last push is still the one that set the deadline.
+   */
+  public static PushRecord expiry(GroupRecord group, long nowNanos, String node) {
+    return PushRecord.newBuilder()
+        .setMethod(Method.EXPIRE)
+        .addAllGrouping(group.getGroupingList())
+        .setReceivedAtUnixNanos(nowNanos)
+        .setIngestNode(node)
+        .setExpiresPushTimeUnixNanos(group.getPushTimeUnixNanos())
+        .build();
   }
 
   /** How {@link #families} reads a family of the group, whatever holds it. */
@@ -110,6 +155,9 @@ public final class GroupState {
     Method method = push.getMethod();
     if (method == Method.DELETE) {
       return null;
+    }
+    if (method == Method.EXPIRE) {
+      return current; // decided on the whole group, by apply; only the store meets one
     }
     if (method == Method.RESTORE) {
       if (!push.hasRestored()) {

@@ -225,6 +225,67 @@ class GroupStateTest {
             """);
   }
 
+  private static PushRecord ttl(PushRecord push, long ttlNanos) {
+    return push.toBuilder().setTtlNanos(ttlNanos).build();
+  }
+
+  private static PushRecord expire(GroupRecord group, long at) {
+    return GroupState.expiry(group, at, "store-1");
+  }
+
+  @Test
+  void aSuccessfulPushSetsTheTtlAndItsDeadline() {
+    GroupRecord group = GroupState.apply(null, ttl(put(KEY, 10, A1), 5));
+    assertThat(group.getTtlNanos()).isEqualTo(5);
+    assertThat(GroupState.deadline(group)).isEqualTo(15);
+    // a failed push neither renews nor clears it
+    GroupRecord failed = GroupState.apply(group, ttl(rejected(Method.PUT, KEY, 12), 100));
+    assertThat(GroupState.deadline(failed)).isEqualTo(15);
+    // the next successful push renews it with its own TTL, 0 clearing it
+    assertThat(GroupState.deadline(GroupState.apply(failed, ttl(post(KEY, 20, B1), 7))))
+        .isEqualTo(27);
+    assertThat(GroupState.deadline(GroupState.apply(failed, post(KEY, 20, B1))))
+        .isEqualTo(GroupState.NO_DEADLINE);
+    // a group that was only ever refused has none
+    assertThat(GroupState.deadline(GroupState.apply(null, ttl(rejected(Method.PUT, KEY, 1), 5))))
+        .isEqualTo(GroupState.NO_DEADLINE);
+  }
+
+  @Test
+  void expireRemovesOnlyTheGroupThatExpired() {
+    GroupRecord group = GroupState.apply(null, ttl(put(KEY, 10, A1), 5));
+    PushRecord expiry = expire(group, 16);
+    assertThat(expiry.getMethod()).isEqualTo(Method.EXPIRE);
+    assertThat(expiry.getExpiresPushTimeUnixNanos()).isEqualTo(10);
+    assertThat(GroupState.apply(group, expiry)).isNull();
+    // pushed again in between: the expiry is late and changes nothing
+    GroupRecord renewed = GroupState.apply(group, ttl(put(KEY, 14, A2), 5));
+    assertThat(GroupState.apply(renewed, expiry)).isSameAs(renewed);
+    // a failure in between does not renew it
+    GroupRecord failed = GroupState.apply(group, rejected(Method.PUT, KEY, 14));
+    assertThat(GroupState.apply(failed, expiry)).isNull();
+    // a repeated expiry, after the group is gone or pushed anew, is a no-op
+    assertThat(GroupState.apply(null, expiry)).isNull();
+    GroupRecord anew = GroupState.apply(null, ttl(put(KEY, 30, A1), 5));
+    assertThat(GroupState.apply(anew, expiry)).isSameAs(anew);
+    // a group without a TTL never expires, even at the same push time
+    GroupRecord forever = GroupState.apply(null, put(KEY, 10, A1));
+    assertThat(GroupState.apply(forever, expiry)).isSameAs(forever);
+  }
+
+  @Test
+  void aRestoredGroupKeepsItsTtl() {
+    GroupRecord group = GroupState.apply(null, ttl(put(KEY, 10, A1), 5));
+    PushRecord restore =
+        PushRecord.newBuilder()
+            .setMethod(Method.RESTORE)
+            .addAllGrouping(KEY.toLabelPairs())
+            .setReceivedAtUnixNanos(40)
+            .setRestored(group)
+            .build();
+    assertThat(GroupState.deadline(GroupState.apply(null, restore))).isEqualTo(15);
+  }
+
   /** {@code push=<ns> failure=<ns> <family>@<written>=<first value> ...}; null when deleted. */
   private static String describe(GroupRecord state) {
     if (state == null) {
