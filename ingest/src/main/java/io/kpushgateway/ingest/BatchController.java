@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,12 @@ final class BatchController {
   private final Optional<FamilyCatalog> catalog;
   private final NameValidationScheme names;
   private final PushGate gate;
+  private final Duration ttl;
 
+  /**
+   * @param ttl the TTL of each group of a batch without a {@code Pushgateway-TTL} header; zero:
+   *     none
+   */
   BatchController(
       BatchPublisher publisher,
       Clock clock,
@@ -55,7 +61,8 @@ final class BatchController {
       IngestLimits limits,
       Optional<FamilyCatalog> catalog,
       NameValidationScheme names,
-      PushGate gate) {
+      PushGate gate,
+      Duration ttl) {
     this.publisher = publisher;
     this.clock = clock;
     this.nodeName = nodeName;
@@ -63,6 +70,7 @@ final class BatchController {
     this.catalog = catalog;
     this.names = names;
     this.gate = gate;
+    this.ttl = ttl;
   }
 
   /** One group of the batch, validated, with its shapes for the catalog once it committed. */
@@ -70,6 +78,7 @@ final class BatchController {
 
   void handle(Context ctx, Method method) throws IOException {
     List<String> groupBy = BatchSplit.parseGroupBy(ctx.queryParam("group_by"), names);
+    long ttlNanos = PushController.ttlOf(ctx.header(PushController.TTL_HEADER), ttl).toNanos();
     String refused = gate.refusedBecause();
     if (refused != null) {
       throw new PushesRefusedException(refused);
@@ -87,7 +96,7 @@ final class BatchController {
       if (groups.isEmpty()) {
         throw PushRejectedException.malformed("the batch has no series");
       }
-      List<Checked> checked = check(method, groups);
+      List<Checked> checked = check(method, groups, ttlNanos);
       List<BatchPublisher.Push> pushes = new ArrayList<>(checked.size());
       long size = 0;
       for (Checked c : checked) {
@@ -109,7 +118,7 @@ final class BatchController {
    * Every group validated before anything is written: on its own, against the other groups (the
    * catalog) and against the groups of the batch before it (a catalog of the batch alone).
    */
-  private List<Checked> check(Method method, List<BatchSplit.Group> groups) {
+  private List<Checked> check(Method method, List<BatchSplit.Group> groups, long ttlNanos) {
     long receivedAt = UnixNanos.of(clock.instant());
     FamilyCatalog batch = catalog.isPresent() ? new FamilyCatalog() : null;
     List<Checked> checked = new ArrayList<>(groups.size());
@@ -125,6 +134,7 @@ final class BatchController {
                 .addAllGrouping(key.toLabelPairs())
                 .setIngestNode(nodeName)
                 .setReceivedAtUnixNanos(receivedAt)
+                .setTtlNanos(ttlNanos)
                 .addAllFamilies(families);
         // the group's share of the body, as its families are stored
         record.setBodyBytes(record.build().getSerializedSize());

@@ -62,7 +62,7 @@ public final class IngestRoutes {
     this.batches =
         batches == null
             ? null
-            : new BatchController(batches, clock, nodeName, limits, catalog, names, gate);
+            : new BatchController(batches, clock, nodeName, limits, catalog, names, gate, ttl);
   }
 
   /**

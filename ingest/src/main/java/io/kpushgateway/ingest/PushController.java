@@ -99,7 +99,7 @@ final class PushController {
             .addAllGrouping(key.toLabelPairs())
             .setIngestNode(nodeName);
     if (method != Method.DELETE) {
-      record.setTtlNanos(ttlOf(ctx.header(TTL_HEADER)).toNanos());
+      record.setTtlNanos(ttlOf(ctx.header(TTL_HEADER), ttl).toNanos());
     }
     // Upstream answers 202 to unchecked pushes and to every DELETE.
     int status = method == Method.DELETE || catalog.isEmpty() ? 202 : 200;
@@ -196,10 +196,13 @@ final class PushController {
                 }));
   }
 
-  /** The push's TTL: its header's, else the flag's; a bad header is refused before the body. */
-  private Duration ttlOf(String header) {
+  /**
+   * A push's TTL (also each group's of a batch): its header's, else {@code fallback} (the flag's);
+   * a bad header is refused before the body.
+   */
+  static Duration ttlOf(String header, Duration fallback) {
     if (header == null) {
-      return ttl;
+      return fallback;
     }
     try {
       return GoDuration.parse(header);

@@ -48,6 +48,10 @@ class BatchRoutesTest {
   private final FamilyCatalog catalog = new FamilyCatalog();
 
   private Javalin app() {
+    return app(java.time.Duration.ZERO);
+  }
+
+  private Javalin app(java.time.Duration ttl) {
     return TestEdge.ingesting(
         new IngestRoutes(
             new NoPushes(),
@@ -58,7 +62,38 @@ class BatchRoutesTest {
             Optional.of(catalog),
             NameValidationScheme.LEGACY,
             () -> null,
-            java.time.Duration.ZERO));
+            ttl));
+  }
+
+  @Test
+  void everyGroupTakesTheBatchsTtlHeaderElseTheFlags() {
+    JavalinTest.test(
+        app(java.time.Duration.ofMinutes(10)),
+        (server, client) -> {
+          String body = "up{job=\"a\"} 1\nup{job=\"b\"} 1\n";
+          assertThat(client.request("/api/v1/batch?group_by=job", b -> b.put(text(body))).code())
+              .isEqualTo(200);
+          assertThat(
+                  client
+                      .request(
+                          "/api/v1/batch?group_by=job",
+                          b -> b.put(text(body)).header("Pushgateway-TTL", "90s"))
+                      .code())
+              .isEqualTo(200);
+          Response bad =
+              client.request(
+                  "/api/v1/batch?group_by=job",
+                  b -> b.put(text(body)).header("Pushgateway-TTL", "soon"));
+          assertThat(bad.code()).isEqualTo(400);
+          assertThat(bad.body().string()).contains("invalid Pushgateway-TTL header");
+          assertThat(batches.batches).hasSize(2);
+          assertThat(batches.batches.get(0))
+              .extracting(p -> p.record().getTtlNanos())
+              .containsOnly(600_000_000_000L);
+          assertThat(batches.batches.get(1))
+              .extracting(p -> p.record().getTtlNanos())
+              .containsOnly(90_000_000_000L);
+        });
   }
 
   @Test
