@@ -10,11 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -112,20 +107,8 @@ class RestoreIT {
   }
 
   /** Records in the push log, all partitions. */
-  private static long endOffsets(String prefix) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", (Object) KAFKA.bootstrapServers()))) {
-      String topic = prefix + ".pushes";
-      int partitions =
-          admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-      long total = 0;
-      for (int p = 0; p < partitions; p++) {
-        TopicPartition tp = new TopicPartition(topic, p);
-        total +=
-            admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
-      }
-      return total;
-    }
+  private static long endOffsets(String prefix) {
+    return KAFKA.endOffsets(prefix + ".pushes");
   }
 
   private static void expect(HttpResponse<String> r, int status) {

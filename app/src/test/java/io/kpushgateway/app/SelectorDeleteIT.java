@@ -11,9 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,17 +149,8 @@ class SelectorDeleteIT {
     return node.send("GET", PUSHED, null).body();
   }
 
-  private static long endOffsets(String prefix) throws Exception {
-    try (Admin admin =
-        Admin.create(Map.of("bootstrap.servers", (Object) KAFKA.bootstrapServers()))) {
-      long sum = 0;
-      for (int p = 0; p < 6; p++) {
-        TopicPartition tp = new TopicPartition(prefix + ".pushes", p);
-        sum +=
-            admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset();
-      }
-      return sum;
-    }
+  private static long endOffsets(String prefix) {
+    return KAFKA.endOffsets(prefix + ".pushes");
   }
 
   private static int count(String text, String part) {

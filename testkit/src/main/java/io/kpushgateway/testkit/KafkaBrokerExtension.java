@@ -6,9 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -64,6 +73,36 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
   /** {@code prefix-<run>-<n>}: a topic prefix or application id no other test uses. */
   public String uniqueName(String prefix) {
     return prefix + "-" + runId + "-" + names.incrementAndGet();
+  }
+
+  /**
+   * The sum of the log-end offsets of every partition of {@code topic}: how many records were ever
+   * written to it (while none were deleted).
+   *
+   * @throws IllegalStateException when the topic does not exist or the broker does not answer
+   */
+  public long endOffsets(String topic) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
+          .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      long total = 0;
+      for (ListOffsetsResultInfo offset : admin.listOffsets(latest).all().get().values()) {
+        total += offset.offset();
+      }
+      return total;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("end offsets of " + topic + ": " + e.getCause(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
   }
 
   /** The broker's data directory, null before setup and after teardown. */
