@@ -35,10 +35,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /api/v1/batch} on a real broker and real nodes: a large batch watched by a polling
- * scraper, bad batches that change nothing, and an ingest process killed in the middle of a batch
- * that leaves all of its groups or none. What the scraper saw is printed (and written to {@code
- * target/batch-visibility.txt}).
+ * {@code /api/v1/batch} on a real broker and real nodes: a large batch, and again with new values,
+ * watched by a polling scraper that must never see part of either, bad batches that change nothing,
+ * and an ingest process killed in the middle of a batch that leaves all of its groups or none. What
+ * the scraper saw is printed (and written to {@code target/batch-visibility.txt}).
  */
 class BatchIT {
 
@@ -68,11 +68,17 @@ class BatchIT {
 
   /** How many series of {@code job}'s {@code batch_value} a scrape shows. */
   private static int seen(String scrape, String job) {
+    return seen(scrape, job, "");
+  }
+
+  /** How many series of {@code job}'s {@code batch_value} a scrape shows valued {@code value}. */
+  private static int seen(String scrape, String job, String value) {
     String prefix = "batch_value{instance=\"";
     String jobLabel = "job=\"" + job + "\"";
+    String end = value.isEmpty() ? "" : "} " + value;
     int n = 0;
     for (String line : scrape.split("\n")) {
-      if (line.startsWith(prefix) && line.contains(jobLabel)) {
+      if (line.startsWith(prefix) && line.contains(jobLabel) && line.endsWith(end)) {
         n++;
       }
     }
@@ -80,7 +86,7 @@ class BatchIT {
   }
 
   @Test
-  void aLargeBatchIsSeenByAPollingScraperOnlyOnceCommitted(@TempDir Path data) throws Exception {
+  void aPollingScraperSeesALargeBatchWholeOrNotAtAll(@TempDir Path data) throws Exception {
     int groups = 3000;
     try (TestNodes nodes = new TestNodes(KAFKA, KAFKA.uniqueName("batch-vis"), data)) {
       TestGateway a = nodes.start("a");
@@ -94,13 +100,19 @@ class BatchIT {
           new Thread(
               () -> {
                 while (!stop) {
-                  int n = seen(b.scrape(), "big");
-                  scrapes.add(new int[] {(int) ((System.nanoTime() - origin) / 1_000_000), n});
+                  String page = b.scrape();
+                  scrapes.add(
+                      new int[] {
+                        (int) ((System.nanoTime() - origin) / 1_000_000),
+                        seen(page, "big"),
+                        seen(page, "big", "2")
+                      });
                 }
               },
               "scraper");
       scraper.start();
       HttpResponse<String> r;
+      HttpResponse<String> second;
       long sent;
       long answered;
       try {
@@ -109,9 +121,15 @@ class BatchIT {
         r = a.send("PUT", "/api/v1/batch?group_by=job,instance", batch("big", groups, 1));
         answered = (System.nanoTime() - origin) / 1_000_000;
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        Await.until(VISIBLE, "the whole batch scraped", () -> last(scrapes) == groups);
+        Await.until(VISIBLE, "the whole batch scraped", () -> last(scrapes)[1] == groups);
         int after = scrapes.size();
         Await.until(VISIBLE, "more scrapes", () -> scrapes.size() >= after + 3);
+        // the same groups again with new values: each scrape shows all old ones or all new ones
+        second = a.send("PUT", "/api/v1/batch?group_by=job,instance", batch("big", groups, 2));
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        Await.until(VISIBLE, "the second batch scraped", () -> last(scrapes)[2] == groups);
+        int again = scrapes.size();
+        Await.until(VISIBLE, "more scrapes", () -> scrapes.size() >= again + 3);
       } finally {
         stop = true;
         scraper.join();
@@ -123,9 +141,11 @@ class BatchIT {
       List<int[]> all = List.copyOf(scrapes);
       for (int i = 1; i < all.size(); i++) {
         assertThat(all.get(i)[1]).isGreaterThanOrEqualTo(all.get(i - 1)[1]);
+        assertThat(all.get(i)[2]).isGreaterThanOrEqualTo(all.get(i - 1)[2]);
       }
       assertThat(all.get(all.size() - 1)[1]).isEqualTo(groups);
-      List<int[]> partial = all.stream().filter(s -> s[1] > 0 && s[1] < groups).toList();
+      List<int[]> partial =
+          all.stream().filter(s -> s[1] > 0 && s[1] < groups || s[2] > 0 && s[2] < groups).toList();
       int firstSeen =
           all.stream().filter(s -> s[1] > 0).mapToInt(s -> s[0]).findFirst().orElseThrow();
       int firstWhole =
@@ -143,18 +163,21 @@ class BatchIT {
               firstSeen,
               firstWhole,
               partial.size(),
-              partial.stream().map(s -> s[0] + "ms:" + s[1]).collect(Collectors.joining(" ")));
+              partial.stream()
+                  .map(s -> s[0] + "ms:" + s[1] + "/" + s[2])
+                  .collect(Collectors.joining(" ")));
       System.out.print(report);
       Files.createDirectories(REPORT.getParent());
       Files.writeString(REPORT, report);
+      assertThat(partial).as("scrapes that saw part of a batch").isEmpty();
     }
   }
 
   private volatile boolean stop;
 
-  private static int last(List<int[]> scrapes) {
+  private static int[] last(List<int[]> scrapes) {
     synchronized (scrapes) {
-      return scrapes.isEmpty() ? -1 : scrapes.get(scrapes.size() - 1)[1];
+      return scrapes.isEmpty() ? new int[] {0, -1, -1} : scrapes.get(scrapes.size() - 1);
     }
   }
 

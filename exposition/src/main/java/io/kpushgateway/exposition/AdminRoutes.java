@@ -67,7 +67,7 @@ public final class AdminRoutes {
   /** Answers 202 once every delete is acknowledged; fails with what was deleted so far. */
   public void wipe(Context ctx) {
     // a store that is not running throws StoreUnavailableException before anything is deleted
-    List<GroupRecord> all = groups.readAll();
+    List<GroupRecord> all = groups.readApplied();
     List<PushRecord> deletes = deletes(all);
     publish(
         ctx,
@@ -106,7 +106,8 @@ public final class AdminRoutes {
       }
     }
     boolean dryRun = dryRun(ctx);
-    List<GroupRecord> selected = groups.readAll().stream().filter(selection(selectors)).toList();
+    List<GroupRecord> selected =
+        groups.readApplied().stream().filter(selection(selectors)).toList();
     Runnable answer =
         () -> {
           ctx.status(200);
@@ -139,7 +140,7 @@ public final class AdminRoutes {
     boolean dryRun = dryRun(ctx);
     Predicate<GroupRecord> selected = selectors.isEmpty() ? g -> true : selection(selectors);
     List<GroupRecord> then = groups.readAt(at);
-    List<GroupRecord> now = groups.readAll();
+    List<GroupRecord> now = groups.readApplied();
     List<RestorePlan.Change> changes =
         RestorePlan.of(now, then, selected, UnixNanos.of(clock.instant()), nodeName);
     Runnable answer =

@@ -1,5 +1,7 @@
 package io.kpushgateway.exposition;
 
+import io.kpushgateway.core.batch.BatchVisibility;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.NodeAddress;
@@ -10,8 +12,10 @@ import io.kpushgateway.store.StoredGroup;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * a silently incomplete page. With {@code servePartial} the rest is served and the gap counted in
  * {@code kpushgateway_cluster_partial_reads_total}. Before either, with {@code readStandbys}, such
  * a partition is read from a node keeping a standby copy of it, if any.
+ *
+ * <p>Each partition's answer also counts the groups of recent batch pushes it has applied; summed
+ * over the whole read, they decide which batches are shown ({@link BatchVisibility}), so a scrape
+ * never shows part of a batch.
  */
 public final class ClusterGroupReader implements GroupSource {
 
@@ -47,6 +55,7 @@ public final class ClusterGroupReader implements GroupSource {
   private final boolean servePartial;
   private final boolean readStandbys;
   private final ParsedGroups parsed = new ParsedGroups();
+  private final Clock clock;
   private final Counter partialReads;
   private final Gauge unavailablePartitions;
   private final Counter standbyReads;
@@ -63,6 +72,22 @@ public final class ClusterGroupReader implements GroupSource {
       boolean servePartial,
       boolean readStandbys,
       PrometheusRegistry registry) {
+    this(store, self, partitions, peers, servePartial, readStandbys, registry, Clock.systemUTC());
+  }
+
+  /**
+   * @param clock against which a batch push's age is told ({@link BatchVisibility})
+   */
+  ClusterGroupReader(
+      GroupStore store,
+      NodeAddress self,
+      int partitions,
+      PeerReader peers,
+      boolean servePartial,
+      boolean readStandbys,
+      PrometheusRegistry registry,
+      Clock clock) {
+    this.clock = clock;
     this.store = store;
     this.self = self;
     this.partitions = partitions;
@@ -90,15 +115,26 @@ public final class ClusterGroupReader implements GroupSource {
             .register(registry);
   }
 
+  /** Batch pushes whole or not at all, by the counts of every partition read with the groups. */
   @Override
   public List<GroupRecord> readAll() {
-    return parsed.parse(read(null));
+    Gathered now = read(null);
+    return BatchVisibility.shown(
+        parsed.parse(now.groups()), now.batchesApplied(), UnixNanos.of(clock.instant()));
   }
 
-  /** The cache of the current page is used, not changed: it stays that of the current page. */
+  @Override
+  public List<GroupRecord> readApplied() {
+    return parsed.parse(read(null).groups());
+  }
+
+  /**
+   * The groups as applied at {@code at}, a batch push's groups included as they were applied. The
+   * cache of the current page is used, not changed: it stays that of the current page.
+   */
   @Override
   public List<GroupRecord> readAt(Instant at) {
-    return parsed.parsePast(read(at));
+    return parsed.parsePast(read(at).groups());
   }
 
   /**
@@ -111,10 +147,13 @@ public final class ClusterGroupReader implements GroupSource {
     return beforeHistory.values().stream().max(Instant::compareTo);
   }
 
-  /** Every group of the cluster now, or at {@code at}, unsorted. */
-  private List<StoredGroup> read(Instant at) {
+  /** What the partitions of the cluster gave: groups unsorted, batch counts summed. */
+  private record Gathered(List<StoredGroup> groups, Map<String, Integer> batchesApplied) {}
+
+  /** Every group of the cluster now, or at {@code at}. */
+  private Gathered read(Instant at) {
     SortedMap<Integer, Instant> beforeHistory = new TreeMap<>();
-    List<StoredGroup> groups = readPartitions(at, beforeHistory);
+    Gathered groups = readPartitions(at, beforeHistory);
     if (!beforeHistory.isEmpty()) {
       throw new BadQueryException(
           AtQuery.beforeHistory(
@@ -123,7 +162,7 @@ public final class ClusterGroupReader implements GroupSource {
     return groups;
   }
 
-  private List<StoredGroup> readPartitions(Instant at, SortedMap<Integer, Instant> beforeHistory) {
+  private Gathered readPartitions(Instant at, SortedMap<Integer, Instant> beforeHistory) {
     Placement placement = store.placement();
     SortedMap<Integer, NodeAddress> owners = placement.active();
     int count = owners.isEmpty() ? partitions : Math.max(partitions, owners.lastKey() + 1);
@@ -137,7 +176,7 @@ public final class ClusterGroupReader implements GroupSource {
         byNode.computeIfAbsent(owner, o -> new ArrayList<>()).add(p);
       }
     }
-    List<StoredGroup> groups = new ArrayList<>();
+    Gathered groups = new Gathered(new ArrayList<>(), new HashMap<>());
     Reads reads = new Reads(at, groups, unavailable, beforeHistory);
     reads.from(byNode, false);
     if (!unavailable.isEmpty() && readStandbys) {
@@ -177,13 +216,13 @@ public final class ClusterGroupReader implements GroupSource {
   /** One round of reads (now, or at an instant) and where their answers go. */
   private final class Reads {
     private final Instant at;
-    private final List<StoredGroup> groups;
+    private final Gathered groups;
     private final SortedMap<Integer, String> unavailable;
     private final SortedMap<Integer, Instant> beforeHistory;
 
     Reads(
         Instant at,
-        List<StoredGroup> groups,
+        Gathered groups,
         SortedMap<Integer, String> unavailable,
         SortedMap<Integer, Instant> beforeHistory) {
       this.at = at;
@@ -211,7 +250,8 @@ public final class ClusterGroupReader implements GroupSource {
     }
 
     private void collect(PartitionRead read) {
-      groups.addAll(read.groups());
+      groups.groups().addAll(read.groups());
+      read.batchesApplied().forEach((id, n) -> groups.batchesApplied().merge(id, n, Integer::sum));
       unavailable.putAll(read.unavailable());
       beforeHistory.putAll(read.beforeHistory());
     }

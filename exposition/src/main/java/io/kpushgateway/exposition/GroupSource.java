@@ -12,12 +12,24 @@ public interface GroupSource {
 
   /**
    * Every group this source answers for, in canonical grouping-key order (the order the merge rules
-   * go by).
+   * go by), as scrapes show them: a batch push whole or not at all ({@link
+   * io.kpushgateway.core.batch.BatchVisibility}).
    *
    * @throws io.kpushgateway.store.StoreUnavailableException when some groups cannot be read right
    *     now (starting, partitions moving, a peer not answering): the caller answers 503
    */
   List<GroupRecord> readAll();
+
+  /**
+   * Every group as the stores have applied it, in the same order: also the groups of a batch push
+   * that {@link #readAll()} does not show yet because the rest of the batch is not applied. What an
+   * admin operation acts on (a wipe deletes them too).
+   *
+   * @throws io.kpushgateway.store.StoreUnavailableException as {@link #readAll()}
+   */
+  default List<GroupRecord> readApplied() {
+    return readAll();
+  }
 
   /**
    * Every group as it was at {@code at}, in the same order: the page that was served then.

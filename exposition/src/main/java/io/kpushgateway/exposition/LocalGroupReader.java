@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Reads every group of this node's partitions: the whole store of a single node, one shard of a
- * cluster ({@code /metrics?scope=local}).
+ * cluster ({@code /metrics?scope=local}). A batch push's groups are shown as this node applied
+ * them: whether the other nodes applied the rest of the batch is not asked.
  */
 public final class LocalGroupReader implements GroupSource {
 

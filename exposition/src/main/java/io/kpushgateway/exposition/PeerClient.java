@@ -147,7 +147,8 @@ public final class PeerClient implements PeerReader, PeerHistory {
         .firstValue(PeerGroupsRoutes.BEFORE_HISTORY_HEADER)
         .ifPresent(list -> beforeHistory.putAll(PeerGroupsRoutes.parseBeforeHistory(list)));
     try {
-      return new PartitionRead(GroupWire.read(response.body()), unavailable, beforeHistory);
+      PartitionRead wire = GroupWire.read(response.body());
+      return new PartitionRead(wire.groups(), unavailable, beforeHistory, wire.batchesApplied());
     } catch (IOException | RuntimeException e) { // a number or instant that does not parse
       return allUnavailable(partitions, name + " sent a broken answer: " + e.getMessage());
     }

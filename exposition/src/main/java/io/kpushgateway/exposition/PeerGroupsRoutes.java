@@ -72,7 +72,7 @@ public final class PeerGroupsRoutes {
           REASON_HEADER, unavailable.values().iterator().next().replaceAll("[^\\x20-\\x7e]", " "));
     }
     ctx.contentType(GroupWire.CONTENT_TYPE);
-    GroupWire.write(ctx.outputStream(), read.groups());
+    GroupWire.write(ctx.outputStream(), read);
   }
 
   /** {@value #BEFORE_HISTORY_HEADER}'s value back into partitions and instants. */

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.PendingBatch;
 import io.kpushgateway.store.GroupStore;
 import io.kpushgateway.store.LocalShare;
 import io.kpushgateway.store.NodeAddress;
@@ -48,6 +50,9 @@ class ClusterGroupReaderTest {
 
     boolean down;
 
+    /** Partition → the groups of each batch applied there. */
+    final Map<Integer, Map<String, Integer>> batches = new HashMap<>();
+
     /** Partition → the oldest instant its history answers (none: any). */
     final Map<Integer, Instant> oldest = new HashMap<>();
 
@@ -68,7 +73,9 @@ class ClusterGroupReaderTest {
     PartitionRead read(Collection<Integer> partitions, boolean fromStandby, String name) {
       List<StoredGroup> groups = new ArrayList<>();
       SortedMap<Integer, String> unavailable = new TreeMap<>();
+      Map<String, Integer> applied = new HashMap<>();
       for (int p : partitions) {
+        batches.getOrDefault(p, Map.of()).forEach((b, n) -> applied.merge(b, n, Integer::sum));
         asked.add((fromStandby ? "s" : "") + p);
         List<StoredGroup> copy = active.get(p);
         if (copy == null && fromStandby) {
@@ -80,7 +87,7 @@ class ClusterGroupReaderTest {
           groups.addAll(copy);
         }
       }
-      return new PartitionRead(groups, unavailable);
+      return new PartitionRead(groups, unavailable, new TreeMap<>(), applied);
     }
   }
 
@@ -204,6 +211,33 @@ class ClusterGroupReaderTest {
     assertThat(jobs(reader(false, false).readAll())).containsExactly("a", "b", "c", "d");
     assertThat(nodes.get(SELF).asked).containsExactly("0", "2");
     assertThat(nodes.get(PEER).asked).containsExactly("1", "3");
+  }
+
+  /** Group {@code job}, new in batch {@code batch} of {@code groups} groups pushed just now. */
+  private static StoredGroup pending(String job, String batch, int groups) {
+    GroupingKey key = GroupingKey.of(Map.of("job", job));
+    GroupRecord record =
+        GroupRecord.newBuilder()
+            .addAllGrouping(key.toLabelPairs())
+            .setPushTimeUnixNanos(UnixNanos.of(Instant.now()))
+            .setPending(PendingBatch.newBuilder().setBatchId(batch).setBatchGroups(groups))
+            .build();
+    return new StoredGroup(key.toBytes(), record.toByteArray());
+  }
+
+  @Test
+  void aBatchIsShownOnceItsGroupsAreAppliedOnEveryNode() {
+    selfAndPeerShareFourPartitions();
+    nodes.get(SELF).active.get(2).add(pending("x1", "batch", 2));
+    nodes.get(SELF).batches.put(2, Map.of("batch", 1));
+    ClusterGroupReader reader = reader(false, false);
+    // the peer has not applied its group of the batch: none of it is shown, but it is applied
+    assertThat(jobs(reader.readAll())).containsExactly("a", "b", "c");
+    assertThat(jobs(reader.readApplied())).containsExactly("a", "b", "c", "x1");
+
+    nodes.get(PEER).active.get(3).add(pending("x2", "batch", 2));
+    nodes.get(PEER).batches.put(3, Map.of("batch", 1));
+    assertThat(jobs(reader.readAll())).containsExactly("a", "b", "c", "x1", "x2");
   }
 
   @Test

@@ -3,11 +3,13 @@ package io.kpushgateway.exposition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.store.PartitionRead;
 import io.kpushgateway.store.StoredGroup;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -24,22 +26,32 @@ class GroupWireTest {
             new StoredGroup(new byte[] {'k'}, new byte[0]),
             new StoredGroup(new byte[] {'l'}, big));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    GroupWire.write(out, groups);
-    List<StoredGroup> read = GroupWire.read(out.toByteArray());
+    GroupWire.write(out, read(groups, Map.of("b1", 2, "b2", 1)));
+    PartitionRead answer = GroupWire.read(out.toByteArray());
+    List<StoredGroup> read = answer.groups();
     assertThat(read).hasSize(3);
     for (int i = 0; i < groups.size(); i++) {
       assertThat(read.get(i).key()).isEqualTo(groups.get(i).key());
       assertThat(read.get(i).value()).isEqualTo(groups.get(i).value());
     }
-    assertThat(GroupWire.read(new byte[0])).isEmpty();
+    assertThat(answer.batchesApplied())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("b1", 2, "b2", 1));
+    ByteArrayOutputStream none = new ByteArrayOutputStream();
+    GroupWire.write(none, read(List.of(), Map.of()));
+    assertThat(GroupWire.read(none.toByteArray()).groups()).isEmpty();
+  }
+
+  private static PartitionRead read(List<StoredGroup> groups, Map<String, Integer> batches) {
+    return new PartitionRead(groups, new TreeMap<>(), new TreeMap<>(), batches);
   }
 
   @Test
   void aTruncatedAnswerIsAnErrorNotFewerGroups() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    GroupWire.write(out, List.of(new StoredGroup(new byte[] {'k'}, new byte[] {1, 2})));
+    GroupWire.write(
+        out, read(List.of(new StoredGroup(new byte[] {'k'}, new byte[] {1, 2})), Map.of("b", 3)));
     byte[] whole = out.toByteArray();
-    for (int cut = 1; cut < whole.length; cut++) {
+    for (int cut = 0; cut < whole.length; cut++) {
       byte[] part = Arrays.copyOf(whole, cut);
       assertThatThrownBy(() -> GroupWire.read(part)).isInstanceOf(IOException.class);
     }

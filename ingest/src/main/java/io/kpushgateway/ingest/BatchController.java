@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -120,6 +121,8 @@ final class BatchController {
    */
   private List<Checked> check(Method method, List<BatchSplit.Group> groups, long ttlNanos) {
     long receivedAt = UnixNanos.of(clock.instant());
+    // every group names the batch and its size: scrapes show the groups once all are applied
+    String batchId = UUID.randomUUID().toString();
     FamilyCatalog batch = catalog.isPresent() ? new FamilyCatalog() : null;
     List<Checked> checked = new ArrayList<>(groups.size());
     for (BatchSplit.Group group : groups) {
@@ -135,6 +138,8 @@ final class BatchController {
                 .setIngestNode(nodeName)
                 .setReceivedAtUnixNanos(receivedAt)
                 .setTtlNanos(ttlNanos)
+                .setBatchId(batchId)
+                .setBatchGroups(groups.size())
                 .addAllFamilies(families);
         // the group's share of the body, as its families are stored
         record.setBodyBytes(record.build().getSerializedSize());

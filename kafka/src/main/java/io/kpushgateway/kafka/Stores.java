@@ -34,6 +34,13 @@ public final class Stores {
    */
   public static final String DEADLINES = "deadlines";
 
+  /**
+   * For each recent batch push, how many of its groups the partition has applied, and which: read
+   * by every scrape so that a batch is shown whole or not at all. Backed by its changelog; entries
+   * are dropped some minutes after their batch.
+   */
+  public static final String BATCHES = "batches";
+
   private static final long SEGMENT_MS_MAX = Duration.ofDays(1).toMillis();
 
   private Stores() {}

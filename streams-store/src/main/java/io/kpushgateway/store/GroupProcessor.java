@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Each push is also entered in the group's history ({@link HistoryIndex}), and its deadline in
  * {@link Deadlines}, which every {@link Deadlines#CHECK_INTERVAL} writes the EXPIRE records of the
  * groups due to {@link PushTopology#EXPIRY_SINK} (the pushes topic: they come back here as pushes).
- * With snapshots on, checks every {@link #SNAPSHOT_CHECK} whether its partition's snapshot is due
+ * A group of a batch push is counted in {@link Batches}, so that scrapes show the batch whole. With
+ * snapshots on, checks every {@link #SNAPSHOT_CHECK} whether its partition's snapshot is due
  * ({@link SnapshotWriter}).
  */
 final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, Message> {
@@ -37,6 +38,7 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, Messag
   private KeyValueStore<Bytes, byte[]> groups;
   private HistoryIndex history;
   private Deadlines deadlines;
+  private Batches batches;
   private SnapshotWriter snapshots; // null: no snapshots
   private long seededThrough = -1; // pushes up to here are in the snapshot the store started from
 
@@ -60,6 +62,8 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, Messag
     groups = context.getStateStore(Stores.GROUPS);
     history = HistoryIndex.attach(context, historyRetention);
     deadlines = new Deadlines(context.getStateStore(Stores.DEADLINES), groups, expiries.node());
+    batches = new Batches(context.getStateStore(Stores.BATCHES), groups);
+    context.schedule(Batches.SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, batches::sweep);
     if (snapshotWriters != null) {
       KeyValueStore<Bytes, byte[]> index = context.getStateStore(Stores.SNAPSHOT_INDEX);
       snapshots = snapshotWriters.apply(context.taskId().partition());
@@ -121,6 +125,9 @@ final class GroupProcessor implements Processor<Bytes, PushRecord, Bytes, Messag
       return;
     }
     groups.put(push.key(), next.toByteArray());
+    if (next.hasPending()) {
+      batches.applied(offset, push.key(), push.value());
+    }
     // Shapes are read by every node: forwarded only when they change, not on every push; and
     // told apart without hashing the series, which for a big group takes seconds.
     if (current == null || !GroupShapes.sameFamilies(current, next)) {

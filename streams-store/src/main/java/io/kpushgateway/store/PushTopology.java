@@ -14,10 +14,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /**
  * The store's topology as a pure builder: the pushes topic, one {@link GroupProcessor} per
  * partition, the persistent {@code groups} store (RocksDB, changelog on) it writes, the {@code
- * history} store it enters each push in, the deadline index and the snapshot index beside them; the
- * catalog topic receives each group's changed shape, and the pushes topic itself the EXPIRE records
- * the processor writes for groups whose TTL ran out (same key, so the same partition: they come
- * back to the processor that wrote them, through the log).
+ * history} store it enters each push in, the deadline index, the batch counts and the snapshot
+ * index beside them; the catalog topic receives each group's changed shape, and the pushes topic
+ * itself the EXPIRE records the processor writes for groups whose TTL ran out (same key, so the
+ * same partition: they come back to the processor that wrote them, through the log).
  */
 public final class PushTopology {
 
@@ -71,6 +71,7 @@ public final class PushTopology {
     topology.addStateStore(
         logged(io.kpushgateway.kafka.Stores.SNAPSHOT_INDEX, Map.of()), PROCESSOR);
     topology.addStateStore(logged(io.kpushgateway.kafka.Stores.DEADLINES, Map.of()), PROCESSOR);
+    topology.addStateStore(logged(io.kpushgateway.kafka.Stores.BATCHES, Map.of()), PROCESSOR);
     topology.addSink(
         CATALOG_SINK,
         topics.catalog(),

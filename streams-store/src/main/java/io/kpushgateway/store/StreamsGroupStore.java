@@ -4,6 +4,7 @@ import io.kpushgateway.kafka.Stores;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,18 +76,21 @@ final class StreamsGroupStore implements GroupStore {
   public PartitionRead read(Collection<Integer> partitions, boolean fromStandby) {
     List<StoredGroup> groups = new ArrayList<>();
     SortedMap<Integer, String> unavailable = new TreeMap<>();
+    Map<String, Integer> batchesApplied = new HashMap<>();
     for (int partition : partitions) {
       List<StoredGroup> read = new ArrayList<>();
       try {
-        StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query =
-            groupsQuery().withPartition(partition);
-        copy(streams.store(fromStandby ? query.enableStaleStores() : query), read);
+        // the counts first: every group they count is then in the groups read after them
+        Map<String, Integer> applied =
+            Batches.applied(streams.store(query(Stores.BATCHES, partition, fromStandby)));
+        copy(streams.store(query(Stores.GROUPS, partition, fromStandby)), read);
         groups.addAll(read);
+        applied.forEach((batch, n) -> batchesApplied.merge(batch, n, Integer::sum));
       } catch (RuntimeException e) { // not hosted here, restoring, moved while read, not started
         unavailable.put(partition, "not served by this node (" + e.getMessage() + ")");
       }
     }
-    return new PartitionRead(groups, unavailable);
+    return new PartitionRead(groups, unavailable, Collections.emptySortedMap(), batchesApplied);
   }
 
   @Override
@@ -95,12 +99,8 @@ final class StreamsGroupStore implements GroupStore {
         partitions,
         at,
         partition -> {
-          StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query =
-              StoreQueryParameters.fromNameAndType(
-                      Stores.SNAPSHOT_INDEX, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
-                  .withPartition(partition);
           try {
-            return streams.store(fromStandby ? query.enableStaleStores() : query);
+            return streams.store(query(Stores.SNAPSHOT_INDEX, partition, fromStandby));
           } catch (RuntimeException e) {
             throw new IllegalStateException("not served by this node (" + e.getMessage() + ")", e);
           }
@@ -173,6 +173,16 @@ final class StreamsGroupStore implements GroupStore {
       }
     }
     return lag;
+  }
+
+  /** A query of one partition's copy of {@code store}, active only unless {@code fromStandby}. */
+  private static StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query(
+      String store, int partition, boolean fromStandby) {
+    StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query =
+        StoreQueryParameters.fromNameAndType(
+                store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore())
+            .withPartition(partition);
+    return fromStandby ? query.enableStaleStores() : query;
   }
 
   private static StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> groupsQuery() {

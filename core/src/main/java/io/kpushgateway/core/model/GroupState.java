@@ -2,6 +2,7 @@ package io.kpushgateway.core.model;
 
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PendingBatch;
 import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.Revocation;
 import io.kpushgateway.proto.StoredFamily;
@@ -48,9 +49,11 @@ public final class GroupState {
    *       successful push is the one the record names. A push in between renewed it, so a late or
    *       repeated EXPIRE changes nothing;
    *   <li>PUT replaces all families, POST the families of the pushed names; both set the push time
-   *       and stamp the families they write. A pushed family without series is not stored: it only
-   *       removes what a POST replaces, since upstream would serve nothing for it. The pushed
-   *       families are trusted to be sanitized and valid (ingest did that).
+   *       and stamp the families they write. A group of a batch push also keeps its state before
+   *       the push as {@code pending} ({@link BatchVisibility}); any other record clears it. A
+   *       pushed family without series is not stored: it only removes what a POST replaces, since
+   *       upstream would serve nothing for it. The pushed families are trusted to be sanitized and
+   *       valid (ingest did that).
    * </ul>
    *
    * @param current the group's state, or {@code null} if the group does not exist
@@ -59,7 +62,11 @@ public final class GroupState {
    */
   public static GroupRecord apply(GroupRecord current, PushRecord push) {
     if (push.getMethod() == Method.RESTORE && push.getRejection().isEmpty()) {
-      return push.hasRestored() ? push.getRestored() : null; // as it was, push times and all
+      if (!push.hasRestored()) {
+        return null;
+      }
+      GroupRecord restored = push.getRestored(); // as it was, push times and all
+      return restored.hasPending() ? restored.toBuilder().clearPending().build() : restored;
     }
     if (push.getMethod() == Method.EXPIRE) {
       return expires(current, push) ? null : current;
@@ -79,9 +86,31 @@ public final class GroupState {
     if (current == null || families != current.getFamiliesList()) {
       next.clearFamilies().addAllFamilies(families);
     }
+    if (!push.getBatchId().isEmpty() && push.getRejection().isEmpty()) {
+      next.setPending(pending(current, push));
+    } else {
+      next.clearPending(); // any other record ends what a batch left pending
+    }
     return push.getRejection().isEmpty()
         ? next.setPushTimeUnixNanos(receivedAt).setTtlNanos(Math.max(0, push.getTtlNanos())).build()
         : next.setPushFailureTimeUnixNanos(receivedAt).build();
+  }
+
+  /**
+   * What a group of a batch push keeps until the whole batch is applied: the batch, and the group
+   * as it was before (without what an earlier batch left pending on it).
+   */
+  private static PendingBatch pending(GroupRecord current, PushRecord push) {
+    PendingBatch.Builder pending =
+        PendingBatch.newBuilder()
+            .setBatchId(push.getBatchId())
+            .setBatchGroups(push.getBatchGroups());
+    if (current != null) {
+      pending.setBefore(
+          (current.hasPending() ? current.toBuilder().clearPending().build() : current)
+              .toByteString());
+    }
+    return pending.build();
   }
 
   /** Whether the EXPIRE record {@code expire} removes {@code current}: see {@link #apply}. */

@@ -1,0 +1,80 @@
+package io.kpushgateway.core.batch;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.PendingBatch;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a scrape shows of the groups of a batch push: all of them or none. The batch commits to the
+ * push log at once, but each partition's store applies its groups one by one; a group applied while
+ * others are not is shown as it was before the batch until every group of the batch is applied,
+ * counted over every partition the read covered.
+ *
+ * <p>A batch older than {@link #SHOWN_WHOLE_AFTER} is shown as applied in any case: the stores
+ * forget their counts some time after it, and a partition that has not applied a batch within
+ * minutes is better shown late than holding the others back.
+ */
+public final class BatchVisibility {
+
+  /** How long a batch's groups wait for the rest of it before they are shown anyway. */
+  public static final Duration SHOWN_WHOLE_AFTER = Duration.ofMinutes(5);
+
+  private BatchVisibility() {}
+
+  /**
+   * The groups as a scrape shows them, in their order: each pending group of a batch not yet
+   * applied whole replaced by its state before the batch, or left out if it did not exist.
+   *
+   * @param applied each batch's groups applied, summed over the partitions read (absent: none)
+   * @param nowNanos the reader's clock, Unix ns (against the batch's push time)
+   */
+  public static List<GroupRecord> shown(
+      List<GroupRecord> groups, Map<String, Integer> applied, long nowNanos) {
+    List<GroupRecord> shown = null; // a copy only once a group is held back
+    for (int i = 0; i < groups.size(); i++) {
+      GroupRecord group = groups.get(i);
+      boolean held = group.hasPending() && !whole(group, applied, nowNanos);
+      if (held && shown == null) {
+        shown = new ArrayList<>(groups.subList(0, i));
+      }
+      if (shown != null) {
+        GroupRecord s = held ? before(group) : group;
+        if (s != null) {
+          shown.add(s);
+        }
+      }
+    }
+    return shown == null ? groups : shown;
+  }
+
+  /**
+   * One group as {@link #shown(List, Map, long)} shows it: itself, its state before the batch, or
+   * null (absent before the batch).
+   */
+  public static GroupRecord shown(GroupRecord group, Map<String, Integer> applied, long nowNanos) {
+    return !group.hasPending() || whole(group, applied, nowNanos) ? group : before(group);
+  }
+
+  /** The group as it was before its pending batch; null if it did not exist. */
+  private static GroupRecord before(GroupRecord group) {
+    PendingBatch pending = group.getPending();
+    if (pending.getBefore().isEmpty()) {
+      return null;
+    }
+    try {
+      return GroupRecord.parseFrom(pending.getBefore());
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a pending batch's earlier state is not a GroupRecord", e);
+    }
+  }
+
+  private static boolean whole(GroupRecord group, Map<String, Integer> applied, long nowNanos) {
+    PendingBatch pending = group.getPending();
+    return applied.getOrDefault(pending.getBatchId(), 0) >= pending.getBatchGroups()
+        || nowNanos - group.getPushTimeUnixNanos() > SHOWN_WHOLE_AFTER.toNanos();
+  }
+}
