@@ -3,8 +3,14 @@ package io.kpushgateway.store;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Topics;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +35,7 @@ public final class StoreService implements AutoCloseable {
   private final KafkaSnapshotLog snapshotLog;
   private final AsOfReader history;
   private final HistoryStore historyStore;
+  private final CatchUp catchUp;
 
   public StoreService(KafkaSettings settings, Topics topics) {
     Duration interval = settings.options().streams().snapshotInterval();
@@ -51,7 +58,21 @@ public final class StoreService implements AutoCloseable {
     this.history = new AsOfReader(settings, topics, HISTORY_READ_TIMEOUT);
     this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history, expiries);
     this.historyStore = new StreamsHistoryStore(streams);
-    streams.setStateListener((now, before) -> LOG.info("store state {} -> {}", before, now));
+    this.catchUp =
+        new CatchUp(
+            Admin.create(settings.admin()),
+            settings.options().streams().applicationId(),
+            () -> activePushesPartitions(topics.pushes()),
+            tp -> StreamsGroupStore.fetchLag(streams, tp));
+    streams.setStateListener(
+        (now, before) -> {
+          LOG.info("store state {} -> {}", before, now);
+          if (now == KafkaStreams.State.RUNNING) {
+            catchUp.running();
+          } else if (before == KafkaStreams.State.RUNNING) {
+            catchUp.stopped();
+          }
+        });
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("stream thread failed, replacing it", e);
@@ -66,6 +87,26 @@ public final class StoreService implements AutoCloseable {
   /** True when every local partition is assigned and restored: the store answers for them. */
   public boolean isRunning() {
     return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  /**
+   * Null when the store is running and has applied the push log up to where it ended when the store
+   * began running ({@link CatchUp}); else why not: a node answers reads only then.
+   */
+  public String notReadyBecause() {
+    return isRunning() ? catchUp.notCaughtUpBecause() : "the groups store is " + state();
+  }
+
+  private Set<TopicPartition> activePushesPartitions(String pushes) {
+    Set<TopicPartition> active = new HashSet<>();
+    for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+      for (TaskMetadata task : thread.activeTasks()) {
+        task.topicPartitions().stream()
+            .filter(tp -> tp.topic().equals(pushes))
+            .forEach(active::add);
+      }
+    }
+    return active;
   }
 
   /** The Kafka Streams state, e.g. {@code REBALANCING}, for readiness messages. */
@@ -90,6 +131,7 @@ public final class StoreService implements AutoCloseable {
     streams.close(
         CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
             .withTimeout(CLOSE_TIMEOUT));
+    catchUp.close();
     history.close();
     snapshotLog.close();
   }

@@ -162,17 +162,38 @@ final class StreamsGroupStore implements GroupStore {
   public double pushesLag() {
     double lag = 0;
     for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
-      MetricName name = m.getKey();
-      if (name.name().equals("records-lag")
-          && name.group().equals("consumer-fetch-manager-metrics")
-          && pushesTopic.equals(name.tags().get("topic"))
-          && !name.tags().getOrDefault("client-id", "").contains("restore-consumer")
-          && m.getValue().metricValue() instanceof Number n
-          && !Double.isNaN(n.doubleValue())) {
-        lag += n.doubleValue();
+      double l = recordsLag(m, pushesTopic, null);
+      if (!Double.isNaN(l)) {
+        lag += l;
       }
     }
     return lag;
+  }
+
+  /** The store consumer's {@code records-lag} on {@code tp}; NaN while it has none. */
+  static double fetchLag(KafkaStreams streams, TopicPartition tp) {
+    for (Map.Entry<MetricName, ? extends Metric> m : streams.metrics().entrySet()) {
+      double l = recordsLag(m, tp.topic(), tp);
+      if (!Double.isNaN(l)) {
+        return l;
+      }
+    }
+    return Double.NaN;
+  }
+
+  /** The value of a main consumer's {@code records-lag} of {@code topic} ({@code tp}: only it). */
+  private static double recordsLag(
+      Map.Entry<MetricName, ? extends Metric> m, String topic, TopicPartition tp) {
+    MetricName name = m.getKey();
+    if (name.name().equals("records-lag")
+        && name.group().equals("consumer-fetch-manager-metrics")
+        && topic.equals(name.tags().get("topic"))
+        && (tp == null || String.valueOf(tp.partition()).equals(name.tags().get("partition")))
+        && !name.tags().getOrDefault("client-id", "").contains("restore-consumer")
+        && m.getValue().metricValue() instanceof Number n) {
+      return n.doubleValue();
+    }
+    return Double.NaN;
   }
 
   /** A query of one partition's copy of {@code store}, active only unless {@code fromStandby}. */

@@ -41,7 +41,8 @@ public final class StoreRole extends Role {
   private StoreRole() {}
 
   /**
-   * Started: the store joins its group and restores; the role is ready once it is running.
+   * Started: the store joins its group and restores; the role is ready once it is running and has
+   * applied the push log as far as it reached then (fresh reads after a restart).
    *
    * @param partitions of the pushes topic: every one is read for the cluster
    * @param nodeName this node's advertised HOST:PORT, where peers find its partitions
@@ -59,7 +60,7 @@ public final class StoreRole extends Role {
         role -> {
           StoreService store = role.own(new StoreService(kafka, topics));
           store.start();
-          role.readyWhen(() -> store.isRunning() ? null : "the groups store is " + store.state());
+          role.readyWhen(store::notReadyBecause);
           role.groups = store.groupStore();
           role.history = store.historyStore();
           // one of each: they keep the groups parsed at their last read
