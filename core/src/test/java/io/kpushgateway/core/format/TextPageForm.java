@@ -21,7 +21,9 @@ import java.util.List;
  * can, and loses it the same way upstream's expfmt does:
  *
  * <ul>
- *   <li>an empty help is not written, a family without series is a bare header the parser drops;
+ *   <li>the parser skips the blanks and tabs between a {@code # HELP} name and its text, so a help
+ *       loses its leading ones (an empty help is not written at all); a family without series is a
+ *       bare header the parser drops;
  *   <li>zero is written {@code 0} whatever its sign; a summary or histogram always gets its {@code
  *       _sum} and {@code _count} lines, a histogram its {@code +Inf} bucket;
  *   <li>counts are written as floats and read back through Go's {@code uint64(float64)}; a {@code
@@ -43,8 +45,9 @@ final class TextPageForm {
       MetricType type =
           family.getType() == MetricType.GAUGE_HISTOGRAM ? MetricType.HISTOGRAM : family.getType();
       MetricFamily.Builder b = MetricFamily.newBuilder().setName(family.getName()).setType(type);
-      if (!family.getHelp().isEmpty()) {
-        b.setHelp(family.getHelp());
+      String help = withoutLeadingBlanks(family.getHelp());
+      if (!help.isEmpty()) {
+        b.setHelp(help);
       }
       for (Metric metric : family.getMetricList()) {
         b.addMetric(metric(type, metric));
@@ -111,6 +114,14 @@ final class TextPageForm {
   private static long count(long count, double countFloat) {
     double written = countFloat > 0 ? countFloat : TextWriter.unsignedToDouble(count);
     return TextParser.goUint64(written);
+  }
+
+  private static String withoutLeadingBlanks(String help) {
+    int i = 0;
+    while (i < help.length() && (help.charAt(i) == ' ' || help.charAt(i) == '\t')) {
+      i++;
+    }
+    return help.substring(i);
   }
 
   private static double zero(double v) {
