@@ -28,7 +28,7 @@ class GroupingKeyPathFuzzTest {
         continue;
       }
       assertThat(key.job()).isNotEmpty();
-      String encoded = GroupingKeyPath.encode(key);
+      String encoded = GroupingKeyPath.encode(key, names);
       assertThat(GroupingKeyPath.parseEscaped(encoded, names)).isEqualTo(key);
     }
     String bytes = PathDecoding.toBytes(raw);
