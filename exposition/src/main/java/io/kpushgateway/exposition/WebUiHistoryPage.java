@@ -5,6 +5,7 @@ import static org.owasp.encoder.Encode.forHtmlAttribute;
 
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.path.GroupingKeyPath;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.proto.HistoryEntry;
 import io.kpushgateway.proto.Outcome;
 import io.prometheus.client.Metrics.LabelPair;
@@ -48,11 +49,16 @@ final class WebUiHistoryPage {
    * @param series the chosen series' id ({@link Series#id()}), null for the first one
    */
   static void write(
-      Writer out, GroupingKey key, List<HistoryEntry> entries, String nextPageToken, String series)
+      Writer out,
+      GroupingKey key,
+      NameValidationScheme names,
+      List<HistoryEntry> entries,
+      String nextPageToken,
+      String series)
       throws IOException {
     WebUiHistoryPage page = new WebUiHistoryPage(out);
     page.head();
-    page.body(key, entries, nextPageToken, series);
+    page.body(key, names, entries, nextPageToken, series);
     page.tail();
   }
 
@@ -90,9 +96,14 @@ final class WebUiHistoryPage {
     out.write("</main>\n</body>\n</html>\n");
   }
 
-  private void body(GroupingKey key, List<HistoryEntry> entries, String next, String chosen)
+  private void body(
+      GroupingKey key,
+      NameValidationScheme names,
+      List<HistoryEntry> entries,
+      String next,
+      String chosen)
       throws IOException {
-    String path = GroupingKeyPath.encode(key);
+    String path = GroupingKeyPath.encode(key, names);
     out.write("<h2 id=\"group\">Push history of ");
     for (Map.Entry<String, String> label : jobFirst(key)) {
       out.write("<span class=\"label\">" + forHtml(label.getKey()) + "=\"");

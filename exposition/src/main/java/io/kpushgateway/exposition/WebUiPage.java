@@ -8,6 +8,7 @@ import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.core.path.GroupingKeyPath;
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics.Bucket;
@@ -43,8 +44,12 @@ final class WebUiPage {
 
   private final Writer out;
 
-  private WebUiPage(Writer out) {
+  /** The gateway's names: how a group's path is written for the links and the delete button. */
+  private final NameValidationScheme names;
+
+  private WebUiPage(Writer out, NameValidationScheme names) {
     this.out = out;
+    this.names = names;
   }
 
   /**
@@ -65,11 +70,13 @@ final class WebUiPage {
   /** The page for the current {@code groups}. */
   static void write(Writer out, List<GroupRecord> groups, StatusInfo status, boolean adminApi)
       throws IOException {
-    write(out, View.now(groups), status, adminApi);
+    write(out, View.now(groups), status, adminApi, NameValidationScheme.LEGACY);
   }
 
-  static void write(Writer out, View view, StatusInfo status, boolean adminApi) throws IOException {
-    new WebUiPage(out).page(view, status, adminApi);
+  static void write(
+      Writer out, View view, StatusInfo status, boolean adminApi, NameValidationScheme names)
+      throws IOException {
+    new WebUiPage(out, names).page(view, status, adminApi);
   }
 
   private void page(View view, StatusInfo status, boolean adminApi) throws IOException {
@@ -184,7 +191,7 @@ final class WebUiPage {
 
     out.write("<details class=\"group\" id=\"group-" + id + "\"");
     // the delete button's target, base64 throughout so that '/' and empty values survive
-    out.write(" data-path=\"" + forHtml(GroupingKeyPath.encode(key)) + "\"");
+    out.write(" data-path=\"" + forHtml(GroupingKeyPath.encode(key, names)) + "\"");
     out.write(" data-labels=\"" + forHtml(braced(grouping)) + "\"");
     // the labels as the admin API lists a group, to find it in a selector delete's answer
     out.write(
@@ -208,7 +215,7 @@ final class WebUiPage {
     out.write("</span>");
     // ours: the group's pushes, on a page of its own (read only when asked for)
     out.write("<a class=\"history-link\" href=\"history?" + WebUiRoutes.GROUP_PARAM + "=");
-    out.write(forHtmlAttribute(urlEncode(GroupingKeyPath.encode(key))) + "\">History</a>");
+    out.write(forHtmlAttribute(urlEncode(GroupingKeyPath.encode(key, names))) + "\">History</a>");
     if (!past) {
       out.write("<button type=\"button\" class=\"delete-group danger\">Delete Group</button>");
     }

@@ -53,7 +53,8 @@ public final class WebUiRoutes {
 
   /**
    * @param history the same read of a group's pushes as {@code /api/v1/history}
-   * @param names how a {@code group} parameter's label names are checked, as for pushes
+   * @param names how a {@code group} parameter's label names are checked, as for pushes, and how
+   *     the pages write a group's path
    * @param adminApi whether {@code --web.enable-admin-api} is on: the page then offers "Delete All
    *     Groups"
    */
@@ -84,7 +85,7 @@ public final class WebUiRoutes {
       view = new WebUiPage.View(List.of(), null, atInput, e.getMessage());
     }
     Writer out = html(ctx);
-    WebUiPage.write(out, view, status, adminApi);
+    WebUiPage.write(out, view, status, adminApi, names);
     out.flush();
   }
 
@@ -114,7 +115,7 @@ public final class WebUiRoutes {
             ? HistoryParams.pageToken(page.getEntries(page.getEntriesCount() - 1).getOffset())
             : null;
     Writer out = html(ctx);
-    WebUiHistoryPage.write(out, key, page.getEntriesList(), next, series);
+    WebUiHistoryPage.write(out, key, names, page.getEntriesList(), next, series);
     out.flush();
   }
 

@@ -207,8 +207,7 @@ record WebConfig(
           "tls_server_config: client_ca_file is set but client_auth_type is NoClientCert;"
               + " set client_auth_type (RequireAndVerifyClientCert to authenticate clients)");
     }
-    List<String> sans =
-        t.clientAllowedSans() == null ? List.of() : List.copyOf(t.clientAllowedSans());
+    List<String> sans = List.copyOf(entries(t.clientAllowedSans(), "client_allowed_sans"));
     if (!sans.isEmpty() && !clientAuth.requiresCertificate()) {
       throw new WebConfigException(
           "tls_server_config: client_allowed_sans needs client_auth_type RequireAnyClientCert or"
@@ -223,14 +222,14 @@ record WebConfig(
           "tls_server_config: min_version " + min.name() + " is above max_version " + max.name());
     }
     List<String> ciphers = new ArrayList<>();
-    for (String cipher : t.cipherSuites() == null ? List.<String>of() : t.cipherSuites()) {
+    for (String cipher : entries(t.cipherSuites(), "cipher_suites")) {
       if (!TlsConfig.CIPHER_SUITES.contains(cipher)) {
         throw new WebConfigException("tls_server_config: unknown cipher: " + cipher);
       }
       ciphers.add(cipher);
     }
     List<String> curves = new ArrayList<>();
-    for (String curve : t.curvePreferences() == null ? List.<String>of() : t.curvePreferences()) {
+    for (String curve : entries(t.curvePreferences(), "curve_preferences")) {
       if (!TlsConfig.CURVES.containsKey(curve)) {
         throw new WebConfigException(
             "tls_server_config: unknown curve: "
@@ -252,6 +251,17 @@ record WebConfig(
         curves,
         t.preferServerCipherSuites() == null || t.preferServerCipherSuites(),
         sans);
+  }
+
+  /** A list of the TLS section; an empty entry ({@code [a, ~]}) is refused, not read as null. */
+  private static List<String> entries(List<String> configured, String key) {
+    if (configured == null) {
+      return List.of();
+    }
+    if (configured.contains(null)) {
+      throw new WebConfigException("tls_server_config: " + key + ": an entry is empty");
+    }
+    return configured;
   }
 
   private static Map<String, String> headers(Map<String, String> configured) {

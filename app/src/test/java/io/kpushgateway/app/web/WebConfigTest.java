@@ -151,12 +151,16 @@ class WebConfigTest {
           tls_server_config: {cert_file: c.pem, key_file: k.pem, curve_preferences: [CurveP999]} | unknown curve: CurveP999
           tls_server_config: {cert_file: c.pem, key_file: k.pem, cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]} | with HTTP/2 on, cipher_suites needs one of
           tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: VerifyClientCertIfGiven, client_allowed_sans: [a]} | client_allowed_sans needs client_auth_type RequireAnyClientCert or RequireAndVerifyClientCert
+          tls_server_config: {cert_file: c.pem, key_file: k.pem, client_auth_type: RequireAnyClientCert, client_allowed_sans: [a, null]} | tls_server_config: client_allowed_sans: an entry is empty
+          tls_server_config: {cert_file: c.pem, key_file: k.pem, cipher_suites: [~]}      | tls_server_config: cipher_suites: an entry is empty
+          tls_server_config: {cert_file: c.pem, key_file: k.pem, curve_preferences: [X25519, null]} | tls_server_config: curve_preferences: an entry is empty
           http_server_config: {headers: {X-Foo: bar}}                                     | HTTP header "X-Foo" can not be configured
           http_server_config: {headers: {X-Frame-Options: bar}}                           | invalid value for X-Frame-Options: expected one of [deny, sameorigin], got "bar"
           http_server_config: {headers: {X-Content-Type-Options: sniff}}                  | invalid value for X-Content-Type-Options
           basic_auth_users: {alice: notahash}                                             | the password of user "alice" is not a bcrypt hash
           'basic_auth_users: {alice: }'                                                   | the password of user "alice" is not a bcrypt hash
           """)
+  // the three "an entry is empty" rows were found by WebConfigFuzzTest: a NullPointerException
   void rejectedWithTheProblemNamed(String yaml, String message) {
     assertThatThrownBy(() -> WebConfig.parse(yaml, DIR))
         .isInstanceOf(WebConfigException.class)

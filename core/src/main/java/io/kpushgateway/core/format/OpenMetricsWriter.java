@@ -328,7 +328,15 @@ public final class OpenMetricsWriter {
     }
 
     private void labelPair(LabelPair label) throws IOException {
-      name(exposed(label.getName()));
+      String name = exposed(label.getName());
+      if (NameRules.isValidLabelName(name)) {
+        text(name);
+      } else {
+        // a ':' is legal in metric names only: a:b is quoted as a label name
+        b('"');
+        escaped(name);
+        b('"');
+      }
       ascii("=\"");
       escaped(label.getValue());
       b('"');

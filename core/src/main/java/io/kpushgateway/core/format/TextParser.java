@@ -360,7 +360,8 @@ public final class TextParser {
                 && !(family.isHistogram() && labelName.equals("le"));
     if (labelKept) {
       if (!addLabelName(labelName)) {
-        throw error("duplicate label names for metric " + GoSyntax.quote(family.name));
+        // familyName(): in {a="1",a="2",...} the name may come later, as in Go (empty until then)
+        throw error("duplicate label names for metric " + GoSyntax.quote(familyName()));
       }
       labelValues.add("");
     }

@@ -173,7 +173,7 @@ public final class TextWriter {
     if (metric.getLabelCount() > 0 || extraLabel != null) {
       for (LabelPair label : metric.getLabelList()) {
         w.b(separator);
-        w.name(w.exposed(label.getName()));
+        w.labelName(w.exposed(label.getName()));
         w.b('=');
         w.b('"');
         w.escaped(label.getValue(), true);
@@ -227,9 +227,18 @@ public final class TextWriter {
       return NameRules.isValidMetricName(name) ? name : escaping.escape(name);
     }
 
-    /** A metric or label name: plain when legacy-valid, else quoted (only without escaping). */
+    /** A metric name: plain when legacy-valid, else quoted (only without escaping). */
     void name(String name) throws IOException {
-      if (NameRules.isValidMetricName(name)) {
+      quotedUnless(NameRules.isValidMetricName(name), name);
+    }
+
+    /** A label name: a ':' is legal in metric names only, so {@code a:b} is quoted here. */
+    void labelName(String name) throws IOException {
+      quotedUnless(NameRules.isValidLabelName(name), name);
+    }
+
+    private void quotedUnless(boolean plain, String name) throws IOException {
+      if (plain) {
         text(name);
       } else {
         b('"');

@@ -124,12 +124,14 @@ public final class GroupingKeyPath {
   }
 
   /**
-   * A path suffix that {@link #parse} turns back into {@code key}, every value base64 so that
-   * slashes and empty values survive: {@code job@base64/<b64>/<name>@base64/<b64>...}. Names
-   * outside the legacy set are written {@code U__}-escaped, which only a gateway with UTF-8 names
-   * (the only kind that stores them) reads back.
+   * A path suffix that {@link #parse} with {@code names} turns back into {@code key}, every value
+   * base64 so that slashes and empty values survive: {@code
+   * job@base64/<b64>/<name>@base64/<b64>...}. Names outside the legacy set are written {@code
+   * U__}-escaped, which only a gateway with UTF-8 names (the only kind that stores them) reads
+   * back; with UTF-8 names a legacy name that starts with {@code U__} is escaped too, since such a
+   * gateway un-escapes it.
    */
-  public static String encode(GroupingKey key) {
+  public static String encode(GroupingKey key, NameValidationScheme names) {
     StringBuilder sb = new StringBuilder(JOB_BASE64).append('/');
     sb.append(UrlBase64.encode(key.job()));
     key.labels()
@@ -137,12 +139,23 @@ public final class GroupingKeyPath {
             (name, value) -> {
               if (!name.equals(GroupingKey.JOB)) {
                 // a UTF-8 name travels value-encoded (it may hold a '/'); legacy names unchanged
-                sb.append('/').append(EscapingScheme.VALUES.escape(name));
+                sb.append('/').append(escapedName(name, names));
                 sb.append(BASE64_SUFFIX).append('/');
                 sb.append(UrlBase64.encode(value));
               }
             });
     return sb.toString();
+  }
+
+  private static String escapedName(String name, NameValidationScheme names) {
+    String escaped = EscapingScheme.VALUES.escape(name);
+    if (names == NameValidationScheme.UTF8
+        && escaped.equals(name)
+        && !EscapingScheme.unescapeValues(name).equals(name)) {
+      // a legacy name such as U__b, which parse would read as b: its value escaping in full
+      return "U__" + name.replace("_", "__");
+    }
+    return escaped;
   }
 
   private static String decode(String raw, String what) {

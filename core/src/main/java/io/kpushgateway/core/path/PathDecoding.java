@@ -32,8 +32,8 @@ public final class PathDecoding {
         if (i + 2 >= raw.length()) {
           return null;
         }
-        int hi = Character.digit(raw.charAt(i + 1), 16);
-        int lo = Character.digit(raw.charAt(i + 2), 16);
+        int hi = hexDigit(raw.charAt(i + 1));
+        int lo = hexDigit(raw.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           return null;
         }
@@ -63,6 +63,11 @@ public final class PathDecoding {
     } catch (CharacterCodingException e) {
       return null;
     }
+  }
+
+  /** Go's unhex: ASCII only (Character.digit also takes the digits of other scripts). */
+  private static int hexDigit(char c) {
+    return c < 0x80 ? Character.digit(c, 16) : -1;
   }
 
   private static boolean isAscii(String s) {

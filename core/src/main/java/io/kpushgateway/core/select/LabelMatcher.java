@@ -3,6 +3,7 @@ package io.kpushgateway.core.select;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import io.kpushgateway.core.format.GoSyntax;
+import io.kpushgateway.core.validate.NameRules;
 import java.util.Objects;
 
 /**
@@ -118,9 +119,14 @@ public final class LabelMatcher {
     return Objects.hash(type, name, value);
   }
 
-  /** As Prometheus prints a matcher: {@code name="value"} with Go's quoting of the value. */
+  /**
+   * As Prometheus prints a matcher: {@code name="value"} with Go's quoting of the value; a name
+   * outside the legacy set is quoted too ({@code "label.x"="v"}), as PromQL's UTF-8 syntax needs it
+   * to parse back.
+   */
   @Override
   public String toString() {
-    return name + type.operator + GoSyntax.quote(value);
+    String shown = NameRules.isValidLabelName(name) ? name : GoSyntax.quote(name);
+    return shown + type.operator + GoSyntax.quote(value);
   }
 }

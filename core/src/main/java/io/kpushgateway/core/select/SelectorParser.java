@@ -257,7 +257,7 @@ final class SelectorParser {
 
   /** {@code digits} digits of {@code base} after an escape that starts at {@code at}. */
   private int escapedNumber(int at, int digits, int base, int max) throws SelectorSyntaxException {
-    int value = 0;
+    long value = 0; // eight hex digits overflow an int
     for (int i = 0; i < digits; i++) {
       if (atEnd()) {
         throw error(at, "escape sequence not terminated");
@@ -276,7 +276,7 @@ final class SelectorParser {
     if (value > max || (value >= 0xD800 && value < 0xE000 && max > 255)) {
       throw error(at, "escape sequence is an invalid Unicode code point");
     }
-    return value;
+    return (int) value;
   }
 
   /** The metric name before the braces: {@code [a-zA-Z_:][a-zA-Z0-9_:]*}. */

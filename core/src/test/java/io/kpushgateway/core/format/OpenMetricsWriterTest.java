@@ -256,6 +256,15 @@ class OpenMetricsWriterTest {
   }
 
   @Test
+  void quotesALabelNameWithAColon() throws IOException {
+    MetricFamily family =
+        parse(
+            "name: \"m\" type: GAUGE metric { label { name: \"a:b\" value: \"v\" }"
+                + " gauge { value: 1 } }");
+    assertThat(write(List.of(family), EscapingScheme.ALLOW_UTF8)).contains("m{\"a:b\"=\"v\"} 1.0");
+  }
+
+  @Test
   void refusesAMetricWithoutItsTypesValue() {
     MetricFamily family = parse("name: \"g\" type: GAUGE metric { counter { value: 1 } }");
     assertThatThrownBy(() -> write(List.of(family)))

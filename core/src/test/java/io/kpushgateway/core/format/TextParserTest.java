@@ -314,6 +314,12 @@ class TextParserTest {
             "a{x=\"1\",x=\"2\"} 1\n",
             1,
             "duplicate label names for metric \"a\""),
+        // found by TextParserFuzzTest: a NullPointerException (a 500) before the name was known
+        Arguments.of(
+            "duplicate label name before the metric name",
+            "{x=\"1\",x=\"2\"} 1\n",
+            1,
+            "duplicate label names for metric \"\""),
         Arguments.of("no final newline", "a 1", 1, "unexpected end of input stream"),
         Arguments.of(
             "no final newline on line 3", "a 1\n\nb 2", 3, "unexpected end of input stream"),

@@ -138,7 +138,12 @@ class TextParserUtf8Test {
         arguments(
             "empty quoted label name", "m{\"\"=\"v\"} 1\n", "invalid label name for metric \"m\""),
         arguments(
-            "quoted __name__", "m{\"__name__\"=\"v\"} 1\n", "label name \"__name__\" is reserved"));
+            "quoted __name__", "m{\"__name__\"=\"v\"} 1\n", "label name \"__name__\" is reserved"),
+        // found by TextParserFuzzTest: a NullPointerException (a 500) before the name was known
+        arguments(
+            "repeated label before the name",
+            "{a=\"1\",a=\"1\",\"m\"} 1\n",
+            "duplicate label names for metric \"\""));
   }
 
   @ParameterizedTest(name = "{0}")

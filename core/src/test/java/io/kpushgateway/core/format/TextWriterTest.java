@@ -17,11 +17,13 @@ import static io.prometheus.client.Metrics.MetricType.UNTYPED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.core.validate.NameValidationScheme;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.BucketSpan;
 import io.prometheus.client.Metrics.Histogram;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.Summary;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -408,6 +410,24 @@ class TextWriterTest {
     TextWriter.write(out, List.of(family), EscapingScheme.ALLOW_UTF8);
     assertThat(out.toString(StandardCharsets.UTF_8))
         .isEqualTo("# TYPE \"a\\\"b\\\\c\\nd\" gauge\n{\"a\\\"b\\\\c\\nd\",\"x\\\"y\"=\"v\"} 1\n");
+  }
+
+  /**
+   * Found by DelimitedProtobufFuzzTest: a label named ":nst2nce" (a UTF-8 push) was written bare,
+   * as a metric name may be, and the page did not parse back (a ':' is no legacy label character).
+   */
+  @Test
+  void quotesALabelNameWithAColon() throws IOException {
+    MetricFamily family = family("m", GAUGE, gauge(1, ":a", "x", "b:c", "y"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    TextWriter.write(out, List.of(family), EscapingScheme.ALLOW_UTF8);
+    String page = out.toString(StandardCharsets.UTF_8);
+    assertThat(page).isEqualTo("# TYPE m gauge\nm{\":a\"=\"x\",\"b:c\"=\"y\"} 1\n");
+    assertThat(
+            TextParser.parse(
+                new ByteArrayInputStream(page.getBytes(StandardCharsets.UTF_8)),
+                NameValidationScheme.UTF8))
+        .containsExactly(family);
   }
 
   @Test

@@ -52,7 +52,7 @@ class SeriesSelectorTest {
         arguments(
             "quoted UTF-8 name and label",
             "{\"my.metric\", \"label.x\"=\"v\"}",
-            List.of("__name__=\"my.metric\"", "label.x=\"v\"")),
+            List.of("__name__=\"my.metric\"", "\"label.x\"=\"v\"")),
         arguments("single-quoted name", "{'my.metric'}", List.of("__name__=\"my.metric\"")),
         arguments("quoted legacy label", "{\"a\" =~ \"b\"}", List.of("a=~\"b\"")),
         arguments(
@@ -249,6 +249,11 @@ class SeriesSelectorTest {
             "beyond Unicode",
             "{a=\"\\U00110000\"}",
             "1:5: parse error: escape sequence is an invalid Unicode code point"),
+        // found by SeriesSelectorFuzzTest: overflowed an int and got past the check (a 500)
+        arguments(
+            "beyond an int",
+            "{a=\"\\UF000D100\"}",
+            "1:5: parse error: escape sequence is an invalid Unicode code point"),
         arguments(
             "bytes that are not UTF-8",
             "{a=\"\\xff\"}",
@@ -375,7 +380,14 @@ class SeriesSelectorTest {
   @Test
   void printsItsMatchersAsPrometheusDoes() throws Exception {
     assertThat(SeriesSelector.parse("foo{a=~'x\\n', \"b.c\"!=`\"`}"))
-        .hasToString("{a=~\"x\\n\", b.c!=\"\\\"\", __name__=\"foo\"}");
+        .hasToString("{a=~\"x\\n\", \"b.c\"!=\"\\\"\", __name__=\"foo\"}");
+  }
+
+  /** Found by SeriesSelectorFuzzTest: a UTF-8 label name printed bare did not parse back. */
+  @Test
+  void printedSelectorParsesBackToTheSameMatchers() throws Exception {
+    SeriesSelector selector = SeriesSelector.parse("{\"my.metric\",\"label.x\"=\"v\"}");
+    assertThat(SeriesSelector.parse(selector.toString()).matchers()).isEqualTo(selector.matchers());
   }
 
   @Test
