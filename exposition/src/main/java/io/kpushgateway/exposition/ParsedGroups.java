@@ -62,13 +62,13 @@ final class ParsedGroups {
     return stored.parallelStream()
         .map(
             group -> {
-              if (group.parsed() != null) { // built by the read of the past
+              if (group.parsed() != null) { // built or parsed by the read of the past
                 return group.parsed();
               }
               Parsed parsed = previous.get(ByteBuffer.wrap(group.key()));
               return parsed != null && Arrays.equals(parsed.bytes(), group.value())
                   ? parsed.group()
-                  : StoredGroups.parse(group.value());
+                  : group.record(); // kept parsed with the snapshot the reader keeps
             })
         .toList();
   }

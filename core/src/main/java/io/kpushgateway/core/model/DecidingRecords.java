@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  *
  * <p>Records are sorted by reading a few top-level fields, without parsing the families; {@link
  * #state} gives exactly what {@link GroupState#apply} over every record would (a record it throws
- * on skipped, as the store skips it).
+ * on skipped, as the store skips it). At most {@link #MAX_HELD} records are held: a longer run of
+ * records that all depend on the state (POSTs) is folded into the state it makes, so a replay holds
+ * no more than a bounded number of pushes per group.
  */
 public final class DecidingRecords {
 
@@ -34,13 +36,47 @@ public final class DecidingRecords {
   /** The failure time depends on a state no one computed (after an EXPIRE). */
   private static final long UNKNOWN = -2;
 
+  /** Records held at most: past it, the state so far is computed and held instead. */
+  static final int MAX_HELD = 32;
+
+  private final int maxHeld;
+  private Supplier<GroupRecord> start;
+  private Supplier<Long> startFailure;
   private final List<byte[]> records = new ArrayList<>(2);
   private boolean standalone; // records.get(0) decides the state, given failureBefore
   private long failureBefore = START; // before records.get(0), when standalone
   private long failure = START; // after the records added so far
 
-  /** Adds the group's next record: its {@code PushRecord} bytes. */
+  /**
+   * @param start the group's state where the range starts (null: none); asked only when needed
+   * @param startFailure the failure time of {@code start}, which can be read without parsing it
+   *     ({@link #failureTime}); asked only when needed
+   */
+  public DecidingRecords(Supplier<GroupRecord> start, Supplier<Long> startFailure) {
+    this(start, startFailure, MAX_HELD);
+  }
+
+  DecidingRecords(Supplier<GroupRecord> start, Supplier<Long> startFailure, int maxHeld) {
+    this.start = start;
+    this.startFailure = startFailure;
+    this.maxHeld = maxHeld;
+  }
+
+  /**
+   * Adds the group's next record: its {@code PushRecord} bytes.
+   *
+   * @throws CorruptLogException as {@link #state}, when the records held are folded into a state
+   */
   public void add(byte[] push) {
+    if (records.size() == maxHeld) { // a long run of POSTs: hold their result, not them
+      GroupRecord folded = state();
+      start = () -> folded;
+      startFailure = () -> folded == null ? 0 : folded.getPushFailureTimeUnixNanos();
+      records.clear();
+      standalone = false;
+      failureBefore = START;
+      failure = START;
+    }
     Head head = Head.of(push);
     if (head.standalonePut() && failure != UNKNOWN) {
       records.clear();
@@ -65,7 +101,7 @@ public final class DecidingRecords {
     records.add(push);
   }
 
-  /** How many records decide the state (for a replay's log). */
+  /** How many records are held: those that decide the state since the last fold. */
   public int size() {
     return records.size();
   }
@@ -73,26 +109,23 @@ public final class DecidingRecords {
   /**
    * The group's state after its records.
    *
-   * @param start the group's state where the range starts (null: none); asked only when needed
-   * @param startFailure the failure time of {@code start}, which can be read without parsing it
-   *     ({@link #failureTime}); asked only when needed
    * @return the state, null when the group does not exist
-   * @throws IllegalStateException when the record that decides it is not a push record that can be
+   * @throws CorruptLogException when the record that decides it is not a push record that can be
    *     applied, which only a corrupt log holds: the range is to be replayed record by record
    */
-  public GroupRecord state(Supplier<GroupRecord> start, Supplier<Long> startFailure) {
+  public GroupRecord state() {
     GroupRecord state;
     int from;
     if (standalone) {
       PushRecord first = parse(records.get(0));
       if (first == null) {
-        throw new IllegalStateException("a record of the push log is not a push record");
+        throw new CorruptLogException("a record of the push log is not a push record", null);
       }
       long before = failureBefore == START ? startFailure.get() : failureBefore;
       try {
         state = GroupState.apply(beforePut(first, before), first);
       } catch (RuntimeException e) {
-        throw new IllegalStateException("a record of the push log cannot be applied", e);
+        throw new CorruptLogException("a record of the push log cannot be applied", e);
       }
       from = 1;
     } else {
@@ -111,6 +144,15 @@ public final class DecidingRecords {
       }
     }
     return state;
+  }
+
+  /** A record that would decide the state cannot be applied: the store skipped it. */
+  public static final class CorruptLogException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptLogException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** What a PUT (or DELETE, RESTORE) needs of the state before it: the failure time only. */

@@ -44,10 +44,17 @@ class DecidingRecordsTest {
   }
 
   private static GroupRecord decided(GroupRecord start, List<byte[]> records) {
-    DecidingRecords deciding = new DecidingRecords();
+    return decided(start, records, DecidingRecords.MAX_HELD);
+  }
+
+  private static GroupRecord decided(GroupRecord start, List<byte[]> records, int maxHeld) {
+    DecidingRecords deciding =
+        new DecidingRecords(
+            () -> start,
+            () -> start == null ? 0 : DecidingRecords.failureTime(start.toByteArray()),
+            maxHeld);
     records.forEach(deciding::add);
-    return deciding.state(
-        () -> start, () -> start == null ? 0 : DecidingRecords.failureTime(start.toByteArray()));
+    return deciding.state();
   }
 
   @Test
@@ -58,17 +65,17 @@ class DecidingRecordsTest {
             rejected(Method.PUT, KEY, 20).toByteArray(),
             put(KEY, 30, fam("b", 2)).toByteArray(),
             post(KEY, 40, fam("c", 3)).toByteArray());
-    DecidingRecords deciding = new DecidingRecords();
-    records.forEach(deciding::add);
     AtomicInteger startAsked = new AtomicInteger();
-
-    GroupRecord state =
-        deciding.state(
+    DecidingRecords deciding =
+        new DecidingRecords(
             () -> {
               startAsked.incrementAndGet();
               return null;
             },
             () -> 0L);
+    records.forEach(deciding::add);
+
+    GroupRecord state = deciding.state();
 
     assertThat(deciding.size()).isEqualTo(2);
     assertThat(startAsked).hasValue(0);
@@ -82,7 +89,7 @@ class DecidingRecordsTest {
         GroupState.apply(null, put(KEY, 5, fam("a", 1)).toBuilder().setTtlNanos(10).build());
     PushRecord expire = GroupState.expiry(start, 16, "store");
     List<byte[]> records = List.of(expire.toByteArray(), put(KEY, 30, fam("b", 2)).toByteArray());
-    DecidingRecords deciding = new DecidingRecords();
+    DecidingRecords deciding = new DecidingRecords(() -> start, () -> 0L);
     records.forEach(deciding::add);
 
     assertThat(deciding.size()).isEqualTo(2);
@@ -112,13 +119,27 @@ class DecidingRecordsTest {
     byte[] whole = put(KEY, 1, fam("a", 1)).toByteArray();
     byte[] corrupt = whole.clone();
     corrupt[whole.length - 1] = (byte) 0xff; // the ingest node's name: no longer UTF-8
-    DecidingRecords deciding = new DecidingRecords();
+    DecidingRecords deciding = new DecidingRecords(() -> null, () -> 0L);
     deciding.add(corrupt);
 
     assertThatThrownBy(() -> PushRecord.parseFrom(corrupt))
         .isInstanceOf(InvalidProtocolBufferException.class);
-    assertThatThrownBy(() -> deciding.state(() -> null, () -> 0L))
-        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(deciding::state).isInstanceOf(DecidingRecords.CorruptLogException.class);
+  }
+
+  @Test
+  void aLongRunOfPostsIsFoldedIntoItsState() {
+    GroupRecord start = GroupState.apply(null, put(KEY, 5, fam("a", 1)));
+    List<byte[]> records = new ArrayList<>();
+    DecidingRecords deciding = new DecidingRecords(() -> start, () -> 0L);
+    for (int i = 0; i < 1000; i++) {
+      byte[] post = post(KEY, 10 + i, fam("p" + i % 50, i)).toByteArray();
+      records.add(post);
+      deciding.add(post);
+      assertThat(deciding.size()).isLessThanOrEqualTo(DecidingRecords.MAX_HELD);
+    }
+
+    assertThat(deciding.state()).isEqualTo(applyEach(start, records));
   }
 
   /** Random histories of one group: the deciding records give what every record gives. */
@@ -126,6 +147,7 @@ class DecidingRecordsTest {
   void agreesWithApplyingEveryRecord() {
     Random random = new Random(20261203);
     for (int round = 0; round < 20_000; round++) {
+      boolean folds = round % 2 == 1; // few records held, long histories: folded often
       GroupRecord start = randomStart(random);
       List<byte[]> records = new ArrayList<>();
       List<Long> pushTimes = new ArrayList<>();
@@ -133,13 +155,14 @@ class DecidingRecordsTest {
         pushTimes.add(start.getPushTimeUnixNanos());
       }
       long now = 100;
-      int n = random.nextInt(12);
+      int n = random.nextInt(folds ? 40 : 12);
       for (int i = 0; i < n; i++) {
         now += 1 + random.nextInt(5);
         records.add(randomRecord(random, now, pushTimes));
       }
       GroupRecord expected = applyEach(start, records);
-      assertThat(decided(start, records)).as("round %d", round).isEqualTo(expected);
+      int maxHeld = folds ? 1 + random.nextInt(5) : DecidingRecords.MAX_HELD;
+      assertThat(decided(start, records, maxHeld)).as("round %d", round).isEqualTo(expected);
     }
   }
 
