@@ -276,7 +276,9 @@ public final class AsOfReader implements AutoCloseable {
       SortedMap<Bytes, StoredGroup> snapshotState;
       SortedMap<Bytes, StoredGroup> start;
       long from;
-      if (k != null && k.snapshotOffset() == base) {
+      long startedNanos = System.nanoTime();
+      boolean reused = k != null && k.snapshotOffset() == base;
+      if (reused) {
         snapshotState = k.snapshot();
         boolean later = k.end() <= end; // the last read's state is on the way to this one
         start = later ? k.state() : snapshotState;
@@ -286,6 +288,7 @@ public final class AsOfReader implements AutoCloseable {
         start = snapshotState;
         from = base + 1;
       }
+      long loadedNanos = System.nanoTime();
       TreeMap<Bytes, StoredGroup> groups;
       try {
         groups = decided(start, from, end);
@@ -293,13 +296,19 @@ public final class AsOfReader implements AutoCloseable {
         LOG.warn("{}: {}; replaying offsets {} to {} record by record", pushes, e, from, end - 1);
         groups = appliedEach(start, from, end);
       }
-      LOG.debug(
-          "{} at {}: snapshot at offset {}, pushes read from offset {} to {}",
-          pushes,
-          at,
-          snapshot == null ? "none" : base,
-          from,
-          end - 1);
+      if (LOG.isDebugEnabled()) {
+        long doneNanos = System.nanoTime();
+        LOG.debug(
+            "{} at {}: snapshot at offset {} ({} ms{}), pushes from offset {} to {} ({} ms)",
+            pushes,
+            at,
+            snapshot == null ? "none" : base,
+            (loadedNanos - startedNanos) / 1_000_000,
+            reused ? ", kept" : ", loaded",
+            from,
+            end - 1,
+            (doneNanos - loadedNanos) / 1_000_000);
+      }
       kept.put(pushes.partition(), new Kept(base, snapshotState, end, groups, System.nanoTime()));
       return new ArrayList<>(groups.values());
     }
