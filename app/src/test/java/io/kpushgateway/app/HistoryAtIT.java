@@ -2,6 +2,9 @@ package io.kpushgateway.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kpushgateway.core.model.GroupingKey;
+import io.kpushgateway.proto.Method;
+import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.testkit.Await;
 import io.kpushgateway.testkit.KafkaBrokerExtension;
 import java.net.URLEncoder;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -18,16 +22,19 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code ?at=} on a real broker: pages recorded with their instants during PUT, POST, DELETE, a
- * rejected push and a wipe, over six partitions with snapshots taken in between, are served again
- * byte for byte when asked at those instants: on the node that served them, after it restarted, and
- * through either of two store nodes.
+ * rejected push, a record the store cannot read and a wipe, over six partitions with snapshots
+ * taken in between, are served again byte for byte when asked at those instants: on the node that
+ * served them, after it restarted, and through either of two store nodes.
  */
 class HistoryAtIT {
 
@@ -58,8 +65,11 @@ class HistoryAtIT {
                   gw -> gw.push("job/b/instance/x", "# TYPE m gauge\nm 2\n# TYPE n counter\nn 3\n"),
                   has("n{instance=\"x\",job=\"b\"} 3")),
               step(
-                  "POST a",
-                  gw -> expect(gw.send("POST", "/metrics/job/a", "# TYPE k gauge\nk 4\n"), 200),
+                  "a PUT to a that the store cannot read (and skips), then POST a",
+                  gw -> {
+                    produceUnreadablePut(name, "a");
+                    expect(gw.send("POST", "/metrics/job/a", "# TYPE k gauge\nk 4\n"), 200);
+                  },
                   has("k{instance=\"\",job=\"a\"} 4")),
               step(
                   "PUT base64 key",
@@ -237,6 +247,35 @@ class HistoryAtIT {
   private static String pushed(TestGateway node) {
     HttpResponse<String> r = node.send("GET", PUSHED, null);
     return r.statusCode() == 200 ? r.body() : "";
+  }
+
+  /**
+   * Writes to the push log a PUT of {@code job} that reads as a PUT but does not parse (its ingest
+   * node is not UTF-8): it decides nothing, and a read of the past skips it as the store did.
+   */
+  private static void produceUnreadablePut(String name, String job) {
+    GroupingKey key = GroupingKey.of(Map.of("job", job));
+    long now = System.currentTimeMillis();
+    byte[] put =
+        PushRecord.newBuilder()
+            .setMethod(Method.PUT)
+            .addAllGrouping(key.toLabelPairs())
+            .setReceivedAtUnixNanos(now * 1_000_000L)
+            .build()
+            .toByteArray();
+    byte[] unreadable = Arrays.copyOf(put, put.length + 3);
+    unreadable[put.length] = 6 << 3 | 2; // ingest_node, length-delimited
+    unreadable[put.length + 1] = 1;
+    unreadable[put.length + 2] = (byte) 0xff;
+    Map<String, Object> config = Map.of("bootstrap.servers", KAFKA.bootstrapServers());
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(name + ".pushes", null, now, key.toBytes(), unreadable))
+          .get();
+    } catch (Exception e) {
+      throw new AssertionError("could not write to the push log", e);
+    }
   }
 
   private static long snapshotRecords(String name) {

@@ -1,8 +1,12 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.proto.StoredFamily;
 import io.kpushgateway.store.StoredGroup;
 import io.kpushgateway.store.StoredGroups;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.Metric;
+import io.prometheus.client.Metrics.MetricFamily;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -62,14 +66,35 @@ final class ParsedGroups {
     return stored.parallelStream()
         .map(
             group -> {
-              if (group.parsed() != null) { // built by the read of the past
-                return group.parsed();
+              if (group.parsed() != null) { // built or parsed by the read of the past
+                return decodeStrings(group.parsed());
               }
               Parsed parsed = previous.get(ByteBuffer.wrap(group.key()));
               return parsed != null && Arrays.equals(parsed.bytes(), group.value())
                   ? parsed.group()
-                  : StoredGroups.parse(group.value());
+                  : decodeStrings(group.record()); // kept with the snapshot the reader keeps
             })
         .toList();
+  }
+
+  /**
+   * Decodes the group's names, label names and values, which protobuf turns from UTF-8 bytes into
+   * strings (once) when they are first asked for: here on every core, not one by one while the page
+   * is merged and written on one thread. A page of the past is made of freshly parsed groups, which
+   * the current page's cache holds already decoded.
+   */
+  private static GroupRecord decodeStrings(GroupRecord group) {
+    for (StoredFamily stored : group.getFamiliesList()) {
+      MetricFamily family = stored.getFamily();
+      family.getName();
+      family.getHelp();
+      for (Metric metric : family.getMetricList()) {
+        for (LabelPair label : metric.getLabelList()) {
+          label.getName();
+          label.getValue();
+        }
+      }
+    }
+    return group;
   }
 }

@@ -1,6 +1,7 @@
 package io.kpushgateway.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.kpushgateway.core.model.DecidingRecords;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.kafka.KafkaSettings;
 import io.kpushgateway.kafka.Topics;
@@ -13,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -36,19 +38,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The groups of some partitions as they were at an instant: for each partition, the newest snapshot
  * taken at or before it (from the snapshot index and the snapshots topic), then the pushes after
- * the snapshot up to the instant, applied with {@link GroupState#apply} exactly as the store
- * applied them. "At T" means after every push the broker appended at or before T (the millisecond
- * of T included), which is a prefix of each partition, found with {@code offsetsForTimes}.
+ * the snapshot up to the instant, with the result of applying them with {@link GroupState#apply} as
+ * the store applied them: only the records that decide each group's state are parsed and applied
+ * ({@link DecidingRecords}), so a read costs about one parse of the partition's state however many
+ * pushes it covers. "At T" means after every push the broker appended at or before T (the
+ * millisecond of T included), which is a prefix of each partition, found with {@code
+ * offsetsForTimes}.
  *
  * <p>A partition whose retained history starts after T is reported in {@link
  * PartitionRead#beforeHistory()} with its oldest answerable instant.
  *
- * <p>The snapshot a partition was last read from is kept, parsed, with the state the last read
- * built on it, until no read used them for {@link #KEEP_SNAPSHOT}: the reads of an investigation
- * ask for instants near each other, which start from the same snapshot (or, later than the last
- * read, from its state), and then cost only the pushes in between, as a current scrape costs no
- * parsing for its cached groups. The two share the groups no push changed in between, so they hold
- * about one parsed copy of the partition's state.
+ * <p>The snapshot a partition was last read from is kept (its groups parsed as pages need them)
+ * with the state the last read built on it, until no read used them for {@link #KEEP_SNAPSHOT}: the
+ * reads of an investigation ask for instants near each other, which start from the same snapshot
+ * (or, later than the last read, from its state), and then cost only the pushes in between, as a
+ * current scrape costs no parsing for its cached groups. The two share the groups no push changed
+ * in between, so they hold about one parsed copy of the partition's state.
  */
 public final class AsOfReader implements AutoCloseable {
 
@@ -271,7 +276,9 @@ public final class AsOfReader implements AutoCloseable {
       SortedMap<Bytes, StoredGroup> snapshotState;
       SortedMap<Bytes, StoredGroup> start;
       long from;
-      if (k != null && k.snapshotOffset() == base) {
+      long startedNanos = System.nanoTime();
+      boolean reused = k != null && k.snapshotOffset() == base;
+      if (reused) {
         snapshotState = k.snapshot();
         boolean later = k.end() <= end; // the last read's state is on the way to this one
         start = later ? k.state() : snapshotState;
@@ -281,9 +288,39 @@ public final class AsOfReader implements AutoCloseable {
         start = snapshotState;
         from = base + 1;
       }
-      // StoredGroup, or a GroupRecord once a push was applied to it
-      TreeMap<Bytes, Object> state = new TreeMap<>(start);
-      long[] applied = {0};
+      long loadedNanos = System.nanoTime();
+      TreeMap<Bytes, StoredGroup> groups;
+      try {
+        groups = decided(start, from, end);
+      } catch (DecidingRecords.CorruptLogException e) { // the store skipped a record
+        LOG.warn("{}: {}; replaying offsets {} to {} record by record", pushes, e, from, end - 1);
+        groups = appliedEach(start, from, end);
+      }
+      if (LOG.isDebugEnabled()) {
+        long doneNanos = System.nanoTime();
+        LOG.debug(
+            "{} at {}: snapshot at offset {} ({} ms{}), pushes from offset {} to {} ({} ms)",
+            pushes,
+            at,
+            snapshot == null ? "none" : base,
+            (loadedNanos - startedNanos) / 1_000_000,
+            reused ? ", kept" : ", loaded",
+            from,
+            end - 1,
+            (doneNanos - loadedNanos) / 1_000_000);
+      }
+      kept.put(pushes.partition(), new Kept(base, snapshotState, end, groups, System.nanoTime()));
+      return new ArrayList<>(groups.values());
+    }
+
+    /**
+     * {@code start} with the pushes from {@code from} to before {@code end}: each group pushed to
+     * is built from the records that decide its state ({@link DecidingRecords}), so it is parsed
+     * once however often it was pushed, and a group a PUT replaced is not parsed at all.
+     */
+    private TreeMap<Bytes, StoredGroup> decided(
+        SortedMap<Bytes, StoredGroup> start, long from, long end) {
+      Map<Bytes, DecidingRecords> pushed = new HashMap<>();
       SnapshotTopic.read(
           consumer,
           pushes,
@@ -291,30 +328,34 @@ public final class AsOfReader implements AutoCloseable {
           end,
           deadline,
           record -> {
-            if (apply(record, state)) {
-              applied[0]++;
+            if (record.key() != null && record.value() != null) {
+              pushed
+                  .computeIfAbsent(Bytes.wrap(record.key()), key -> deciding(start.get(key)))
+                  .add(record.value());
             }
           });
-      LOG.debug(
-          "{} at {}: snapshot at offset {}, {} pushes applied from offset {}",
-          pushes,
-          at,
-          snapshot == null ? "none" : base,
-          applied[0],
-          from);
-      TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
-      state.forEach(
-          (key, group) ->
-              groups.put(
-                  key,
-                  group instanceof GroupRecord parsed
-                      ? StoredGroup.parsed(key.get(), parsed)
-                      : (StoredGroup) group));
-      kept.put(pushes.partition(), new Kept(base, snapshotState, end, groups, System.nanoTime()));
-      return new ArrayList<>(groups.values());
+      TreeMap<Bytes, StoredGroup> groups = new TreeMap<>(start);
+      pushed.forEach(
+          (key, records) -> {
+            GroupRecord after = records.state();
+            if (after == null) {
+              groups.remove(key);
+            } else {
+              groups.put(key, StoredGroup.parsed(key.get(), after));
+            }
+          });
+      return groups;
     }
 
-    /** The groups of {@code snapshot}, each as its bytes and parsed. */
+    /** As {@link #decided}, every record parsed and applied in turn, as the store applied them. */
+    private TreeMap<Bytes, StoredGroup> appliedEach(
+        SortedMap<Bytes, StoredGroup> start, long from, long end) {
+      TreeMap<Bytes, StoredGroup> groups = new TreeMap<>(start);
+      SnapshotTopic.read(consumer, pushes, from, end, deadline, record -> apply(record, groups));
+      return groups;
+    }
+
+    /** The groups of {@code snapshot}, as bytes: each is parsed when a page first needs it. */
     private SortedMap<Bytes, StoredGroup> loadSnapshot(SnapshotManifest snapshot) {
       TreeMap<Bytes, StoredGroup> groups = new TreeMap<>();
       SnapshotTopic.load(
@@ -322,7 +363,7 @@ public final class AsOfReader implements AutoCloseable {
           snapshots,
           snapshot,
           deadline,
-          (key, value) -> groups.put(key, StoredGroup.both(key.get(), value)));
+          (key, value) -> groups.put(key, new StoredGroup(key.get(), value)));
       return groups;
     }
 
@@ -335,45 +376,37 @@ public final class AsOfReader implements AutoCloseable {
     }
   }
 
-  /**
-   * Applies one push as the store does; false for a record that is not a push (skipped there).
-   *
-   * @param state each group as a {@link StoredGroup} or {@code byte[]} (as read), or a {@link
-   *     GroupRecord} once a push was applied to it
-   */
-  static boolean apply(ConsumerRecord<byte[], byte[]> record, TreeMap<Bytes, Object> state) {
+  /** A group's deciding records, starting from its state {@code before} (null: none). */
+  private static DecidingRecords deciding(StoredGroup before) {
+    return before == null
+        ? new DecidingRecords(() -> null, () -> 0L)
+        : new DecidingRecords(before::record, before::pushFailureTimeNanos);
+  }
+
+  /** Applies one push as the store does: a record that is not a push is skipped, as there. */
+  private static void apply(
+      ConsumerRecord<byte[], byte[]> record, TreeMap<Bytes, StoredGroup> groups) {
     if (record.key() == null || record.value() == null) {
-      return false;
+      return;
     }
     PushRecord push;
     try {
       push = PushRecord.parseFrom(record.value());
     } catch (InvalidProtocolBufferException e) {
-      return false;
+      return;
     }
     Bytes key = Bytes.wrap(record.key());
-    Object current = state.get(key);
-    GroupRecord before;
-    if (current == null) {
-      before = null;
-    } else if (current instanceof GroupRecord parsed) {
-      before = parsed;
-    } else if (current instanceof StoredGroup stored) {
-      before = stored.record();
-    } else {
-      before = StoredGroups.parse((byte[]) current);
-    }
+    StoredGroup before = groups.get(key);
     GroupRecord after;
     try {
-      after = GroupState.apply(before, push);
+      after = GroupState.apply(before == null ? null : before.record(), push);
     } catch (RuntimeException e) {
-      return false; // the store skips it too (SkipBadRecords)
+      return; // the store skips it too (SkipBadRecords)
     }
     if (after == null) {
-      state.remove(key);
+      groups.remove(key);
     } else {
-      state.put(key, after);
+      groups.put(key, StoredGroup.parsed(key.get(), after));
     }
-    return true;
   }
 }

@@ -1,6 +1,6 @@
 package io.kpushgateway.store;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.kpushgateway.proto.SnapshotChunk;
 import io.kpushgateway.proto.SnapshotGroup;
 import io.kpushgateway.proto.SnapshotManifest;
@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * Takes the snapshots of one partition's groups store, on the store's own thread between two
  * pushes, so a snapshot is exactly the state after the last push applied; then records it in the
  * snapshot index. A snapshot is due when the partition received pushes since the last one and
- * either {@code interval} has passed or the pushes applied since outweigh the last snapshot: a read
- * of the state as of any time then replays at most about one snapshot's worth of pushes.
+ * either {@code interval} has passed or the pushes applied since outweigh {@link #STATES_OF_PUSHES}
+ * times the last snapshot: a read of the state as of any time then reads at most that many states'
+ * worth of pushes, and parses about one state's worth of them (only the records that decide each
+ * group are parsed), while the snapshots write a fraction of what the pushes write.
  *
  * <p>A partition without pushes keeps its newest snapshot younger than half the retention, by
  * copying it, so the groups pushed once long ago are always in a retained snapshot.
@@ -35,6 +37,14 @@ final class SnapshotWriter {
 
   /** Below this, the pushes since the last snapshot never make one due by their size. */
   static final long MIN_PUSH_BYTES = 1 << 20;
+
+  /**
+   * How many times the last snapshot's size the pushes since it weigh when the next one is due.
+   * Reading a push costs little next to parsing a group, and only a group's deciding records are
+   * parsed, so a read replays these cheaply; a snapshot costs the store's thread and the broker as
+   * much as pushes of its size do, so fewer of them keep the push throughput.
+   */
+  static final int STATES_OF_PUSHES = 4;
 
   private final int partition;
   private final SnapshotLog log;
@@ -125,7 +135,7 @@ final class SnapshotWriter {
   boolean due(long nowMs) {
     return pushBytesSince > 0
         && (nowMs - lastSnapshotAtMs >= intervalMs
-            || pushBytesSince >= Math.max(MIN_PUSH_BYTES, lastSnapshotBytes));
+            || pushBytesSince >= Math.max(MIN_PUSH_BYTES, STATES_OF_PUSHES * lastSnapshotBytes));
   }
 
   /** Takes a snapshot if one is due and the store is exactly at its last processed offset. */
@@ -251,8 +261,9 @@ final class SnapshotWriter {
         pending = null;
         chunk.addGroups(
             SnapshotGroup.newBuilder()
-                .setKey(ByteString.copyFrom(group.key.get()))
-                .setGroup(ByteString.copyFrom(group.value)));
+                // wrapped, not copied: the chunk is serialized below, before the store moves on
+                .setKey(UnsafeByteOperations.unsafeWrap(group.key.get()))
+                .setGroup(UnsafeByteOperations.unsafeWrap(group.value)));
         size += groupSize;
         groups++;
       }

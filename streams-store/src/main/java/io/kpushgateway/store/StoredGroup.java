@@ -1,5 +1,6 @@
 package io.kpushgateway.store;
 
+import io.kpushgateway.core.model.DecidingRecords;
 import io.kpushgateway.proto.GroupRecord;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -11,7 +12,9 @@ import java.util.Comparator;
  *
  * <p>A read of the past builds the groups it applied pushes to as records; those are handed on
  * {@linkplain #parsed() parsed}, and serialized only when a peer asks for the bytes, so a page of
- * the past does not write every touched group only to parse it again.
+ * the past does not write every touched group only to parse it again. A group read as bytes is
+ * parsed at the first {@link #record()} and keeps the record, so a snapshot a reader keeps is
+ * parsed once, and only its groups that a page needs.
  */
 public final class StoredGroup {
 
@@ -20,13 +23,14 @@ public final class StoredGroup {
       (a, b) -> Arrays.compareUnsigned(a.key, b.key);
 
   private final byte[] key;
-  private final GroupRecord parsed;
-  private volatile byte[] value; // of parsed, written at first use (the same bytes every time)
+  // each of the two is written at its first use when the group was made from the other one; the
+  // same value every time, so racing readers may both compute it
+  private volatile GroupRecord parsed;
+  private volatile byte[] value;
 
   public StoredGroup(byte[] key, byte[] value) {
     this.key = key;
     this.value = value;
-    this.parsed = null;
   }
 
   private StoredGroup(byte[] key, GroupRecord parsed) {
@@ -34,20 +38,9 @@ public final class StoredGroup {
     this.parsed = parsed;
   }
 
-  private StoredGroup(byte[] key, byte[] value, GroupRecord parsed) {
-    this.key = key;
-    this.value = value;
-    this.parsed = parsed;
-  }
-
   /** A group built as a record: its bytes are written only if someone asks for them. */
   public static StoredGroup parsed(byte[] key, GroupRecord record) {
     return new StoredGroup(key, record);
-  }
-
-  /** A group of bytes, parsed once by a reader that keeps it: both forms, nothing to convert. */
-  static StoredGroup both(byte[] key, byte[] value) {
-    return new StoredGroup(key, value, StoredGroups.parse(value));
   }
 
   public byte[] key() {
@@ -64,13 +57,24 @@ public final class StoredGroup {
     return v;
   }
 
-  /** The record: the one the group was built as, or its bytes parsed. */
+  /** The record: the one the group was built as, or its bytes parsed (once). */
   public GroupRecord record() {
-    return parsed != null ? parsed : StoredGroups.parse(value);
+    GroupRecord p = parsed;
+    if (p == null) {
+      p = StoredGroups.parse(value);
+      parsed = p;
+    }
+    return p;
   }
 
-  /** The record, when the group was built or kept as one; null when it is only bytes. */
+  /** The record, when the group was built as one or already parsed; null while it is bytes. */
   public GroupRecord parsed() {
     return parsed;
+  }
+
+  /** The group's {@code push_failure_time_seconds} in nanoseconds, its families not parsed. */
+  public long pushFailureTimeNanos() {
+    GroupRecord p = parsed;
+    return p != null ? p.getPushFailureTimeUnixNanos() : DecidingRecords.failureTime(value);
   }
 }

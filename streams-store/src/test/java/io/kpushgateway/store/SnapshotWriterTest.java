@@ -12,6 +12,11 @@ import io.kpushgateway.proto.PushRecord;
 import io.kpushgateway.proto.SnapshotChunk;
 import io.kpushgateway.proto.SnapshotGroup;
 import io.kpushgateway.proto.SnapshotManifest;
+import io.prometheus.client.Metrics.Gauge;
+import io.prometheus.client.Metrics.LabelPair;
+import io.prometheus.client.Metrics.Metric;
+import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,6 +155,27 @@ class SnapshotWriterTest {
   }
 
   @Test
+  void pushesOutweighingSomeSnapshotsMakeTheNextOneDueBeforeTheInterval() {
+    String help = "x".repeat(400_000);
+    push("a", Instant.parse("2026-12-02T00:00:00Z"), help);
+    driver.advanceWallClockTime(INTERVAL);
+    SnapshotManifest first = SnapshotIndex.newest(index);
+    long pushBytes = push("a", Instant.parse("2026-12-02T00:10:01Z"), help);
+    long needed = SnapshotWriter.STATES_OF_PUSHES * first.getBytes();
+    int pushesNeeded = (int) ((needed + pushBytes - 1) / pushBytes);
+    assertThat(pushesNeeded * pushBytes).isGreaterThan(SnapshotWriter.MIN_PUSH_BYTES);
+    for (int i = 1; i < pushesNeeded - 1; i++) {
+      push("a", Instant.parse("2026-12-02T00:10:01Z").plusSeconds(i), help);
+    }
+    driver.advanceWallClockTime(GroupProcessor.SNAPSHOT_CHECK);
+    assertThat(SnapshotIndex.newest(index)).as("one push short").isEqualTo(first);
+
+    push("a", Instant.parse("2026-12-02T00:11:00Z"), help);
+    driver.advanceWallClockTime(GroupProcessor.SNAPSHOT_CHECK);
+    assertThat(SnapshotIndex.newest(index).getPushOffset()).isEqualTo(offset);
+  }
+
+  @Test
   void noSnapshotWhileTheStoreMayStillReapplyPushes() {
     push("a", Instant.parse("2026-12-02T00:00:00Z"));
     log.pushesEnd = 5; // pushes the store had applied before a restart, not processed again yet
@@ -172,15 +198,31 @@ class SnapshotWriterTest {
   }
 
   private void push(String job, Instant at) {
+    push(job, at, null);
+  }
+
+  /** A PUT of {@code job}, with a gauge of this HELP unless null; its size in the log. */
+  private long push(String job, Instant at, String help) {
     GroupingKey key = GroupingKey.of(Map.of("job", job));
-    pushes.pipeInput(
-        Bytes.wrap(key.toBytes()),
+    PushRecord.Builder record =
         PushRecord.newBuilder()
             .setMethod(Method.PUT)
             .addAllGrouping(key.toLabelPairs())
-            .setReceivedAtUnixNanos(at.toEpochMilli() * 1_000_000L)
-            .build(),
-        at);
+            .setReceivedAtUnixNanos(at.toEpochMilli() * 1_000_000L);
+    if (help != null) {
+      record.addFamilies(
+          MetricFamily.newBuilder()
+              .setName("big")
+              .setHelp(help)
+              .setType(MetricType.GAUGE)
+              .addMetric(
+                  Metric.newBuilder()
+                      .addLabel(LabelPair.newBuilder().setName("job").setValue(job))
+                      .setGauge(Gauge.newBuilder().setValue(1))));
+    }
+    PushRecord push = record.build();
+    pushes.pipeInput(Bytes.wrap(key.toBytes()), push, at);
     log.pushesEnd = ++offset + 1;
+    return push.getSerializedSize();
   }
 }
