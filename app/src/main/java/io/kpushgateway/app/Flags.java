@@ -187,9 +187,9 @@ final class Flags {
       converter = DurationConverter.class,
       description =
           "The longest time between two snapshots of a partition that received pushes (one is"
-              + " also taken once the pushes since the last outweigh the partition's state); a"
-              + " read of the state as of a time replays at most this much of the log. 0 takes"
-              + " none (default ${DEFAULT-VALUE}).")
+              + " also taken once the pushes since the last outweigh four times the partition's"
+              + " state); a read of the state as of a time replays at most this much of the log."
+              + " 0 takes none (default ${DEFAULT-VALUE}).")
   Duration snapshotInterval;
 
   @Option(
