@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.time.GoDuration;
@@ -230,6 +231,26 @@ final class Flags {
   FreeSpaceThreshold minFreeSpace;
 
   @Option(
+      names = "--storage.fsync",
+      defaultValue = "os",
+      description =
+          "When the embedded broker forces the push log to disk: os (never itself; the operating"
+              + " system writes it back, which survives a crash of the process but not a power"
+              + " loss), always (each push before its 200) or interval (every"
+              + " --storage.fsync-interval). For a Kafka cluster, set flush.messages on its"
+              + " brokers (default ${DEFAULT-VALUE}).")
+  GatewayConfig.Fsync fsync;
+
+  @Option(
+      names = "--storage.fsync-interval",
+      defaultValue = "1s",
+      converter = DurationConverter.class,
+      description =
+          "With --storage.fsync=interval, how often the embedded broker forces its log to disk:"
+              + " a power loss can take the pushes of this long (default ${DEFAULT-VALUE}).")
+  Duration fsyncInterval;
+
+  @Option(
       names = "--kafka.topic-prefix",
       defaultValue = "kpushgateway",
       description =
@@ -394,6 +415,7 @@ final class Flags {
               + replicationFactor
               + ")");
     }
+    EmbeddedKafka.Flush flush = embeddedBrokerFlush();
     PushLimits limits;
     try {
       limits =
@@ -430,8 +452,9 @@ final class Flags {
             advertisedAddress, peerTimeout, partialReads, standbyReads, peerAuthorization()),
         data,
         new GatewayConfig.Kafka(
-            bootstrapServers == null || bootstrapServers.isBlank() ? null : bootstrapServers,
+            embedded() ? null : bootstrapServers,
             embeddedBrokerPort,
+            flush,
             new TopicOptions(
                 topicPrefix,
                 partitions,
@@ -451,6 +474,29 @@ final class Flags {
         push,
         logLevel,
         flags(parsed, routePrefix, data.minFreeSpace(), push.decodeBudgetBytes()));
+  }
+
+  private boolean embedded() {
+    return bootstrapServers == null || bootstrapServers.isBlank();
+  }
+
+  /** {@code --storage.fsync}, which only the embedded broker takes from this process. */
+  private EmbeddedKafka.Flush embeddedBrokerFlush() {
+    if (fsync != GatewayConfig.Fsync.os && !embedded()) {
+      throw refused(
+          "--storage.fsync="
+              + fsync
+              + " applies to the embedded broker only: with --kafka.bootstrap-servers, set"
+              + " flush.messages (or log.flush.interval.messages) on the cluster's brokers");
+    }
+    if (fsync == GatewayConfig.Fsync.interval && fsyncInterval.toMillis() < 1) {
+      throw refused("--storage.fsync-interval must be at least 1ms: " + fsyncInterval);
+    }
+    return switch (fsync) {
+      case os -> EmbeddedKafka.Flush.OPERATING_SYSTEM;
+      case always -> EmbeddedKafka.Flush.EVERY_APPEND;
+      case interval -> EmbeddedKafka.Flush.every(fsyncInterval);
+    };
   }
 
   private CommandLine.ParameterException refused(String message) {

@@ -101,7 +101,8 @@ public final class Gateway implements AutoCloseable {
                 own(
                     EmbeddedBrokerRole.start(
                         GatewayConfig.Data.brokerDir(config.data().dir()),
-                        config.kafka().embeddedBrokerPort())))
+                        config.kafka().embeddedBrokerPort(),
+                        config.kafka().embeddedBrokerFlush())))
             : Optional.empty();
     InetSocketAddress listen = config.web().listenSocket();
     String nodeName = config.cluster().advertisedAddress();

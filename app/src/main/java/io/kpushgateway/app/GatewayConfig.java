@@ -1,5 +1,6 @@
 package io.kpushgateway.app;
 
+import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.kafka.KafkaOptions;
@@ -45,6 +46,16 @@ public record GatewayConfig(
     ingest,
     /** The Kafka Streams store with /metrics, /federate, /api/v1/*, the UI and admin wipe. */
     store
+  }
+
+  /** When the embedded broker forces its log to disk ({@code --storage.fsync}). */
+  enum Fsync {
+    /** Never itself: the operating system writes the page cache back (Kafka's default). */
+    os,
+    /** Every append, before it is acknowledged. */
+    always,
+    /** Every {@code --storage.fsync-interval}. */
+    interval
   }
 
   /** Partial-failure policy of a cluster-wide read. */
@@ -131,10 +142,12 @@ public record GatewayConfig(
    *
    * @param bootstrapServers the cluster's, or {@code null} to start an embedded broker
    * @param embeddedBrokerPort that broker's port, 0 for a free one
+   * @param embeddedBrokerFlush when that broker forces its log to disk
    */
   public record Kafka(
       String bootstrapServers,
       int embeddedBrokerPort,
+      EmbeddedKafka.Flush embeddedBrokerFlush,
       TopicOptions topics,
       StreamsOptions streams,
       ProducerOptions producer) {

@@ -3,6 +3,7 @@ package io.kpushgateway.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kpushgateway.broker.EmbeddedKafka;
 import io.kpushgateway.core.space.Bytes;
 import io.kpushgateway.core.space.FreeSpaceThreshold;
 import io.kpushgateway.core.validate.PushLimits;
@@ -54,6 +55,34 @@ class GatewayConfigTest {
           .isInstanceOf(CommandLine.ParameterException.class)
           .hasMessageContaining("--data.min-free-space");
     }
+  }
+
+  @Test
+  void fsyncIsLeftToTheOperatingSystemUnlessAskedAndOnlyForTheEmbeddedBroker() {
+    assertThat(GatewayConfig.parse().kafka().embeddedBrokerFlush())
+        .isEqualTo(EmbeddedKafka.Flush.OPERATING_SYSTEM);
+    assertThat(GatewayConfig.parse("--storage.fsync=always").kafka().embeddedBrokerFlush())
+        .isEqualTo(EmbeddedKafka.Flush.EVERY_APPEND);
+    assertThat(GatewayConfig.parse("--storage.fsync=interval").kafka().embeddedBrokerFlush())
+        .isEqualTo(EmbeddedKafka.Flush.every(Duration.ofSeconds(1)));
+    assertThat(
+            GatewayConfig.parse("--storage.fsync=interval", "--storage.fsync-interval=200ms")
+                .kafka()
+                .embeddedBrokerFlush())
+        .isEqualTo(EmbeddedKafka.Flush.every(Duration.ofMillis(200)));
+    assertThatThrownBy(
+            () ->
+                GatewayConfig.parse(
+                    "--storage.fsync=always", "--kafka.bootstrap-servers=kafka:9092"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--storage.fsync=always applies to the embedded broker only")
+        .hasMessageContaining("flush.messages");
+    assertThatThrownBy(
+            () -> GatewayConfig.parse("--storage.fsync=interval", "--storage.fsync-interval=0"))
+        .hasMessageContaining("--storage.fsync-interval must be at least 1ms");
+    assertThatThrownBy(() -> GatewayConfig.parse("--storage.fsync=sometimes"))
+        .isInstanceOf(CommandLine.ParameterException.class)
+        .hasMessageContaining("--storage.fsync");
   }
 
   @Test

@@ -103,19 +103,71 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** The failed server's shutdown, while it runs on; guarded by this. */
   private Thread stopping;
 
+  private final Flush flush;
+
+  /**
+   * When the broker forces what it appended to disk (fsync), which decides what a power loss can
+   * take of what it acknowledged. A crash of the process alone loses nothing either way: what was
+   * appended is in the operating system's page cache, which writes it back.
+   *
+   * @param everyAppend each append is forced to disk before it is acknowledged ({@code
+   *     log.flush.interval.messages=1})
+   * @param interval when not every append: the log is forced to disk this often ({@code
+   *     log.flush.interval.ms}); null: never by the broker, the operating system writes the page
+   *     cache back when it will (Kafka's default)
+   */
+  public record Flush(boolean everyAppend, Duration interval) {
+
+    /** Kafka's default: the broker never forces its log to disk itself. */
+    public static final Flush OPERATING_SYSTEM = new Flush(false, null);
+
+    public static final Flush EVERY_APPEND = new Flush(true, null);
+
+    public Flush {
+      if (interval != null && (everyAppend || interval.toMillis() < 1)) {
+        throw new IllegalArgumentException("a flush interval is at least 1 ms: " + interval);
+      }
+    }
+
+    public static Flush every(Duration interval) {
+      return new Flush(false, interval);
+    }
+
+    void configure(Map<String, String> broker) {
+      if (everyAppend) {
+        broker.put("log.flush.interval.messages", "1");
+      } else if (interval != null) {
+        String ms = Long.toString(interval.toMillis());
+        broker.put("log.flush.interval.ms", ms);
+        broker.put("log.flush.scheduler.interval.ms", ms); // the check: never, by default
+      }
+    }
+  }
+
   private EmbeddedKafka(
-      KafkaRaftServer server, Path logDir, int port, int controllerPort, String clusterId) {
+      KafkaRaftServer server,
+      Path logDir,
+      int port,
+      int controllerPort,
+      String clusterId,
+      Flush flush) {
     this.server = server;
     this.logDir = logDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.bootstrapServers = HOST + ":" + port;
     this.clusterId = clusterId;
+    this.flush = flush;
   }
 
   /** Starts a broker on {@code dataDir} with free ports on 127.0.0.1. */
   public static EmbeddedKafka start(Path dataDir) {
     return start(dataDir, 0);
+  }
+
+  /** As {@link #start(Path, int, Flush)}, the log written back by the operating system. */
+  public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+    return start(dataDir, brokerPort, Flush.OPERATING_SYSTEM);
   }
 
   /**
@@ -124,7 +176,7 @@ public final class EmbeddedKafka implements AutoCloseable {
    *
    * @throws IllegalStateException if the broker does not start or become ready in time
    */
-  public static EmbeddedKafka start(Path dataDir, int brokerPort) {
+  public static EmbeddedKafka start(Path dataDir, int brokerPort, Flush flush) {
     if (brokerPort < 0 || brokerPort > 65535) {
       throw new IllegalArgumentException("brokerPort must be 0..65535: " + brokerPort);
     }
@@ -144,7 +196,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       int port = brokerPort != 0 ? brokerPort : freePort();
       int controllerPort = freePort(port);
       try {
-        return start(logDir, clusterId, port, controllerPort);
+        return start(logDir, clusterId, port, controllerPort, flush);
       } catch (RuntimeException e) {
         // Only our own port choice can be retried; an explicit port that is taken is the caller's.
         if (attempt >= BIND_ATTEMPTS || !causedByBind(e)) {
@@ -183,18 +235,22 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static EmbeddedKafka start(Path logDir, String clusterId, int port, int controllerPort) {
-    KafkaRaftServer server = launch(logDir, clusterId, port, controllerPort);
-    EmbeddedKafka broker = new EmbeddedKafka(server, logDir, port, controllerPort, clusterId);
+  private static EmbeddedKafka start(
+      Path logDir, String clusterId, int port, int controllerPort, Flush flush) {
+    KafkaRaftServer server = launch(logDir, clusterId, port, controllerPort, flush);
+    EmbeddedKafka broker =
+        new EmbeddedKafka(server, logDir, port, controllerPort, clusterId, flush);
     RUNNING.add(broker);
     return broker;
   }
 
   /** A started and ready server on these ports. */
   private static KafkaRaftServer launch(
-      Path logDir, String clusterId, int port, int controllerPort) {
+      Path logDir, String clusterId, int port, int controllerPort, Flush flush) {
     long startNanos = System.nanoTime();
-    KafkaConfig config = new KafkaConfig(brokerConfig(logDir, port, controllerPort), false);
+    Map<String, String> brokerConfig = brokerConfig(logDir, port, controllerPort);
+    flush.configure(brokerConfig);
+    KafkaConfig config = new KafkaConfig(brokerConfig, false);
     format(logDir, clusterId);
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     String bootstrap = HOST + ":" + port;
@@ -279,7 +335,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     stopping = null;
     try {
-      server = launch(logDir, clusterId, port, controllerPort);
+      server = launch(logDir, clusterId, port, controllerPort, flush);
       failure = null;
       return true;
     } catch (RuntimeException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Exit;
@@ -124,6 +128,56 @@ class EmbeddedKafkaIT {
   void rejectsAPortOutOfRange() {
     assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, 70_000))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void forcesEachAppendToDiskWhenToldTo() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dataDir, 0, EmbeddedKafka.Flush.EVERY_APPEND)) {
+      assertThat(brokerConfig(kafka, "log.flush.interval.messages")).isEqualTo("1");
+      try (Admin admin =
+          Admin.create(
+              Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+      }
+      long before = logFlushes();
+      Map<String, Object> config =
+          Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 20; i++) {
+          producer.send(new ProducerRecord<>(TOPIC, "k", "v" + i)).get(); // one append each
+        }
+      }
+      assertThat(logFlushes() - before).as("log flushes").isGreaterThanOrEqualTo(20);
+    }
+  }
+
+  @Test
+  void forcesTheLogToDiskAtAnIntervalWhenToldTo() throws Exception {
+    try (EmbeddedKafka kafka =
+        EmbeddedKafka.start(dataDir, 0, EmbeddedKafka.Flush.every(Duration.ofMillis(250)))) {
+      assertThat(brokerConfig(kafka, "log.flush.interval.ms")).isEqualTo("250");
+      assertThat(brokerConfig(kafka, "log.flush.scheduler.interval.ms")).isEqualTo("250");
+      assertThat(brokerConfig(kafka, "log.flush.interval.messages"))
+          .isEqualTo(Long.toString(Long.MAX_VALUE));
+    }
+  }
+
+  private static String brokerConfig(EmbeddedKafka kafka, String name) throws Exception {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+      ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
+      return admin.describeConfigs(List.of(broker)).all().get().get(broker).get(name).value();
+    }
+  }
+
+  /** How many times the broker (any broker of this JVM) forced a log to disk. */
+  private static long logFlushes() throws Exception {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    return (Long)
+        server.getAttribute(
+            new ObjectName("kafka.log:type=LogFlushStats,name=LogFlushRateAndTimeMs"), "Count");
   }
 
   private static RecordMetadata produce(String bootstrap, String key, String value)

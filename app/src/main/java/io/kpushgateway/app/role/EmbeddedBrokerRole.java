@@ -16,12 +16,13 @@ public final class EmbeddedBrokerRole extends Role {
 
   /**
    * @param port on 127.0.0.1; 0 picks a free one
+   * @param flush when it forces its log to disk
    */
-  public static EmbeddedBrokerRole start(Path logDir, int port) {
+  public static EmbeddedBrokerRole start(Path logDir, int port, EmbeddedKafka.Flush flush) {
     return starting(
         new EmbeddedBrokerRole(),
         role -> {
-          role.broker = role.own(EmbeddedKafka.start(logDir, port));
+          role.broker = role.own(EmbeddedKafka.start(logDir, port, flush));
           LOG.info("embedded Kafka broker listening on {}", role.broker.bootstrapServers());
         });
   }
