@@ -102,7 +102,7 @@ public final class DecidingRecords {
   }
 
   /** How many records are held: those that decide the state since the last fold. */
-  public int size() {
+  int size() {
     return records.size();
   }
 
