@@ -1,20 +1,12 @@
 package io.kpushgateway.bench;
 
 import io.kpushgateway.core.format.OpenMetricsWriter;
-import io.kpushgateway.core.format.TextParser;
 import io.kpushgateway.core.format.TextWriter;
 import io.kpushgateway.core.merge.FamilyMerger;
-import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.GroupingKey;
-import io.kpushgateway.core.validate.PushValidator;
 import io.kpushgateway.proto.GroupRecord;
-import io.kpushgateway.proto.Method;
-import io.kpushgateway.proto.PushRecord;
 import io.prometheus.client.Metrics.MetricFamily;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -34,9 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The CPU part of one {@code GET /metrics}: the groups as the store holds them (protobuf bytes in
- * grouping-key order, each a PUT of ../shared/bench/pgbench.sh's 20 gauges), merged and written
- * to a sink that only counts bytes; parsed anew (every group changed since the last scrape) or
- * reused as LocalGroupReader reuses unchanged groups. Not measured: RocksDB, HTTP, gzip.
+ * grouping-key order, each a PUT of ../shared/bench/pgbench.sh's 20 gauges), merged and written to
+ * a sink that only counts bytes; parsed anew (every group changed since the last scrape) or reused
+ * as LocalGroupReader reuses unchanged groups. Not measured: RocksDB, HTTP, gzip.
  *
  * <pre>
  * mvn -B -Pbench -pl bench -am package -DskipTests
@@ -48,7 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx2g"})
 public class ScrapeBenchmark {
 
   @Param({"10000"})
@@ -61,26 +55,12 @@ public class ScrapeBenchmark {
 
   @Setup
   public void setUp() throws IOException {
-    StringBuilder body = new StringBuilder();
-    for (int k = 0; k < 20; k++) {
-      body.append(String.format(
-          "# HELP pgbench_metric_%02d Benchmark gauge %d.%n# TYPE pgbench_metric_%02d gauge%n"
-              + "pgbench_metric_%02d{kind=\"bench\",idx=\"%d\"} %d.5%n",
-          k, k, k, k, k, k));
-    }
-    List<MetricFamily> pushed =
-        TextParser.parse(new ByteArrayInputStream(body.toString().getBytes(StandardCharsets.UTF_8)));
+    byte[] body = PushFixture.text("pgbench_metric");
     List<Map.Entry<byte[], byte[]>> entries = new ArrayList<>();
     for (int i = 0; i < groups; i++) {
       GroupingKey key = GroupingKey.of(Map.of(GroupingKey.JOB, "bench_" + i));
-      PushRecord push =
-          PushRecord.newBuilder()
-              .setMethod(Method.PUT)
-              .addAllGrouping(key.toLabelPairs())
-              .addAllFamilies(PushValidator.sanitizeAndValidate(pushed, key))
-              .setReceivedAtUnixNanos(1_700_000_000_000_000_000L + i)
-              .build();
-      entries.add(Map.entry(key.toBytes(), GroupState.apply(null, push).toByteArray()));
+      GroupRecord group = PushFixture.group(key, body, PushFixture.RECEIVED_AT + i);
+      entries.add(Map.entry(key.toBytes(), group.toByteArray()));
     }
     entries.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
     stored = new ArrayList<>();
@@ -111,7 +91,7 @@ public class ScrapeBenchmark {
   /** Parse, merge and write text 0.0.4: a default scrape when every group changed. */
   @Benchmark
   public long scrapeText() throws IOException {
-    CountingSink out = new CountingSink();
+    PushFixture.CountingSink out = new PushFixture.CountingSink();
     TextWriter.write(out, FamilyMerger.merge(List.of(), parse()));
     return out.bytes;
   }
@@ -119,31 +99,16 @@ public class ScrapeBenchmark {
   /** Merge and write text 0.0.4 of groups parsed before: a scrape when nothing changed. */
   @Benchmark
   public long scrapeTextUnchanged() throws IOException {
-    CountingSink out = new CountingSink();
+    PushFixture.CountingSink out = new PushFixture.CountingSink();
     TextWriter.write(out, FamilyMerger.merge(List.of(), parsed));
     return out.bytes;
   }
 
   @Benchmark
   public long scrapeOpenMetricsUnchanged() throws IOException {
-    CountingSink out = new CountingSink();
+    PushFixture.CountingSink out = new PushFixture.CountingSink();
     OpenMetricsWriter.write(
         out, FamilyMerger.merge(List.of(), parsed, FamilyMerger.Naming.OPENMETRICS));
     return out.bytes;
-  }
-
-  /** Counts what would go to the socket. */
-  static final class CountingSink extends OutputStream {
-    long bytes;
-
-    @Override
-    public void write(int b) {
-      bytes++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      bytes += len;
-    }
   }
 }

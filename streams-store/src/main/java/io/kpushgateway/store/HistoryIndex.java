@@ -33,9 +33,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * holds another's) and the push's offset (8 bytes big-endian, so the range is in push-log order).
  * Reading a group's history costs what that group's history holds, never the size of the log.
  *
- * <p>With a push retention, entries older than it are trimmed: the group's own when it is pushed
- * again (by the push's receive time, so a replay trims the same), and every store's on a wall-clock
- * sweep in bounded batches, so a stream thread never spends long on it.
+ * <p>With a push retention, entries older than it are trimmed: the group's own on some of its
+ * pushes ({@link #trimsOn}, by the push's receive time, so a replay trims the same), and every
+ * store's on a wall-clock sweep in bounded batches, so a stream thread never spends long on it.
  */
 final class HistoryIndex {
 
@@ -44,6 +44,9 @@ final class HistoryIndex {
 
   static final int SWEEP_ENTRIES = 5_000;
   static final long SWEEP_BYTES = 16L << 20;
+
+  /** On average, one push in this many trims its group's old entries; a power of two. */
+  static final int TRIM_EVERY = 8;
 
   private static final int LENGTH_BYTES = Integer.BYTES;
   private static final int OFFSET_BYTES = Long.BYTES;
@@ -91,9 +94,23 @@ final class HistoryIndex {
       return;
     }
     store.put(key, entry(offset, push, before, after).toByteArray());
-    if (retention != null) {
+    if (retention != null && trimsOn(offset)) {
       trimGroup(group, push.getReceivedAtUnixNanos() - retention.toNanos());
     }
+  }
+
+  /**
+   * Whether the push at {@code offset} trims its group: one push in {@value #TRIM_EVERY} on
+   * average, chosen by a hash of the offset, so a replay trims on the same pushes and no group's
+   * pushes all miss it, however the partition's groups interleave. Each trim opens a RocksDB
+   * iterator, which cost about a third of the index's share of a push; entries past the retention
+   * stay until one of the group's next few pushes or the sweep removes them.
+   */
+  static boolean trimsOn(long offset) {
+    // MurmurHash3's 64-bit finalizer: every bit of the offset moves every bit of the hash
+    long z = (offset ^ (offset >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return ((z ^ (z >>> 33)) & (TRIM_EVERY - 1)) == 0;
   }
 
   /** The entry for one push. */

@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -216,13 +217,41 @@ class HistoryIndexTest {
     clock = clock.plus(Duration.ofMinutes(50));
     push(KEY, Method.PUT, "a 2\n");
     clock = clock.plus(Duration.ofMinutes(20));
-    push(KEY, Method.PUT, "a 3\n"); // the first is now 70 minutes old, the second 20
+    // the first is now 70 minutes old, the second 20: the next push that trims removes it
+    long offset = 3;
+    assertThat(HistoryIndex.trimsOn(offset)).isFalse();
+    push(KEY, Method.PUT, "a 3\n");
+    assertThat(offsets(KEY)).contains(0L);
+    while (!HistoryIndex.trimsOn(++offset)) {
+      push(KEY, Method.PUT, "a 3\n");
+    }
+    push(KEY, Method.PUT, "a 3\n");
 
-    assertThat(read(KEY, ALL).getEntriesList())
-        .extracting(HistoryEntry::getOffset)
-        .containsExactly(3L, 2L);
+    assertThat(offsets(KEY)).hasSize((int) offset - 1).doesNotContain(0L).contains(2L, offset);
     // the other group was not pushed: its entry waits for the sweep
     assertThat(read(OTHER, ALL).getEntriesCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aboutOnePushInEightTrimsAndNoGroupOfARoundRobinIsLeftOut() {
+    int groups = 1000;
+    int[] trims = new int[groups];
+    int offsets = 1_000_000;
+    for (int o = 0; o < offsets; o++) {
+      if (HistoryIndex.trimsOn(o)) {
+        trims[o % groups]++;
+      }
+    }
+    int perGroup = offsets / groups / HistoryIndex.TRIM_EVERY;
+    assertThat(Arrays.stream(trims).sum())
+        .isBetween(
+            offsets / HistoryIndex.TRIM_EVERY * 99 / 100,
+            offsets / HistoryIndex.TRIM_EVERY * 101 / 100);
+    assertThat(Arrays.stream(trims).min().orElseThrow()).isGreaterThan(perGroup / 2);
+  }
+
+  private List<Long> offsets(GroupingKey key) throws IOException {
+    return read(key, ALL).getEntriesList().stream().map(HistoryEntry::getOffset).toList();
   }
 
   @Test

@@ -108,7 +108,8 @@ public final class TextParser {
   private final TokenStrings nameStrings = new TokenStrings(256);
   private final TokenStrings valueStrings = new TokenStrings(1024);
   private final SampleValues values = new SampleValues();
-  private final byte[] buf = new byte[64 * 1024];
+  // a typical push is a few KiB: a larger buffer is mostly zeroed for nothing on each parse
+  private final byte[] buf = new byte[8 * 1024];
   private int pos;
   private int limit;
 

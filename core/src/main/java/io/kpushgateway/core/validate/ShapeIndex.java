@@ -64,9 +64,12 @@ final class ShapeIndex {
     if (old != null && asOf < old.getAsOfUnixNanos()) {
       return false;
     }
-    unindex(key, old);
     groups.put(key, shape);
-    index(key, shape);
+    // a group pushed again with the same series (the usual push) keeps its index entries
+    if (old == null || !old.getFamiliesList().equals(shape.getFamiliesList())) {
+      unindex(key, old);
+      index(key, shape);
+    }
     return true;
   }
 

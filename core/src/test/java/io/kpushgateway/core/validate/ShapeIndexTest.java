@@ -66,6 +66,20 @@ class ShapeIndexTest {
   }
 
   @Test
+  void theSameSeriesPushedAgainKeepTheirEntriesAndTheNewerTime() {
+    index.put(shape(A, 1, shared()));
+    index.put(shape(A, 2, shared()));
+
+    assertThat(index.shape(A).getAsOfUnixNanos()).isEqualTo(2);
+    assertThat(index.holdersOf(sharedId(A))).containsExactly(A);
+    assertThat(index.typesElsewhere("m", B)).containsExactly(MetricType.GAUGE);
+    // and a later shape with other series still replaces them
+    index.put(shape(A, 3, family("m", MetricType.GAUGE, gauge(1, "instance", "j"))));
+    assertThat(index.holdersOf(sharedId(A))).isEmpty();
+    assertThat(index.typesElsewhere("m", B)).containsExactly(MetricType.GAUGE);
+  }
+
+  @Test
   void aSeriesHeldByOneGroupIsOnlyHeldBesidesForOthers() {
     GroupingKey withInstance = key("a", "instance", "i");
     index.put(shape(A, 1, shared()));
