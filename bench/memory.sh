@@ -94,7 +94,7 @@ jcmd "$PID" GC.class_histogram 2>/dev/null | sed -n '4,11p' | awk '{ printf "  %
 
 scrape
 grep -E '^(kpushgateway_store_rocksdb_[a-z_]+|jvm_memory_used_bytes|jvm_memory_committed_bytes|jvm_buffer_pool_used_bytes|process_resident_memory_bytes)' "$WORK/page.txt" |
-  awk '{ printf "  %-80s %8.1f MiB\n", $1, $2 / 1048576 }'
+  awk '{ if ($1 ~ /bytes/) printf "  %-80s %8.1f MiB\n", $1, $2 / 1048576; else printf "  %-80s %8d\n", $1, $2 }'
 if jcmd "$PID" VM.native_memory summary >"$WORK/nmt.txt" 2>/dev/null && grep -q committed "$WORK/nmt.txt"; then
   echo "JVM native memory tracking (committed):"
   sed -nE 's/^Total: reserved=[0-9]+KB, committed=([0-9]+)KB.*/Total \1/p; s/^- +([A-Za-z ]*[A-Za-z]) +\(reserved=[0-9]+KB, committed=([0-9]+)KB.*/\1 \2/p' "$WORK/nmt.txt" |

@@ -53,7 +53,7 @@ public final class StoreMetrics {
         .help(
             "Memory all RocksDB stores of this node share: their block cache, memtables included"
                 + " (--store.rocksdb-memory).")
-        .callback(cb -> cb.call(memory.limitBytes()))
+        .callback(cb -> cb.call((double) memory.limitBytes()))
         .register(registry);
     GaugeWithCallback.builder()
         .name("kpushgateway_store_rocksdb_block_cache_usage_bytes")
