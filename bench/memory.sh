@@ -100,30 +100,19 @@ if jcmd "$PID" VM.native_memory summary >"$WORK/nmt.txt" 2>/dev/null && grep -q 
   sed -nE 's/^Total: reserved=[0-9]+KB, committed=([0-9]+)KB.*/Total \1/p; s/^- +([A-Za-z ]*[A-Za-z]) +\(reserved=[0-9]+KB, committed=([0-9]+)KB.*/\1 \2/p' "$WORK/nmt.txt" |
     awk '{ kb = $NF; $NF = ""; if (kb >= 1024) printf "  %-28s %6d MiB\n", $0, kb / 1024 }'
 fi
-# glibc's malloc arenas beside the main one: each is a 64 MiB-aligned reservation of 64 MiB (its
-# used part read-write, the rest reserved), so adjacent anonymous mappings that start aligned and
-# add up to 64 MiB are one; their Rss is what the arenas hold
+# resident memory by mapping: anonymous (heap, malloc, RocksDB, thread stacks) against files
+# (the embedded broker's mapped index files, shared libraries)
 python3 - "$PID" <<'PY'
-import sys
-maps, cur = [], None
+import collections, sys
+rss, name = collections.Counter(), None
 for line in open(f"/proc/{sys.argv[1]}/smaps"):
     f = line.split()
-    if "-" in f[0] and len(f) >= 5 and not f[0].endswith(":"):
-        lo, hi = (int(x, 16) for x in f[0].split("-"))
-        cur = [lo, hi, len(f) == 5, 0]
-        maps.append(cur)
+    if "-" in f[0] and not f[0].endswith(":"):
+        path = f[5] if len(f) >= 6 else ""
+        name = ("Kafka index files" if path.endswith((".index", ".timeindex"))
+                else "shared libraries" if ".so" in path
+                else "anonymous" if path in ("", "[heap]") else "other")
     elif f[0] == "Rss:":
-        cur[3] = int(f[1])
-arena, n, rss, i = 64 << 20, 0, 0, 0
-while i < len(maps):
-    lo, hi, anon, r = maps[i]
-    j, end, kb = i, hi, r
-    while j + 1 < len(maps) and maps[j + 1][0] == end and maps[j + 1][2] and end - lo < arena:
-        j += 1
-        end, kb = maps[j][1], kb + maps[j][3]
-    if anon and lo % arena == 0 and end - lo == arena:
-        n, rss, i = n + 1, rss + kb, j + 1
-    else:
-        i += 1
-print(f"glibc malloc arenas (besides the main one): {n}, resident {rss // 1024} MiB")
+        rss[name] += int(f[1])
+print("resident by mapping: " + ", ".join(f"{k} {v // 1024} MiB" for k, v in rss.most_common()))
 PY

@@ -174,9 +174,10 @@ final class Flags {
   Duration sessionTimeout;
 
   // 256MiB: half for memtables (eight of Kafka Streams' 16 MiB before the largest is flushed),
-  // half for the blocks scrapes read, index and filter blocks first. With the Dockerfile's heap
-  // of half the container it leaves room for the JVM's own memory in a 1 GiB container already;
-  // Kafka Streams' defaults, per store and partition, add up to ~2 GiB (RocksDBMemory).
+  // half for the blocks scrapes read, index and filter blocks first. In a 2 GiB container with
+  // the Dockerfile's heap of half of it, the JVM's own ~270 MiB beside leave ~0.5 GiB for
+  // malloc's slack (README "Memory in a container"). Kafka Streams' defaults, per store and
+  // partition, add up to ~2 GiB for the 20 stores of four partitions (RocksDBMemory).
   @Option(
       names = "--store.rocksdb-memory",
       defaultValue = "256MiB",
