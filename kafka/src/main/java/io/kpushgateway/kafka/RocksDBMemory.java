@@ -22,10 +22,10 @@ import org.rocksdb.WriteBufferManager;
  * and its index and filter blocks outside any cache, growing with the data.
  *
  * <p>Kafka Streams creates its {@link RocksDBConfigSetter} by class, so {@link ConfigSetter} finds
- * the memory of its application by the {@code state.dir} it is given: the owner {@link #open opens}
- * it before the application starts and {@link #close closes} it once every store is closed. A state
- * directory has one application at a time (Kafka Streams locks it), so gateways in one JVM (tests)
- * have one bound each.
+ * the memory of its application by the {@code state.dir} and {@code application.id} it is given:
+ * the owner {@link #open opens} it before the application starts and {@link #close closes} it once
+ * every store is closed. An application's state directory has one instance at a time (Kafka Streams
+ * locks it), so gateways in one JVM (tests) have one bound each.
  */
 public final class RocksDBMemory implements AutoCloseable {
 
@@ -41,7 +41,7 @@ public final class RocksDBMemory implements AutoCloseable {
   /** Kafka Streams' memtable size per store; smaller when the bound is small. */
   private static final long WRITE_BUFFER_BYTES = 16L << 20;
 
-  private static final ConcurrentMap<String, RocksDBMemory> BY_STATE_DIR =
+  private static final ConcurrentMap<String, RocksDBMemory> BY_APPLICATION =
       new ConcurrentHashMap<>();
 
   static {
@@ -49,15 +49,15 @@ public final class RocksDBMemory implements AutoCloseable {
     RocksDB.loadLibrary();
   }
 
-  private final String stateDir;
+  private final String application;
   private final long capacityBytes;
   private final long writeBufferBytes;
   private final Cache cache;
   private final WriteBufferManager writeBuffers;
   private boolean closed;
 
-  private RocksDBMemory(String stateDir, long capacityBytes) {
-    this.stateDir = stateDir;
+  private RocksDBMemory(String application, long capacityBytes) {
+    this.application = application;
     this.capacityBytes = capacityBytes;
     long memtables = capacityBytes / MEMTABLE_SHARE_DIVISOR;
     // several stores can each hold a memtable before the manager makes the largest flush
@@ -68,26 +68,28 @@ public final class RocksDBMemory implements AutoCloseable {
   }
 
   /**
-   * The memory of the Kafka Streams application with this {@code state.dir}, until {@link #close}.
+   * The memory of the Kafka Streams application with this {@code state.dir} and {@code
+   * application.id}, until {@link #close}.
    *
-   * @throws IllegalStateException when that state directory has one open already
+   * @throws IllegalStateException when that application has one open already
    */
-  public static RocksDBMemory open(Path stateDir, long capacityBytes) {
+  public static RocksDBMemory open(Path stateDir, String applicationId, long capacityBytes) {
     if (capacityBytes < MIN_BYTES) {
       throw new IllegalArgumentException(
           "RocksDB memory must be at least " + MIN_BYTES + " bytes: " + capacityBytes);
     }
-    String key = key(stateDir.toString());
+    String key = key(stateDir.toString(), applicationId);
     RocksDBMemory memory = new RocksDBMemory(key, capacityBytes);
-    if (BY_STATE_DIR.putIfAbsent(key, memory) != null) {
+    if (BY_APPLICATION.putIfAbsent(key, memory) != null) {
       memory.release();
       throw new IllegalStateException("RocksDB memory of " + key + " is open already");
     }
     return memory;
   }
 
-  private static String key(String stateDir) {
-    return Path.of(stateDir).toAbsolutePath().normalize().toString();
+  /** Where Kafka Streams keeps the application's stores: {@code <state.dir>/<application.id>}. */
+  private static String key(String stateDir, String applicationId) {
+    return Path.of(stateDir).toAbsolutePath().normalize().resolve(applicationId).toString();
   }
 
   /** The bound: the shared cache's capacity, memtables included. */
@@ -112,7 +114,7 @@ public final class RocksDBMemory implements AutoCloseable {
   synchronized void configure(String storeName, Options options) {
     if (closed) {
       throw new IllegalStateException(
-          "RocksDB memory of " + stateDir + " is closed; cannot open store " + storeName);
+          "RocksDB memory of " + application + " is closed; cannot open store " + storeName);
     }
     // the instance Kafka Streams made: it reads the cache back from it for its metrics
     BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
@@ -136,7 +138,7 @@ public final class RocksDBMemory implements AutoCloseable {
       return;
     }
     closed = true;
-    BY_STATE_DIR.remove(stateDir, this);
+    BY_APPLICATION.remove(application, this);
     release();
   }
 
@@ -148,17 +150,27 @@ public final class RocksDBMemory implements AutoCloseable {
 
   /**
    * The {@code rocksdb.config.setter} of the store's Kafka Streams application: every store gets
-   * the memory {@link #open} for the application's {@code state.dir}.
+   * the memory {@link #open} for the application's {@code state.dir} and {@code application.id}.
    */
   public static final class ConfigSetter implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
       Object stateDir = configs.get(StreamsConfig.STATE_DIR_CONFIG);
-      RocksDBMemory memory = stateDir == null ? null : BY_STATE_DIR.get(key(stateDir.toString()));
+      Object applicationId = configs.get(StreamsConfig.APPLICATION_ID_CONFIG);
+      RocksDBMemory memory =
+          stateDir == null || applicationId == null
+              ? null
+              : BY_APPLICATION.get(key(stateDir.toString(), applicationId.toString()));
       if (memory == null) {
         throw new IllegalStateException(
-            "no RocksDB memory open for state.dir " + stateDir + " (store " + storeName + ")");
+            "no RocksDB memory open for state.dir "
+                + stateDir
+                + " and application.id "
+                + applicationId
+                + " (store "
+                + storeName
+                + ")");
       }
       memory.configure(storeName, options);
     }

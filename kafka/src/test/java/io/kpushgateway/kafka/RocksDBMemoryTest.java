@@ -18,6 +18,7 @@ import org.rocksdb.RocksDBException;
 class RocksDBMemoryTest {
 
   private static final long BOUND = 64L << 20;
+  private static final String APP = "kpushgateway";
 
   @TempDir Path stateDir;
 
@@ -32,12 +33,16 @@ class RocksDBMemoryTest {
 
   private Map<String, Object> configs() {
     // Kafka Streams passes state.dir as given; the setter finds the memory however it is spelled
-    return Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(".").toString());
+    return Map.of(
+        StreamsConfig.STATE_DIR_CONFIG,
+        stateDir.resolve(".").toString(),
+        StreamsConfig.APPLICATION_ID_CONFIG,
+        APP);
   }
 
   @Test
   void everyStoreGetsTheOneCacheAndWriteBufferManagerWithIndexAndFilterBlocksInIt() {
-    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, BOUND);
+    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, APP, BOUND);
         Options groups = storeOptions();
         Options history = storeOptions()) {
       setter.setConfig("groups", groups, configs());
@@ -58,7 +63,7 @@ class RocksDBMemoryTest {
 
   @Test
   void aLargeBoundKeepsKafkaStreamsMemtableSize() {
-    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, 1L << 30);
+    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, APP, 1L << 30);
         Options options = storeOptions()) {
       setter.setConfig("groups", options, configs());
       assertThat(options.writeBufferSize()).isEqualTo(16L << 20);
@@ -68,7 +73,7 @@ class RocksDBMemoryTest {
 
   @Test
   void twoOpenStoresChargeTheirMemtablesToTheSharedCache() throws RocksDBException {
-    RocksDBMemory memory = RocksDBMemory.open(stateDir, BOUND);
+    RocksDBMemory memory = RocksDBMemory.open(stateDir, APP, BOUND);
     try (Options a = storeOptions();
         Options b = storeOptions()) {
       setter.setConfig("a", a, configs());
@@ -97,11 +102,14 @@ class RocksDBMemoryTest {
   }
 
   @Test
-  void oneMemoryPerStateDirectoryAndNoStoreWithoutOne(@TempDir Path other) {
-    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, BOUND);
-        RocksDBMemory second = RocksDBMemory.open(other, BOUND)) {
+  void oneMemoryPerApplicationAndNoStoreWithoutOne(@TempDir Path other) {
+    try (RocksDBMemory memory = RocksDBMemory.open(stateDir, APP, BOUND);
+        RocksDBMemory second = RocksDBMemory.open(other, APP, BOUND);
+        // Kafka Streams keeps two applications under one state.dir apart
+        RocksDBMemory third = RocksDBMemory.open(stateDir, "another-app", BOUND)) {
       assertThat(second).isNotSameAs(memory);
-      assertThatThrownBy(() -> RocksDBMemory.open(stateDir, BOUND))
+      assertThat(third).isNotSameAs(memory);
+      assertThatThrownBy(() -> RocksDBMemory.open(stateDir, APP, BOUND))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("open already");
     }
@@ -111,7 +119,7 @@ class RocksDBMemoryTest {
           .hasMessageContaining("no RocksDB memory open for state.dir");
     }
     // closed, the directory can have a new one (a store restarted in the same process)
-    try (RocksDBMemory again = RocksDBMemory.open(stateDir, BOUND);
+    try (RocksDBMemory again = RocksDBMemory.open(stateDir, APP, BOUND);
         Options options = storeOptions()) {
       setter.setConfig("groups", options, configs());
       assertThat(options.writeBufferManager()).isNotNull();
@@ -121,7 +129,7 @@ class RocksDBMemoryTest {
 
   @Test
   void refusesABoundTooSmallForTheMemtables() {
-    assertThatThrownBy(() -> RocksDBMemory.open(stateDir, RocksDBMemory.MIN_BYTES - 1))
+    assertThatThrownBy(() -> RocksDBMemory.open(stateDir, APP, RocksDBMemory.MIN_BYTES - 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

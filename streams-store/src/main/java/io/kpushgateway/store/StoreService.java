@@ -47,10 +47,11 @@ public final class StoreService implements AutoCloseable {
     int chunkBytes = settings.options().topics().maxRecordBytes() / CHUNK_SHARE;
     String node = settings.options().streams().applicationServer();
     Expiries expiries = new Expiries(node != null ? node : "store");
-    // before the stores open: RocksDBMemory.ConfigSetter finds it by the state directory
+    // before the stores open: RocksDBMemory.ConfigSetter finds it by state.dir and application.id
     this.memory =
         RocksDBMemory.open(
             settings.options().streams().stateDir(),
+            settings.options().streams().applicationId(),
             settings.options().streams().rocksdbMemoryBytes());
     try {
       this.streams =
