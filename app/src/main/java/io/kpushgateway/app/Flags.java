@@ -8,6 +8,7 @@ import io.kpushgateway.core.validate.PushLimits;
 import io.kpushgateway.ingest.DecodeBudget;
 import io.kpushgateway.kafka.KafkaOptions;
 import io.kpushgateway.kafka.ProducerOptions;
+import io.kpushgateway.kafka.RocksDBMemory;
 import io.kpushgateway.kafka.StreamsOptions;
 import io.kpushgateway.kafka.TopicOptions;
 import java.io.IOException;
@@ -171,6 +172,22 @@ final class Flags {
               + " (the store consumer's session.timeout.ms; at least the broker's"
               + " group.min.session.timeout.ms, 6s by default) (default ${DEFAULT-VALUE}).")
   Duration sessionTimeout;
+
+  // 256MiB: half for memtables (eight of Kafka Streams' 16 MiB before the largest is flushed),
+  // half for the blocks scrapes read, index and filter blocks first. In a 2 GiB container with
+  // the Dockerfile's heap of half of it, the JVM's own ~270 MiB beside leave ~0.5 GiB for
+  // malloc's slack (README "Memory in a container"). Kafka Streams' defaults, per store and
+  // partition, add up to ~2 GiB for the 20 stores of four partitions (RocksDBMemory).
+  @Option(
+      names = "--store.rocksdb-memory",
+      defaultValue = "256MiB",
+      converter = ByteSizeConverter.class,
+      paramLabel = "SIZE",
+      description =
+          "Memory that all RocksDB stores of this node share, off the Java heap: one block cache"
+              + " holding their data, index and filter blocks and their memtables; at least 16MiB"
+              + " (default ${DEFAULT-VALUE}).")
+  long rocksdbMemory;
 
   @Option(
       names = "--history.retention",
@@ -408,6 +425,10 @@ final class Flags {
     if (standbyReplicas < 0) {
       throw refused("--store.standby-replicas must not be negative");
     }
+    if (rocksdbMemory < RocksDBMemory.MIN_BYTES) {
+      throw refused(
+          "--store.rocksdb-memory must be at least 16MiB: " + Bytes.format(rocksdbMemory));
+    }
     if (minInsyncReplicas != null
         && (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor)) {
       throw refused(
@@ -469,7 +490,8 @@ final class Flags {
                 advertisedAddress, // application.server: where peers ask for this node's partitions
                 standbyReplicas,
                 sessionTimeout,
-                snapshotInterval.isZero() ? null : snapshotInterval),
+                snapshotInterval.isZero() ? null : snapshotInterval,
+                rocksdbMemory),
             new ProducerOptions(produceTimeout, KafkaOptions.MAX_IN_FLIGHT_PUSHES)),
         push,
         logLevel,

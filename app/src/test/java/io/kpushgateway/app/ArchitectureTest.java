@@ -40,8 +40,10 @@ class ArchitectureTest {
             "io.kpushgateway.testkit..")
         .should()
         .dependOnClassesThat()
-        .resideInAPackage("org.apache.kafka..")
-        .because("Kafka types stay in the kafka, broker and streams-store modules (STYLE.md)")
+        .resideInAnyPackage("org.apache.kafka..", "org.rocksdb..")
+        .because(
+            "Kafka and RocksDB types stay in the kafka, broker and streams-store modules"
+                + " (STYLE.md)")
         .check(PRODUCT);
   }
 

@@ -129,6 +129,17 @@ class ComposeFileTest {
     assertThat(defaults).containsExactly(9091, 9092, 9093, 9094);
   }
 
+  @ParameterizedTest
+  @MethodSource("gatewayNodes")
+  void everyNodeHasAMemoryLimitThatTheImagesJvmSizesItselfBy(String node) {
+    // the heap is a share of the limit: without one, of the host's memory, for every node
+    assertThat(String.valueOf(service(node).get("mem_limit")))
+        .matches(STORE_NODES.contains(node) ? "2g" : "1g");
+    assertThat(dockerfile())
+        .containsPattern("(?m)^ENV JDK_JAVA_OPTIONS=\"[^\"]*-XX:MaxRAMPercentage=50\\b")
+        .containsPattern("(?m)^ENV MALLOC_ARENA_MAX=2$");
+  }
+
   @Test
   void theImageRunsAsAnUnprivilegedUserAndExposesTheGatewayPort() {
     String dockerfile = dockerfile();

@@ -269,6 +269,14 @@ class GatewayConfigTest {
         .hasMessageContaining("must not be negative");
     assertThatThrownBy(() -> GatewayConfig.parse("--cluster.partial-reads=sometimes"))
         .hasMessageContaining("sometimes");
+    assertThat(
+            GatewayConfig.parse("--store.rocksdb-memory=1GiB")
+                .kafka()
+                .streams()
+                .rocksdbMemoryBytes())
+        .isEqualTo(1L << 30);
+    assertThatThrownBy(() -> GatewayConfig.parse("--store.rocksdb-memory=8MiB"))
+        .hasMessageContaining("--store.rocksdb-memory must be at least 16MiB: 8MiB");
   }
 
   @Test
@@ -283,6 +291,7 @@ class GatewayConfigTest {
     assertThat(k.streams().applicationId()).isEqualTo("kpushgateway");
     assertThat(k.streams().stateDir()).isEqualTo(Path.of("./data", "streams"));
     assertThat(k.streams().commitInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(k.streams().rocksdbMemoryBytes()).isEqualTo(256L << 20);
     // peers ask the advertised address for this node's partitions
     assertThat(k.streams().applicationServer()).isEqualTo("127.0.0.1:9999");
     assertThat(k.producer().maxInFlightPushes()).isEqualTo(10_000);

@@ -48,7 +48,8 @@ public record KafkaOptions(
             null,
             0,
             Duration.ofSeconds(10),
-            SNAPSHOT_INTERVAL),
+            SNAPSHOT_INTERVAL,
+            RocksDBMemory.MIN_BYTES), // opens no store
         new ProducerOptions(Duration.ofSeconds(10), MAX_IN_FLIGHT_PUSHES));
   }
 

@@ -126,6 +126,8 @@ public final class KafkaSettings {
       p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, options.streams().applicationServer());
     }
     p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.streams().standbyReplicas());
+    // Every store of every task shares one memory bound, opened by the store's owner.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, RocksDBMemory.ConfigSetter.class);
     // A node killed without leaving the group hands its partitions over after this long.
     int sessionMs = (int) options.streams().sessionTimeout().toMillis();
     p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), sessionMs);

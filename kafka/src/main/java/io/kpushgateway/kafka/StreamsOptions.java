@@ -19,6 +19,8 @@ import java.util.Objects;
  *     Streams consumer's {@code session.timeout.ms})
  * @param snapshotInterval the longest time between two snapshots of a partition that received
  *     pushes; null takes none
+ * @param rocksdbMemoryBytes the memory all RocksDB stores of the application share: block cache,
+ *     index and filter blocks, memtables ({@link RocksDBMemory})
  */
 public record StreamsOptions(
     String applicationId,
@@ -27,7 +29,8 @@ public record StreamsOptions(
     String applicationServer,
     int standbyReplicas,
     Duration sessionTimeout,
-    Duration snapshotInterval) {
+    Duration snapshotInterval,
+    long rocksdbMemoryBytes) {
 
   public StreamsOptions {
     Checks.requireTopicNamePart(applicationId, "applicationId");
@@ -43,6 +46,13 @@ public record StreamsOptions(
     Checks.requirePositive(sessionTimeout, "sessionTimeout");
     if (snapshotInterval != null) {
       Checks.requirePositive(snapshotInterval, "snapshotInterval");
+    }
+    if (rocksdbMemoryBytes < RocksDBMemory.MIN_BYTES) {
+      throw new IllegalArgumentException(
+          "rocksdbMemoryBytes must be at least "
+              + RocksDBMemory.MIN_BYTES
+              + ": "
+              + rocksdbMemoryBytes);
     }
   }
 }

@@ -55,6 +55,12 @@ class KafkaSettingsTest {
   }
 
   @Test
+  void every_rocksdb_store_shares_the_memory_its_owner_opens() {
+    assertThat(SETTINGS.streams())
+        .containsEntry("rocksdb.config.setter", RocksDBMemory.ConfigSetter.class);
+  }
+
+  @Test
   void timeouts_follow_the_produce_timeout() {
     KafkaOptions fast = TestKafkaOptions.from(OPTIONS).produceTimeout(Duration.ofMillis(3)).build();
     Properties p = new KafkaSettings(fast).producer();

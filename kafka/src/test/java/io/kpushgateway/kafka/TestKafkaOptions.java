@@ -26,6 +26,7 @@ public final class TestKafkaOptions {
   private String applicationServer;
   private int standbyReplicas;
   private Duration sessionTimeout = Duration.ofSeconds(10);
+  private long rocksdbMemoryBytes = 256L << 20;
   private Duration produceTimeout = Duration.ofSeconds(10);
   private int maxInFlightPushes = KafkaOptions.MAX_IN_FLIGHT_PUSHES;
 
@@ -54,6 +55,7 @@ public final class TestKafkaOptions {
     b.applicationServer = s.applicationServer();
     b.standbyReplicas = s.standbyReplicas();
     b.sessionTimeout = s.sessionTimeout();
+    b.rocksdbMemoryBytes = s.rocksdbMemoryBytes();
     b.produceTimeout = options.producer().produceTimeout();
     b.maxInFlightPushes = options.producer().maxInFlightPushes();
     return b;
@@ -111,6 +113,11 @@ public final class TestKafkaOptions {
     return this;
   }
 
+  public TestKafkaOptions rocksdbMemoryBytes(long rocksdbMemoryBytes) {
+    this.rocksdbMemoryBytes = rocksdbMemoryBytes;
+    return this;
+  }
+
   public KafkaOptions build() {
     return new KafkaOptions(
         bootstrapServers,
@@ -128,7 +135,8 @@ public final class TestKafkaOptions {
             applicationServer,
             standbyReplicas,
             sessionTimeout,
-            snapshotInterval),
+            snapshotInterval,
+            rocksdbMemoryBytes),
         new ProducerOptions(produceTimeout, maxInFlightPushes));
   }
 }

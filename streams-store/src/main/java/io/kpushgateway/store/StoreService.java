@@ -1,6 +1,7 @@
 package io.kpushgateway.store;
 
 import io.kpushgateway.kafka.KafkaSettings;
+import io.kpushgateway.kafka.RocksDBMemory;
 import io.kpushgateway.kafka.Topics;
 import java.time.Duration;
 import java.util.HashSet;
@@ -30,7 +31,9 @@ public final class StoreService implements AutoCloseable {
   /** Groups' bytes in one snapshot chunk: a quarter of the largest record. */
   private static final int CHUNK_SHARE = 4;
 
+  private final RocksDBMemory memory;
   private final KafkaStreams streams;
+  private final StoreMemory storeMemory;
   private final GroupStore groupStore;
   private final KafkaSnapshotLog snapshotLog;
   private final AsOfReader history;
@@ -44,17 +47,31 @@ public final class StoreService implements AutoCloseable {
     int chunkBytes = settings.options().topics().maxRecordBytes() / CHUNK_SHARE;
     String node = settings.options().streams().applicationServer();
     Expiries expiries = new Expiries(node != null ? node : "store");
-    this.streams =
-        new KafkaStreams(
-            PushTopology.build(
-                topics,
-                retention,
-                interval == null
-                    ? null
-                    : partition ->
-                        new SnapshotWriter(partition, snapshotLog, interval, retention, chunkBytes),
-                expiries),
-            settings.streams());
+    // before the stores open: RocksDBMemory.ConfigSetter finds it by state.dir and application.id
+    this.memory =
+        RocksDBMemory.open(
+            settings.options().streams().stateDir(),
+            settings.options().streams().applicationId(),
+            settings.options().streams().rocksdbMemoryBytes());
+    try {
+      this.streams =
+          new KafkaStreams(
+              PushTopology.build(
+                  topics,
+                  retention,
+                  interval == null
+                      ? null
+                      : partition ->
+                          new SnapshotWriter(
+                              partition, snapshotLog, interval, retention, chunkBytes),
+                  expiries),
+              settings.streams());
+    } catch (RuntimeException e) {
+      memory.close();
+      snapshotLog.close();
+      throw e;
+    }
+    this.storeMemory = new StreamsStoreMemory(streams, memory);
     this.history = new AsOfReader(settings, topics, HISTORY_READ_TIMEOUT);
     this.groupStore = new StreamsGroupStore(streams, topics.pushes(), history, expiries);
     this.historyStore = new StreamsHistoryStore(streams);
@@ -119,6 +136,11 @@ public final class StoreService implements AutoCloseable {
     return groupStore;
   }
 
+  /** What the RocksDB stores take off the Java heap, for the gateway's own metrics. */
+  public StoreMemory memory() {
+    return storeMemory;
+  }
+
   /** Each group's push history and where it lives, for the exposition. */
   public HistoryStore historyStore() {
     return historyStore;
@@ -128,9 +150,16 @@ public final class StoreService implements AutoCloseable {
   public void close() {
     // Leave the group: the partitions move to the other store nodes (or to this node's next
     // start) at once, instead of after the session timeout.
-    streams.close(
-        CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-            .withTimeout(CLOSE_TIMEOUT));
+    boolean closed =
+        streams.close(
+            CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(CLOSE_TIMEOUT));
+    if (closed) {
+      memory.close();
+    } else {
+      // a store may still be open, its metrics reading the cache: leave it to the process' end
+      LOG.warn("Kafka Streams did not close within {}: RocksDB memory left open", CLOSE_TIMEOUT);
+    }
     catchUp.close();
     history.close();
     snapshotLog.close();

@@ -77,7 +77,7 @@ public final class StoreRole extends Role {
           role.historyReader =
               new HistoryReader(
                   role.history, NodeAddress.parse(nodeName), peers, reads.standbyReads());
-          StoreMetrics.register(role.groups, self.registry());
+          StoreMetrics.register(role.groups, store.memory(), self.registry());
           role.horizon =
               role.own(new HistoryHorizon(role.cluster, Clock.systemUTC(), self.registry()));
         });
