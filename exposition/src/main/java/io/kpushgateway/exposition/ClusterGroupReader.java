@@ -1,6 +1,7 @@
 package io.kpushgateway.exposition;
 
 import io.kpushgateway.core.batch.BatchVisibility;
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.core.model.UnixNanos;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.store.GroupStore;
@@ -54,7 +55,6 @@ public final class ClusterGroupReader implements GroupSource {
   private final PeerReader peers;
   private final boolean servePartial;
   private final boolean readStandbys;
-  private final ParsedGroups parsed = new ParsedGroups();
   private final Clock clock;
   private final Counter partialReads;
   private final Gauge unavailablePartitions;
@@ -117,24 +117,40 @@ public final class ClusterGroupReader implements GroupSource {
 
   /** Batch pushes whole or not at all, by the counts of every partition read with the groups. */
   @Override
-  public List<GroupRecord> readAll() {
+  public List<GroupFamilies> page() {
     Gathered now = read(null);
     return BatchVisibility.shown(
-        parsed.parse(now.groups()), now.batchesApplied(), UnixNanos.of(clock.instant()));
+        inKeyOrder(now.groups()), now.batchesApplied(), UnixNanos.of(clock.instant()));
   }
 
   @Override
   public List<GroupRecord> readApplied() {
-    return parsed.parse(read(null).groups());
+    List<StoredGroup> groups = read(null).groups();
+    groups.sort(StoredGroup.KEY_ORDER);
+    List<GroupRecord> records = new ArrayList<>(groups.size());
+    for (StoredGroup group : groups) {
+      records.add(group.record());
+    }
+    return records;
+  }
+
+  /** The groups as applied at {@code at}, a batch push's groups included as they were applied. */
+  @Override
+  public List<GroupFamilies> pageAt(Instant at) {
+    return inKeyOrder(read(at).groups());
   }
 
   /**
-   * The groups as applied at {@code at}, a batch push's groups included as they were applied. The
-   * cache of the current page is used, not changed: it stays that of the current page.
+   * {@code stored} (sorted in place) in grouping-key order, the order of the merge rules, which
+   * per-partition reads do not give across partitions.
    */
-  @Override
-  public List<GroupRecord> readAt(Instant at) {
-    return parsed.parsePast(read(at).groups());
+  static List<GroupFamilies> inKeyOrder(List<StoredGroup> stored) {
+    stored.sort(StoredGroup.KEY_ORDER);
+    List<GroupFamilies> groups = new ArrayList<>(stored.size());
+    for (StoredGroup group : stored) {
+      groups.add(group.families());
+    }
+    return groups;
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.kpushgateway.exposition;
 
-import io.kpushgateway.proto.GroupRecord;
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.store.GroupStore;
 import java.util.List;
 
@@ -12,14 +12,13 @@ import java.util.List;
 public final class LocalGroupReader implements GroupSource {
 
   private final GroupStore store;
-  private final ParsedGroups parsed = new ParsedGroups();
 
   public LocalGroupReader(GroupStore store) {
     this.store = store;
   }
 
   @Override
-  public List<GroupRecord> readAll() {
-    return parsed.parse(store.readLocal());
+  public List<GroupFamilies> page() {
+    return ClusterGroupReader.inKeyOrder(store.readLocal());
   }
 }

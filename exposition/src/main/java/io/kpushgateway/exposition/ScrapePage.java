@@ -31,21 +31,23 @@ final class ScrapePage {
 
   /**
    * Writes the page of {@code groups}, or the part of it {@code select} keeps (given the merged
-   * families in page order, it returns those to write). With {@code ?at=}, the pushed groups as
-   * they were then, without the gateway's own metrics.
+   * families in page order, it returns those to write; both are iterated once, while writing). With
+   * {@code ?at=}, the pushed groups as they were then, without the gateway's own metrics.
    *
    * @throws StoreUnavailableException before anything is written, when groups cannot be read
    */
-  void write(Context ctx, GroupSource groups, UnaryOperator<List<MetricFamily>> select)
+  void write(Context ctx, GroupSource groups, UnaryOperator<Iterable<MetricFamily>> select)
       throws IOException {
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
     Optional<Instant> at = AtQuery.at(ctx);
-    List<MetricFamily> families =
-        FamilyMerger.merge(
+    // read whole before the first byte is written (so a store that cannot be read is a 503), merged
+    // and parsed family by family while the page is written
+    Iterable<MetricFamily> families =
+        FamilyMerger.page(
             at.isPresent() ? List.of() : self.families(),
-            at.isPresent() ? groups.readAt(at.get()) : groups.readAll(),
+            at.isPresent() ? groups.pageAt(at.get()) : groups.page(),
             format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
     families = select.apply(families);
     // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);

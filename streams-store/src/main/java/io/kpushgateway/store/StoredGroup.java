@@ -1,5 +1,6 @@
 package io.kpushgateway.store;
 
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.core.model.DecidingRecords;
 import io.kpushgateway.proto.GroupRecord;
 import java.util.Arrays;
@@ -70,6 +71,12 @@ public final class StoredGroup {
   /** The record, when the group was built as one or already parsed; null while it is bytes. */
   public GroupRecord parsed() {
     return parsed;
+  }
+
+  /** The group as a page is merged from it: the record it was built as, else its bytes. */
+  public GroupFamilies families() {
+    GroupRecord p = parsed;
+    return p != null ? GroupFamilies.of(p) : GroupFamilies.of(value);
   }
 
   /** The group's {@code push_failure_time_seconds} in nanoseconds, its families not parsed. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.kpushgateway.core.format.DelimitedProtobuf;
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.exposition.GroupSource;
 import io.kpushgateway.exposition.SelfMetrics;
 import io.kpushgateway.proto.GroupRecord;
@@ -43,6 +44,8 @@ class FederateRoutesTest {
               family("temp", MetricType.GAUGE, "a", 1)),
           group("b", 2, family("temp", MetricType.GAUGE, "b", 2)));
 
+  private static final List<GroupFamilies> PAGE = GROUPS.stream().map(GroupFamilies::of).toList();
+
   private static Javalin app(GroupSource groups, boolean openMetrics) {
     return TestEdge.reading(groups, openMetrics);
   }
@@ -60,7 +63,7 @@ class FederateRoutesTest {
   @Test
   void answersTheMatchingSeriesInText() {
     JavalinTest.test(
-        app(() -> GROUPS, false),
+        app(() -> PAGE, false),
         (server, client) -> {
           try (Response r = client.get(federate("temp{job=\"b\"}"))) {
             assertThat(r.code()).isEqualTo(200);
@@ -74,7 +77,7 @@ class FederateRoutesTest {
   @Test
   void repeatedMatchIsTheUnionInPageOrder() {
     JavalinTest.test(
-        app(() -> GROUPS, false),
+        app(() -> PAGE, false),
         (server, client) -> {
           try (Response r = client.get(federate("temp", "{job=\"a\", __name__=~\"req_.*\"}"))) {
             assertThat(r.code()).isEqualTo(200);
@@ -92,7 +95,7 @@ class FederateRoutesTest {
   @Test
   void ownMetricsAndTimestampsAreSeriesLikeAnyOther() {
     JavalinTest.test(
-        app(() -> GROUPS, false),
+        app(() -> PAGE, false),
         (server, client) -> {
           try (Response r =
               client.get(federate("push_time_seconds{job=\"b\"}", "pushgateway_build_info"))) {
@@ -112,7 +115,7 @@ class FederateRoutesTest {
   @Test
   void withoutMatchTheAnswerIsEmptyAsPrometheus() {
     JavalinTest.test(
-        app(() -> GROUPS, false),
+        app(() -> PAGE, false),
         (server, client) -> {
           try (Response r = client.get("/federate")) {
             assertThat(r.code()).isEqualTo(200);
@@ -132,7 +135,7 @@ class FederateRoutesTest {
     GroupSource counted =
         () -> {
           reads.incrementAndGet();
-          return GROUPS;
+          return PAGE;
         };
     JavalinTest.test(
         app(counted, false),
@@ -166,7 +169,7 @@ class FederateRoutesTest {
   @Test
   void aQueryThatIsNotUrlEncodingIsABadRequest() {
     JavalinTest.test(
-        app(() -> GROUPS, false),
+        app(() -> PAGE, false),
         (server, client) -> {
           // read by the servlet API, the pair would vanish and the answer be an empty 200
           try (Response r = client.get("/federate?match[]=temp&match[]=%zz")) {
@@ -203,7 +206,7 @@ class FederateRoutesTest {
   @Test
   void protobufAndOpenMetricsAreNegotiatedAsOnMetrics() {
     JavalinTest.test(
-        app(() -> GROUPS, true),
+        app(() -> PAGE, true),
         (server, client) -> {
           try (Response r =
               client.request(federate("temp"), b -> b.header("Accept", PROTOBUF_ACCEPT))) {

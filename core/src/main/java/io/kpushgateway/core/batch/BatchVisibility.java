@@ -1,6 +1,7 @@
 package io.kpushgateway.core.batch;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.ByteString;
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.PendingBatch;
 import java.time.Duration;
@@ -31,45 +32,28 @@ public final class BatchVisibility {
    *
    * @param applied each batch's groups applied, summed over the partitions read (absent: none)
    * @param nowNanos the reader's clock, Unix ns (against the batch's push time)
+   * @return {@code groups} itself when none is held back
    */
-  public static List<GroupRecord> shown(
-      List<GroupRecord> groups, Map<String, Integer> applied, long nowNanos) {
-    List<GroupRecord> shown = null; // a copy only once a group is held back
+  public static List<GroupFamilies> shown(
+      List<GroupFamilies> groups, Map<String, Integer> applied, long nowNanos) {
+    List<GroupFamilies> shown = null; // a copy only once a group is held back
     for (int i = 0; i < groups.size(); i++) {
-      GroupRecord group = groups.get(i);
-      boolean held = group.hasPending() && !whole(group, applied, nowNanos);
+      GroupFamilies group = groups.get(i);
+      GroupRecord header = group.header();
+      boolean held = header.hasPending() && !whole(header, applied, nowNanos);
       if (held && shown == null) {
         shown = new ArrayList<>(groups.subList(0, i));
       }
       if (shown != null) {
-        GroupRecord s = held ? before(group) : group;
-        if (s != null) {
-          shown.add(s);
+        ByteString before = header.getPending().getBefore();
+        if (!held) {
+          shown.add(group);
+        } else if (!before.isEmpty()) { // empty: the group did not exist before the batch
+          shown.add(GroupFamilies.of(before.toByteArray()));
         }
       }
     }
     return shown == null ? groups : shown;
-  }
-
-  /**
-   * One group as {@link #shown(List, Map, long)} shows it: itself, its state before the batch, or
-   * null (absent before the batch).
-   */
-  public static GroupRecord shown(GroupRecord group, Map<String, Integer> applied, long nowNanos) {
-    return !group.hasPending() || whole(group, applied, nowNanos) ? group : before(group);
-  }
-
-  /** The group as it was before its pending batch; null if it did not exist. */
-  private static GroupRecord before(GroupRecord group) {
-    PendingBatch pending = group.getPending();
-    if (pending.getBefore().isEmpty()) {
-      return null;
-    }
-    try {
-      return GroupRecord.parseFrom(pending.getBefore());
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a pending batch's earlier state is not a GroupRecord", e);
-    }
   }
 
   private static boolean whole(GroupRecord group, Map<String, Integer> applied, long nowNanos) {

@@ -4,20 +4,20 @@ import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.NameClash;
 import io.kpushgateway.core.model.Utf8Order;
 import io.kpushgateway.proto.GroupRecord;
-import io.kpushgateway.proto.StoredFamily;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeMap;
 
 /**
  * Builds one exposition from the gateway's own families and many groups, with the Pushgateway's
@@ -34,8 +34,9 @@ import java.util.TreeMap;
  * the page at the second {@code TYPE}. OpenMetrics adds its own clashes ({@link
  * Naming#OPENMETRICS}).
  *
- * <p>Per name the work is {@link #mergeFamily}, which needs only that name's contributions in
- * precedence order: a streaming k-way merge over name-sorted groups can call it directly.
+ * <p>{@link #page} reads only the names and types of every family up front, which settles the order
+ * and the clashes, and merges each name's series ({@link #mergeFamily}) when the page is written up
+ * to it.
  */
 public final class FamilyMerger {
 
@@ -82,38 +83,36 @@ public final class FamilyMerger {
   }
 
   /**
+   * The whole page at once: {@link #page} collected.
+   *
+   * @param groups the groups in {@code GroupingKey} order
+   */
+  public static List<MetricFamily> merge(
+      List<MetricFamily> own, Iterable<GroupRecord> groups, Naming naming) {
+    List<GroupFamilies> contributors = new ArrayList<>();
+    for (GroupRecord group : groups) {
+      contributors.add(GroupFamilies.of(group));
+    }
+    List<MetricFamily> result = new ArrayList<>();
+    page(own, contributors, naming).forEach(result::add);
+    return result;
+  }
+
+  /**
+   * The page, merged one family at a time as it is iterated: only the names and types of every
+   * group are read up front (which decides the clashes), each family's series when the iteration
+   * reaches its name. So a page of groups held as bytes costs those bytes and one merged family at
+   * a time, not every group parsed.
+   *
    * @param own the gateway's self-metrics; they take precedence over pushed families
    * @param groups the groups in {@code GroupingKey} order; each contributes its stored families and
    *     its two {@link GroupState#metaFamilies timestamp gauges}
    * @param naming the sample naming of the format the page is written in
-   * @return one family per name, sorted by name (byte order), none empty
+   * @return one family per name, sorted by name (byte order), none empty; iterable once
    */
-  public static List<MetricFamily> merge(
-      List<MetricFamily> own, Iterable<GroupRecord> groups, Naming naming) {
-    // hashed while collecting (one lookup per family of every group), sorted once at the end
-    Map<String, Contributions> byName = new HashMap<>();
-    for (MetricFamily family : own) {
-      add(byName, family);
-    }
-    for (GroupRecord group : groups) {
-      for (StoredFamily stored : group.getFamiliesList()) {
-        add(byName, stored.getFamily());
-      }
-      for (MetricFamily meta : GroupState.metaFamilies(group)) {
-        add(byName, meta);
-      }
-    }
-    Set<String> dropped = suffixCollisions(byName, naming);
-    SortedMap<String, Contributions> sorted = new TreeMap<>(Utf8Order.COMPARATOR);
-    sorted.putAll(byName);
-    List<MetricFamily> result = new ArrayList<>(sorted.size());
-    sorted.forEach(
-        (name, contributions) -> {
-          if (!dropped.contains(name)) {
-            result.add(mergeFamily(contributions.families()));
-          }
-        });
-    return result;
+  public static Iterable<MetricFamily> page(
+      List<MetricFamily> own, List<GroupFamilies> groups, Naming naming) {
+    return new Page(own, groups, naming);
   }
 
   /**
@@ -206,19 +205,6 @@ public final class FamilyMerger {
     return kept;
   }
 
-  private static void add(Map<String, Contributions> byName, MetricFamily family) {
-    if (family.getMetricCount() == 0) {
-      return; // must not fix a header for series that never come
-    }
-    Contributions contributions = byName.get(family.getName());
-    if (contributions == null) {
-      // rank = how many names came before: the precedence for suffix collisions
-      contributions = new Contributions(byName.size(), new ArrayList<>());
-      byName.put(family.getName(), contributions);
-    }
-    contributions.families().add(family);
-  }
-
   /**
    * Names to leave out because they would clash once written with a family of another name ({@code
    * X} vs {@code X_count}, ...). Decided greedily in precedence order, so the family that came
@@ -226,13 +212,13 @@ public final class FamilyMerger {
    */
   private static Set<String> suffixCollisions(Map<String, Contributions> byName, Naming naming) {
     List<Map.Entry<String, Contributions>> byRank = new ArrayList<>(byName.entrySet());
-    byRank.sort(Comparator.comparingInt(e -> e.getValue().rank()));
+    byRank.sort(Comparator.comparingInt(e -> e.getValue().rank));
     Map<String, MetricType> kept = new HashMap<>();
     Set<String> claimed = new HashSet<>(); // OpenMetrics family and sample names taken
     Set<String> dropped = new HashSet<>();
     for (Map.Entry<String, Contributions> e : byRank) {
       String name = e.getKey();
-      MetricType type = e.getValue().families().get(0).getType();
+      MetricType type = e.getValue().type;
       List<String> claims =
           naming == Naming.OPENMETRICS ? openMetricsClaims(name, type) : List.of();
       if (collides(name, type, kept) || claims.stream().anyMatch(claimed::contains)) {
@@ -296,6 +282,112 @@ public final class FamilyMerger {
     return flat;
   }
 
-  /** One name's families in precedence order; {@code rank} orders names by first appearance. */
-  private record Contributions(int rank, List<MetricFamily> families) {}
+  /**
+   * Where one name's families are, in precedence order: each a contributor (0: the own metrics, g:
+   * the group at g - 1) and its family there (negative: the group's timestamp gauges). {@code rank}
+   * orders names by first appearance, {@code type} is the first family's.
+   */
+  private static final class Contributions {
+    final int rank;
+    final MetricType type;
+    long[] at = new long[1];
+    int count;
+
+    Contributions(int rank, MetricType type) {
+      this.rank = rank;
+      this.type = type;
+    }
+
+    void add(int contributor, int family) {
+      if (count == at.length) {
+        at = Arrays.copyOf(at, count * 2);
+      }
+      at[count++] = ((long) contributor << 32) | (family & 0xFFFFFFFFL);
+    }
+  }
+
+  /** The lazily merged page of {@link #page}. */
+  private static final class Page implements Iterable<MetricFamily> {
+    private static final int FAILURE_TIME = -1; // GroupState.metaFamilies' order
+    private static final int PUSH_TIME = -2;
+
+    private final List<MetricFamily> own;
+    private final List<GroupFamilies> groups;
+    private final Map<String, Contributions> byName = new HashMap<>();
+    private final String[] names;
+
+    Page(List<MetricFamily> own, List<GroupFamilies> groups, Naming naming) {
+      this.own = own;
+      this.groups = groups;
+      for (int k = 0; k < own.size(); k++) {
+        MetricFamily family = own.get(k);
+        if (family.getMetricCount() > 0) { // must not fix a header for series that never come
+          add(family.getName(), family.getType(), 0, k);
+        }
+      }
+      for (int g = 0; g < groups.size(); g++) {
+        GroupFamilies group = groups.get(g);
+        for (int i = 0; i < group.familyCount(); i++) {
+          if (group.hasSeries(i)) {
+            add(group.name(i), group.type(i), g + 1, i);
+          }
+        }
+        add(GroupState.PUSH_FAILURE_TIME, MetricType.GAUGE, g + 1, FAILURE_TIME);
+        add(GroupState.PUSH_TIME, MetricType.GAUGE, g + 1, PUSH_TIME);
+      }
+      Set<String> dropped = suffixCollisions(byName, naming);
+      names =
+          byName.keySet().stream()
+              .filter(name -> !dropped.contains(name))
+              .sorted(Utf8Order.COMPARATOR)
+              .toArray(String[]::new);
+    }
+
+    private void add(String name, MetricType type, int contributor, int family) {
+      Contributions contributions = byName.get(name);
+      if (contributions == null) {
+        contributions = new Contributions(byName.size(), type);
+        byName.put(name, contributions);
+      }
+      contributions.add(contributor, family);
+    }
+
+    @Override
+    public Iterator<MetricFamily> iterator() {
+      return new Iterator<>() {
+        private int next;
+
+        @Override
+        public boolean hasNext() {
+          return next < names.length;
+        }
+
+        @Override
+        public MetricFamily next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          Contributions contributions = byName.get(names[next++]);
+          List<MetricFamily> families = new ArrayList<>(contributions.count);
+          for (int c = 0; c < contributions.count; c++) {
+            families.add(family(contributions.at[c]));
+          }
+          return mergeFamily(families);
+        }
+      };
+    }
+
+    private MetricFamily family(long at) {
+      int contributor = (int) (at >>> 32);
+      int family = (int) at;
+      if (contributor == 0) {
+        return own.get(family);
+      }
+      GroupFamilies group = groups.get(contributor - 1);
+      if (family >= 0) {
+        return group.family(family);
+      }
+      return GroupState.metaFamilies(group.header()).get(family == FAILURE_TIME ? 0 : 1);
+    }
+  }
 }

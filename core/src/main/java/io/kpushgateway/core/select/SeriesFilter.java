@@ -7,7 +7,9 @@ import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.Quantile;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 
 /**
  * Keeps the series of a page that any of some selectors match, as Prometheus' {@code /federate}
@@ -37,17 +39,45 @@ public final class SeriesFilter {
   public static List<MetricFamily> keep(
       List<MetricFamily> families, List<SeriesSelector> selectors) {
     List<MetricFamily> kept = new ArrayList<>();
-    if (selectors.isEmpty()) {
-      return kept;
-    }
-    Sample sample = new Sample();
-    for (MetricFamily family : families) {
-      MetricFamily filtered = keep(family, selectors, sample);
-      if (filtered != null) {
-        kept.add(filtered);
-      }
-    }
+    kept(families, selectors).forEach(kept::add);
     return kept;
+  }
+
+  /**
+   * {@link #keep(List, List)} done while {@code families} is iterated, one family at a time: a page
+   * merged as it is written is filtered as it is written.
+   *
+   * @return iterable as often as {@code families} is
+   */
+  public static Iterable<MetricFamily> kept(
+      Iterable<MetricFamily> families, List<SeriesSelector> selectors) {
+    if (selectors.isEmpty()) {
+      return List.of();
+    }
+    return () ->
+        new Iterator<>() {
+          private final Iterator<MetricFamily> page = families.iterator();
+          private final Sample sample = new Sample();
+          private MetricFamily next;
+
+          @Override
+          public boolean hasNext() {
+            while (next == null && page.hasNext()) {
+              next = keep(page.next(), selectors, sample);
+            }
+            return next != null;
+          }
+
+          @Override
+          public MetricFamily next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            MetricFamily family = next;
+            next = null;
+            return family;
+          }
+        };
   }
 
   /** The family with only its matching series, itself if all match, null if none. */

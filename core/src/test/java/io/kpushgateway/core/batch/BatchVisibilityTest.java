@@ -8,6 +8,7 @@ import static io.kpushgateway.core.TestFamilies.put;
 import static io.prometheus.client.Metrics.MetricType.GAUGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kpushgateway.core.merge.GroupFamilies;
 import io.kpushgateway.core.model.GroupState;
 import io.kpushgateway.core.model.GroupingKey;
 import io.kpushgateway.proto.GroupRecord;
@@ -78,18 +79,17 @@ class BatchVisibilityTest {
     long now = T + 2 * SECOND;
 
     // one of two applied: A as it was, B (new) not at all
-    List<GroupRecord> one = BatchVisibility.shown(List.of(newA), Map.of("b", 1), now);
+    List<GroupRecord> one = shown(List.of(newA), Map.of("b", 1), now);
     assertThat(one).hasSize(1);
     assertThat(x(one.get(0))).isEqualTo(1);
     assertThat(one.get(0).hasPending()).isFalse();
     // both applied, however the counts were split over the partitions read
-    assertThat(BatchVisibility.shown(List.of(newA, newB), Map.of("b", 2), now))
-        .containsExactly(newA, newB);
-    assertThat(BatchVisibility.shown(List.of(newA, newB), Map.of(), now)).containsExactly(oldA);
+    assertThat(shown(List.of(newA, newB), Map.of("b", 2), now)).containsExactly(newA, newB);
+    assertThat(shown(List.of(newA, newB), Map.of(), now)).containsExactly(oldA);
     // another batch's count does not count
-    assertThat(BatchVisibility.shown(List.of(newB), Map.of("c", 5), now)).isEmpty();
+    assertThat(shown(List.of(newB), Map.of("c", 5), now)).isEmpty();
     // groups of no batch pass as they are, the list itself when nothing is held back
-    List<GroupRecord> plain = List.of(oldA);
+    List<GroupFamilies> plain = List.of(GroupFamilies.of(oldA.toByteArray()));
     assertThat(BatchVisibility.shown(plain, Map.of(), now)).isSameAs(plain);
   }
 
@@ -97,8 +97,17 @@ class BatchVisibilityTest {
   void aBatchOlderThanTheWaitIsShownWhateverTheCounts() {
     GroupRecord newB = GroupState.apply(null, batch("b", 2, put(B, T, value(B, 2))));
     long justBefore = T + BatchVisibility.SHOWN_WHOLE_AFTER.toNanos();
-    assertThat(BatchVisibility.shown(List.of(newB), Map.of("b", 1), justBefore)).isEmpty();
-    assertThat(BatchVisibility.shown(List.of(newB), Map.of("b", 1), justBefore + 1))
-        .containsExactly(newB);
+    assertThat(shown(List.of(newB), Map.of("b", 1), justBefore)).isEmpty();
+    assertThat(shown(List.of(newB), Map.of("b", 1), justBefore + 1)).containsExactly(newB);
+  }
+
+  /** The records a scrape shows of {@code groups}, read from their bytes as a store's are. */
+  private static List<GroupRecord> shown(
+      List<GroupRecord> groups, Map<String, Integer> applied, long nowNanos) {
+    List<GroupFamilies> stored =
+        groups.stream().map(g -> GroupFamilies.of(g.toByteArray())).toList();
+    return BatchVisibility.shown(stored, applied, nowNanos).stream()
+        .map(GroupFamilies::record)
+        .toList();
   }
 }

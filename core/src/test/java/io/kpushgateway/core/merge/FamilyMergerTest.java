@@ -256,12 +256,23 @@ class FamilyMergerTest {
   @MethodSource("merges")
   void merges(String scenario, List<MetricFamily> own, List<GroupRecord> groups, String expected) {
     List<MetricFamily> merged = FamilyMerger.merge(own, groups);
+    assertThat(fromBytes(own, groups, Naming.PROMETHEUS)).isEqualTo(merged);
     List<MetricFamily> withoutMeta =
         merged.stream()
             .filter(f -> !f.getName().equals(GroupState.PUSH_TIME))
             .filter(f -> !f.getName().equals(GroupState.PUSH_FAILURE_TIME))
             .collect(Collectors.toList());
     assertThat(render(withoutMeta)).isEqualTo(expected);
+  }
+
+  /** The page merged from the groups' bytes, as a scrape of the store merges it. */
+  private static List<MetricFamily> fromBytes(
+      List<MetricFamily> own, List<GroupRecord> groups, Naming naming) {
+    List<GroupFamilies> stored =
+        groups.stream().map(g -> GroupFamilies.of(g.toByteArray())).toList();
+    List<MetricFamily> page = new ArrayList<>();
+    FamilyMerger.page(own, stored, naming).forEach(page::add);
+    return page;
   }
 
   /** A one-series family of group {@code job}, with the labels sanitation gives it. */
@@ -426,6 +437,7 @@ class FamilyMergerTest {
       List<String> kept)
       throws IOException {
     List<MetricFamily> merged = FamilyMerger.merge(own, groups(perGroup), naming);
+    assertThat(fromBytes(own, groups(perGroup), naming)).isEqualTo(merged);
     assertThat(merged.stream().map(MetricFamily::getName))
         .filteredOn(n -> !n.equals(GroupState.PUSH_TIME) && !n.equals(GroupState.PUSH_FAILURE_TIME))
         .containsExactlyElementsOf(kept);
