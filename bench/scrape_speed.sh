@@ -9,8 +9,8 @@
 # (upstream with --push.disable-consistency-check, see below). Then, in turn, each is scraped
 # RUNS times with curl (identity, then gzip) after one warm-up; reported are the wall time curl
 # measured and the CPU time the server process spent per scrape (from /proc, all its threads:
-# robust when other work shares the machine), then each server's resident memory. Every server
-# started here is stopped at the end.
+# robust when other work shares the machine), then each server's resident memory and each jar's
+# heap after a full GC (jcmd). Every server started here is stopped at the end.
 # Environment: NGROUPS=10000 RUNS=5 PAR=4 PUSHGATEWAY=/usr/bin/prometheus-pushgateway
 # JAVA_OPTS= (extra JVM flags for the jars).
 set -euo pipefail
@@ -133,5 +133,11 @@ for i in "${!URLS[@]}"; do scrape "${NAMES[$i]}" "${URLS[$i]}" "${PIDS[$i]}"; do
 for i in "${!URLS[@]}"; do scrape "${NAMES[$i]} gzip" "${URLS[$i]}" "${PIDS[$i]}" --compressed; done
 for i in "${!URLS[@]}"; do
   echo "${NAMES[$i]}: resident memory $(($(ps -o rss= -p "${PIDS[$i]}") / 1024)) MiB"
+done
+# the Java heap a jar keeps between scrapes: live objects after a full collection
+for i in "${!JARS[@]}"; do
+  jcmd "${PIDS[$i]}" GC.run >/dev/null
+  echo "${NAMES[$i]}: heap after a full GC $(jcmd "${PIDS[$i]}" GC.heap_info |
+    awk 'match($0, /used [0-9]+K/) { print int(substr($0, RSTART + 5, RLENGTH - 6) / 1024); exit }') MiB"
 done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>The snapshot a partition was last read from is kept (its groups parsed as pages need them)
  * with the state the last read built on it, until no read used them for {@link #KEEP_SNAPSHOT}: the
  * reads of an investigation ask for instants near each other, which start from the same snapshot
- * (or, later than the last read, from its state), and then cost only the pushes in between, as a
- * current scrape costs no parsing for its cached groups. The two share the groups no push changed
- * in between, so they hold about one parsed copy of the partition's state.
+ * (or, later than the last read, from its state), and then cost only the pushes in between. The two
+ * share the groups no push changed in between, so they hold about one parsed copy of the
+ * partition's state.
  */
 public final class AsOfReader implements AutoCloseable {
 
