@@ -10,9 +10,11 @@
 # RUNS times with curl (identity, then gzip) after one warm-up; reported are the wall time curl
 # measured and the CPU time the server process spent per scrape (from /proc, all its threads:
 # robust when other work shares the machine), then each server's resident memory and each jar's
-# heap after a full GC (jcmd). Every server started here is stopped at the end.
+# heap after a full GC (jcmd). The jars are also asked for GET /federate?match[]=$FEDERATE (by
+# default the 99 groups whose job ends in 00: 1% of the series), which upstream does not serve.
+# Every server started here is stopped at the end.
 # Environment: NGROUPS=10000 RUNS=5 PAR=4 PUSHGATEWAY=/usr/bin/prometheus-pushgateway
-# JAVA_OPTS= (extra JVM flags for the jars).
+# JAVA_OPTS= (extra JVM flags for the jars) FEDERATE='{job=~"bench_.*00"}'.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 JARS=("$@")
@@ -22,6 +24,7 @@ RUNS=${RUNS:-5}
 PAR=${PAR:-4}
 PUSHGATEWAY=${PUSHGATEWAY:-/usr/bin/prometheus-pushgateway}
 JAVA_OPTS=${JAVA_OPTS:-}
+FEDERATE=${FEDERATE:-'{job=~"bench_.*00"}'}
 TICKS=$(getconf CLK_TCK)
 
 WORK=$(mktemp -d /tmp/scrape-speed.XXXXXX)
@@ -86,18 +89,18 @@ fill() { # url
   exit 1
 }
 
-scrape() { # name url pid [curl args...]
-  local name=$1 url=$2 pid=$3 t c0 c1 walls=() cpus=() bytes
-  shift 3
-  curl -s -o /dev/null "$@" "$url/metrics" # warm-up, not counted
+scrape() { # name url pid path [curl args...]
+  local name=$1 url=$2$4 pid=$3 t c0 c1 walls=() cpus=() bytes
+  shift 4
+  curl -fs -o /dev/null "$@" "$url" # warm-up, not counted
   for ((r = 0; r < RUNS; r++)); do
     c0=$(cpu_ticks "$pid")
-    t=$(curl -s -o /dev/null -w '%{time_total}' "$@" "$url/metrics")
+    t=$(curl -s -o /dev/null -w '%{time_total}' "$@" "$url")
     c1=$(cpu_ticks "$pid")
     walls+=("$t")
     cpus+=("$(awk -v a="$c0" -v b="$c1" -v hz="$TICKS" 'BEGIN { print (b - a) / hz }')")
   done
-  bytes=$(curl -s -o /dev/null -w '%{size_download}' "$@" "$url/metrics")
+  bytes=$(curl -s -o /dev/null -w '%{size_download}' "$@" "$url")
   printf '%s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -g | tr '\n' ' ')" \
     "$(printf '%s\n' "${cpus[@]}" | sort -g | tr '\n' ' ')" | awk -v n="$name" -v b="$bytes" -v k="$RUNS" '
     { printf "%-34s wall median %6.0f ms (min %6.0f)   server CPU median %6.0f ms (min %6.0f)   %5.1f MB\n",
@@ -129,8 +132,13 @@ echo "filling $NGROUPS groups x 20 series into each ($(nproc) cores, load $(cut 
 for url in "${URLS[@]}"; do fill "$url"; done
 
 echo "GET /metrics, $RUNS sequential curl runs each after one warm-up"
-for i in "${!URLS[@]}"; do scrape "${NAMES[$i]}" "${URLS[$i]}" "${PIDS[$i]}"; done
-for i in "${!URLS[@]}"; do scrape "${NAMES[$i]} gzip" "${URLS[$i]}" "${PIDS[$i]}" --compressed; done
+for i in "${!URLS[@]}"; do scrape "${NAMES[$i]}" "${URLS[$i]}" "${PIDS[$i]}" /metrics; done
+for i in "${!URLS[@]}"; do
+  scrape "${NAMES[$i]} gzip" "${URLS[$i]}" "${PIDS[$i]}" /metrics --compressed
+done
+echo "GET /federate?match[]=$FEDERATE, the same way"
+federate="/federate?match%5B%5D=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$FEDERATE")"
+for i in "${!JARS[@]}"; do scrape "${NAMES[$i]}" "${URLS[$i]}" "${PIDS[$i]}" "$federate"; done
 for i in "${!URLS[@]}"; do
   echo "${NAMES[$i]}: resident memory $(($(ps -o rss= -p "${PIDS[$i]}") / 1024)) MiB"
 done

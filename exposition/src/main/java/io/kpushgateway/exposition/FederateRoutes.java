@@ -36,7 +36,7 @@ public final class FederateRoutes {
   /** A selector that does not parse fails before any store is read. */
   public void federate(Context ctx) throws IOException {
     List<SeriesSelector> selectors = selectors(ctx);
-    page.write(ctx, groups, families -> SeriesFilter.kept(families, selectors));
+    page.write(ctx, groups, SeriesFilter.filter(selectors));
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.kpushgateway.exposition;
 
 import io.javalin.http.Context;
+import io.kpushgateway.core.merge.PageFilter;
 import java.io.IOException;
-import java.util.function.UnaryOperator;
 
 /**
  * {@code GET /metrics}: the whole {@link ScrapePage}, the gateway's own metrics and every stored
@@ -35,6 +35,6 @@ public final class MetricsRoutes {
       throw new BadQueryException("unknown scope " + scope + ": use scope=local or scope=cluster");
     }
     // ?at= with scope=local is refused by LocalGroupReader: a shard's history is not kept apart
-    page.write(ctx, "local".equals(scope) ? localGroups : groups, UnaryOperator.identity());
+    page.write(ctx, "local".equals(scope) ? localGroups : groups, PageFilter.ALL);
   }
 }

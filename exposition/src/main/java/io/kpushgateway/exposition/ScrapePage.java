@@ -5,13 +5,13 @@ import io.kpushgateway.core.format.EscapingScheme;
 import io.kpushgateway.core.format.ExpositionFormats;
 import io.kpushgateway.core.merge.FamilyMerger;
 import io.kpushgateway.core.merge.FamilyMerger.Naming;
+import io.kpushgateway.core.merge.PageFilter;
 import io.kpushgateway.store.StoreUnavailableException;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
  * The merged page that {@code /metrics} serves whole and {@code /federate} in part: the gateway's
@@ -30,14 +30,13 @@ final class ScrapePage {
   }
 
   /**
-   * Writes the page of {@code groups}, or the part of it {@code select} keeps (given the merged
-   * families in page order, it returns those to write; both are iterated once, while writing). With
-   * {@code ?at=}, the pushed groups as they were then, without the gateway's own metrics.
+   * Writes the page of {@code groups}, or the part of it {@code filter} keeps (told to the merge,
+   * so that the families nothing would be kept of are not parsed). With {@code ?at=}, the pushed
+   * groups as they were then, without the gateway's own metrics.
    *
    * @throws StoreUnavailableException before anything is written, when groups cannot be read
    */
-  void write(Context ctx, GroupSource groups, UnaryOperator<Iterable<MetricFamily>> select)
-      throws IOException {
+  void write(Context ctx, GroupSource groups, PageFilter filter) throws IOException {
     String accept = ctx.header("Accept");
     ExpositionFormats.Format format = ExpositionFormats.negotiate(accept, openMetrics);
     EscapingScheme escaping = ExpositionFormats.negotiateEscaping(accept, openMetrics);
@@ -48,8 +47,8 @@ final class ScrapePage {
         FamilyMerger.page(
             at.isPresent() ? List.of() : self.families(),
             at.isPresent() ? groups.pageAt(at.get()) : groups.page(),
-            format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS);
-    families = select.apply(families);
+            format.isOpenMetrics() ? Naming.OPENMETRICS : Naming.PROMETHEUS,
+            filter);
     // like upstream 1.11, the answer names the escaping (protobuf output is never escaped);
     // upstream offers no OpenMetrics, whose Content-Type stays client_golang's
     ctx.contentType(

@@ -112,7 +112,20 @@ public final class FamilyMerger {
    */
   public static Iterable<MetricFamily> page(
       List<MetricFamily> own, List<GroupFamilies> groups, Naming naming) {
-    return new Page(own, groups, naming);
+    return page(own, groups, naming, PageFilter.ALL);
+  }
+
+  /**
+   * {@link #page(List, List, Naming)} cut down to what {@code filter} keeps: a family no
+   * alternative of the filter might keep is not merged, nor parsed in any group, and a group's
+   * family is parsed only when the filter might keep something of both. The first family of each
+   * name is always parsed, as it fixes the HELP and type, and the own metrics are never left out
+   * before filtering. The clashes are settled on the whole page first, so what is kept is exactly
+   * the whole page filtered.
+   */
+  public static Iterable<MetricFamily> page(
+      List<MetricFamily> own, List<GroupFamilies> groups, Naming naming, PageFilter filter) {
+    return filter.kept(new Page(own, groups, naming, filter));
   }
 
   /**
@@ -292,6 +305,7 @@ public final class FamilyMerger {
     final MetricType type;
     long[] at = new long[1];
     int count;
+    long kept; // PageFilter.family's mask
 
     Contributions(int rank, MetricType type) {
       this.rank = rank;
@@ -315,10 +329,12 @@ public final class FamilyMerger {
     private final List<GroupFamilies> groups;
     private final Map<String, Contributions> byName = new HashMap<>();
     private final String[] names;
+    private final long[] groupKept; // PageFilter.group's mask, per group
 
-    Page(List<MetricFamily> own, List<GroupFamilies> groups, Naming naming) {
+    Page(List<MetricFamily> own, List<GroupFamilies> groups, Naming naming, PageFilter filter) {
       this.own = own;
       this.groups = groups;
+      this.groupKept = new long[groups.size()];
       for (int k = 0; k < own.size(); k++) {
         MetricFamily family = own.get(k);
         if (family.getMetricCount() > 0) { // must not fix a header for series that never come
@@ -327,6 +343,7 @@ public final class FamilyMerger {
       }
       for (int g = 0; g < groups.size(); g++) {
         GroupFamilies group = groups.get(g);
+        groupKept[g] = filter.group(group.header());
         for (int i = 0; i < group.familyCount(); i++) {
           if (group.hasSeries(i)) {
             add(group.name(i), group.type(i), g + 1, i);
@@ -336,11 +353,18 @@ public final class FamilyMerger {
         add(GroupState.PUSH_TIME, MetricType.GAUGE, g + 1, PUSH_TIME);
       }
       Set<String> dropped = suffixCollisions(byName, naming);
-      names =
-          byName.keySet().stream()
-              .filter(name -> !dropped.contains(name))
-              .sorted(Utf8Order.COMPARATOR)
-              .toArray(String[]::new);
+      List<String> written = new ArrayList<>(byName.size());
+      for (Map.Entry<String, Contributions> e : byName.entrySet()) {
+        Contributions contributions = e.getValue();
+        if (!dropped.contains(e.getKey())) {
+          contributions.kept = filter.family(e.getKey(), contributions.type);
+          if (contributions.kept != 0) {
+            written.add(e.getKey());
+          }
+        }
+      }
+      written.sort(Utf8Order.COMPARATOR);
+      names = written.toArray(String[]::new);
     }
 
     private void add(String name, MetricType type, int contributor, int family) {
@@ -370,11 +394,19 @@ public final class FamilyMerger {
           Contributions contributions = byName.get(names[next++]);
           List<MetricFamily> families = new ArrayList<>(contributions.count);
           for (int c = 0; c < contributions.count; c++) {
-            families.add(family(contributions.at[c]));
+            long at = contributions.at[c];
+            if (c == 0 || mightKeep(at, contributions.kept)) {
+              families.add(family(at));
+            }
           }
           return mergeFamily(families);
         }
       };
+    }
+
+    private boolean mightKeep(long at, long familyKept) {
+      int contributor = (int) (at >>> 32);
+      return contributor == 0 || (groupKept[contributor - 1] & familyKept) != 0;
     }
 
     private MetricFamily family(long at) {

@@ -1,10 +1,13 @@
 package io.kpushgateway.core.select;
 
 import io.kpushgateway.core.format.GoFloat;
+import io.kpushgateway.core.merge.PageFilter;
+import io.kpushgateway.proto.GroupRecord;
 import io.prometheus.client.Metrics.Bucket;
 import io.prometheus.client.Metrics.LabelPair;
 import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
+import io.prometheus.client.Metrics.MetricType;
 import io.prometheus.client.Metrics.Quantile;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -29,6 +32,10 @@ import java.util.NoSuchElementException;
  * them. Names are compared as stored, before any escaping a scraper negotiated.
  */
 public final class SeriesFilter {
+
+  private static final String BUCKET = "_bucket";
+  private static final String LE = "le";
+  private static final String QUANTILE = "quantile";
 
   private SeriesFilter() {}
 
@@ -80,6 +87,89 @@ public final class SeriesFilter {
         };
   }
 
+  /**
+   * The selectors as a {@link PageFilter}: a page merged with it parses a group's family only when
+   * some selector's {@code __name__} matchers accept the family's name or one of its sample names
+   * and that selector's other matchers accept the group's grouping labels (those it has; {@code le}
+   * and {@code quantile} are left to the series), then keeps what {@link #kept} keeps. Selector
+   * {@code i} is bit {@code i % 64} of the masks.
+   */
+  public static PageFilter filter(List<SeriesSelector> selectors) {
+    return new Selection(List.copyOf(selectors));
+  }
+
+  private record Selection(List<SeriesSelector> selectors) implements PageFilter {
+
+    @Override
+    public long family(String name, MetricType type) {
+      List<String> samples = new ArrayList<>();
+      samples.add(name);
+      if (type == MetricType.HISTOGRAM || type == MetricType.GAUGE_HISTOGRAM) {
+        samples.add(name + BUCKET);
+      }
+      for (String suffix : suffixes(type)) {
+        samples.add(name + suffix);
+      }
+      long mask = 0;
+      for (int i = 0; i < selectors.size(); i++) {
+        if (anyNameMatches(selectors.get(i), samples)) {
+          mask |= 1L << (i & 63);
+        }
+      }
+      return mask;
+    }
+
+    @Override
+    public long group(GroupRecord header) {
+      long mask = 0;
+      for (int i = 0; i < selectors.size(); i++) {
+        if (groupingMatches(selectors.get(i), header.getGroupingList())) {
+          mask |= 1L << (i & 63);
+        }
+      }
+      return mask;
+    }
+
+    @Override
+    public Iterable<MetricFamily> kept(Iterable<MetricFamily> page) {
+      return SeriesFilter.kept(page, selectors);
+    }
+
+    private static boolean anyNameMatches(SeriesSelector selector, List<String> samples) {
+      for (String sample : samples) {
+        if (nameMatches(selector, sample)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean nameMatches(SeriesSelector selector, String sample) {
+      for (LabelMatcher matcher : selector.matchers()) {
+        if (matcher.name().equals(LabelMatcher.METRIC_NAME) && !matcher.matches(sample)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** False only if a matcher on a grouping label refuses the group's value for it. */
+    private static boolean groupingMatches(SeriesSelector selector, List<LabelPair> grouping) {
+      for (LabelMatcher matcher : selector.matchers()) {
+        String label = matcher.name();
+        if (label.equals(LabelMatcher.METRIC_NAME) || label.equals(LE) || label.equals(QUANTILE)) {
+          continue; // a sample's, not the group's
+        }
+        for (LabelPair pair : grouping) {
+          if (pair.getName().equals(label) && !matcher.matches(pair.getValue())) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+  }
+
   /** The family with only its matching series, itself if all match, null if none. */
   private static MetricFamily keep(
       MetricFamily family, List<SeriesSelector> selectors, Sample sample) {
@@ -109,15 +199,20 @@ public final class SeriesFilter {
     return switch (family.getType()) {
       case SUMMARY ->
           anyQuantileMatches(name, metric, selectors, sample)
-              || suffixMatches(name, metric, selectors, sample, "_sum", "_count");
-      case HISTOGRAM ->
+              || suffixMatches(name, metric, selectors, sample, suffixes(family.getType()));
+      case HISTOGRAM, GAUGE_HISTOGRAM ->
           anyBucketMatches(name, metric, selectors, sample)
-              || suffixMatches(name, metric, selectors, sample, "_sum", "_count");
-      case GAUGE_HISTOGRAM ->
-          anyBucketMatches(name, metric, selectors, sample)
-              || suffixMatches(
-                  name, metric, selectors, sample, "_sum", "_count", "_gsum", "_gcount");
+              || suffixMatches(name, metric, selectors, sample, suffixes(family.getType()));
       default -> false;
+    };
+  }
+
+  /** The sample names besides its own (and a histogram's buckets) a series of this type has. */
+  private static List<String> suffixes(MetricType type) {
+    return switch (type) {
+      case SUMMARY, HISTOGRAM -> List.of("_sum", "_count");
+      case GAUGE_HISTOGRAM -> List.of("_sum", "_count", "_gsum", "_gcount");
+      default -> List.of();
     };
   }
 
@@ -125,7 +220,7 @@ public final class SeriesFilter {
       String name, Metric metric, List<SeriesSelector> selectors, Sample sample) {
     for (Quantile q : metric.getSummary().getQuantileList()) {
       String quantile = GoFloat.format(q.getQuantile());
-      if (sample.reset(name, metric, "quantile", quantile).matchedBy(selectors)) {
+      if (sample.reset(name, metric, QUANTILE, quantile).matchedBy(selectors)) {
         return true;
       }
     }
@@ -134,16 +229,16 @@ public final class SeriesFilter {
 
   private static boolean anyBucketMatches(
       String name, Metric metric, List<SeriesSelector> selectors, Sample sample) {
-    String bucketName = name + "_bucket";
+    String bucketName = name + BUCKET;
     boolean infSeen = false;
     for (Bucket b : metric.getHistogram().getBucketList()) {
       infSeen |= b.getUpperBound() == Double.POSITIVE_INFINITY;
       String le = GoFloat.format(b.getUpperBound());
-      if (sample.reset(bucketName, metric, "le", le).matchedBy(selectors)) {
+      if (sample.reset(bucketName, metric, LE, le).matchedBy(selectors)) {
         return true;
       }
     }
-    return !infSeen && sample.reset(bucketName, metric, "le", "+Inf").matchedBy(selectors);
+    return !infSeen && sample.reset(bucketName, metric, LE, "+Inf").matchedBy(selectors);
   }
 
   private static boolean suffixMatches(
@@ -151,7 +246,7 @@ public final class SeriesFilter {
       Metric metric,
       List<SeriesSelector> selectors,
       Sample sample,
-      String... suffixes) {
+      List<String> suffixes) {
     for (String suffix : suffixes) {
       if (sample.reset(name + suffix, metric, null, null).matchedBy(selectors)) {
         return true;
