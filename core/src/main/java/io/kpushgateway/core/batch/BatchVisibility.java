@@ -39,17 +39,19 @@ public final class BatchVisibility {
     List<GroupFamilies> shown = null; // a copy only once a group is held back
     for (int i = 0; i < groups.size(); i++) {
       GroupFamilies group = groups.get(i);
-      GroupRecord header = group.header();
-      boolean held = header.hasPending() && !whole(header, applied, nowNanos);
+      GroupRecord header = group.hasPending() ? group.header() : null;
+      boolean held = header != null && !whole(header, applied, nowNanos);
       if (held && shown == null) {
         shown = new ArrayList<>(groups.subList(0, i));
       }
       if (shown != null) {
-        ByteString before = header.getPending().getBefore();
         if (!held) {
           shown.add(group);
-        } else if (!before.isEmpty()) { // empty: the group did not exist before the batch
-          shown.add(GroupFamilies.of(before.toByteArray()));
+        } else {
+          ByteString before = header.getPending().getBefore();
+          if (!before.isEmpty()) { // empty: the group did not exist before the batch
+            shown.add(GroupFamilies.of(before.toByteArray()));
+          }
         }
       }
     }

@@ -343,7 +343,8 @@ public final class FamilyMerger {
       }
       for (int g = 0; g < groups.size(); g++) {
         GroupFamilies group = groups.get(g);
-        groupKept[g] = filter.group(group.header());
+        // the whole page needs no group's header: not parsed for nothing
+        groupKept[g] = filter == PageFilter.ALL ? PageFilter.ANY : filter.group(group.header());
         for (int i = 0; i < group.familyCount(); i++) {
           if (group.hasSeries(i)) {
             add(group.name(i), group.type(i), g + 1, i);

@@ -25,6 +25,7 @@ public final class GroupFamilies {
   // GroupRecord, StoredFamily and MetricFamily field numbers read here (records.proto,
   // metrics.proto)
   private static final int GROUP_FAMILIES = GroupRecord.FAMILIES_FIELD_NUMBER;
+  private static final int GROUP_PENDING = GroupRecord.PENDING_FIELD_NUMBER;
   private static final int STORED_FAMILY = StoredFamily.FAMILY_FIELD_NUMBER;
   private static final int FAMILY_NAME = MetricFamily.NAME_FIELD_NUMBER;
   private static final int FAMILY_TYPE = MetricFamily.TYPE_FIELD_NUMBER;
@@ -32,7 +33,11 @@ public final class GroupFamilies {
 
   private final byte[] bytes; // null when made from a record
   private GroupRecord record; // the whole record; from bytes only once asked for
-  private GroupRecord header; // everything but the families
+  private boolean scanned;
+  // everything but the families, as bytes: a parsed header per group was half of what a page of
+  // small groups held besides their bytes
+  private byte[] header;
+  private boolean pending;
   private String[] names;
   private MetricType[] types;
   private int[] slices; // per family of the bytes: offset and length of its MetricFamily
@@ -50,17 +55,28 @@ public final class GroupFamilies {
 
   public static GroupFamilies of(GroupRecord record) {
     GroupFamilies group = new GroupFamilies(null, record);
-    group.header = record; // no scan: the record answers
+    group.scanned = true; // no scan: the record answers
     return group;
   }
 
   /**
    * The grouping, push times, TTL and pending batch; the families only if the group was made from a
-   * record.
+   * record. Parsed from the bytes at each call, so callers keep it.
    */
   public GroupRecord header() {
-    scan();
-    return header;
+    if (fromRecord()) {
+      return record;
+    }
+    try {
+      return GroupRecord.parseFrom(header);
+    } catch (InvalidProtocolBufferException e) {
+      throw corrupt(e);
+    }
+  }
+
+  /** Whether the group is one group of a batch not yet known to be applied whole. */
+  public boolean hasPending() {
+    return fromRecord() ? record.hasPending() : pending;
   }
 
   /** The whole record, parsed from the bytes at the first call. */
@@ -115,20 +131,23 @@ public final class GroupFamilies {
    * for a record that this does not read alone, parses it whole.
    */
   private void scan() {
-    if (header != null) {
+    if (scanned) {
       return;
     }
+    scanned = true;
     try {
       Scan scan = new Scan(bytes);
-      header = scan.header();
+      header = scan.rest.toByteArray();
+      pending = scan.pending;
       names = Arrays.copyOf(scan.names, scan.count);
       types = Arrays.copyOf(scan.types, scan.count);
       hasSeries = Arrays.copyOf(scan.hasSeries, scan.count);
       slices = Arrays.copyOf(scan.slices, 2 * scan.count);
     } catch (IrregularRecordException e) {
       // a family given in parts, as protobuf allows but no store writes: protobuf merges them
-      header = record();
+      record();
     } catch (IOException e) {
+      scanned = false;
       throw corrupt(e);
     }
   }
@@ -154,6 +173,7 @@ public final class GroupFamilies {
   private static final class Scan {
     private final byte[] bytes;
     private final ByteArrayOutputStream rest = new ByteArrayOutputStream(64);
+    boolean pending;
     String[] names = new String[8];
     MetricType[] types = new MetricType[8];
     boolean[] hasSeries = new boolean[8];
@@ -175,14 +195,11 @@ public final class GroupFamilies {
           storedFamily(in);
           in.popLimit(limit);
         } else {
+          pending |= WireFormat.getTagFieldNumber(tag) == GROUP_PENDING;
           in.skipField(tag);
           rest.write(bytes, start, in.getTotalBytesRead() - start);
         }
       }
-    }
-
-    GroupRecord header() throws InvalidProtocolBufferException {
-      return GroupRecord.parseFrom(rest.toByteArray());
     }
 
     private void storedFamily(CodedInputStream in) throws IOException {
@@ -224,7 +241,10 @@ public final class GroupFamilies {
         int field = WireFormat.getTagFieldNumber(tag);
         int wireType = WireFormat.getTagWireType(tag);
         if (field == FAMILY_NAME && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-          name = in.readString();
+          int nameLength = in.readRawVarint32();
+          int nameAt = in.getTotalBytesRead();
+          in.skipRawBytes(nameLength); // checks the length against the bytes
+          name = NameCache.decode(bytes, nameAt, nameLength);
         } else if (field == FAMILY_TYPE && wireType == WireFormat.WIRETYPE_VARINT) {
           MetricType known = MetricType.forNumber(in.readEnum());
           if (known != null) {

@@ -53,6 +53,19 @@ class GroupFamiliesTest {
       assertThat(scanned.family(i)).isEqualTo(GROUP.getFamilies(i).getFamily());
     }
     assertThat(scanned.record()).isEqualTo(GROUP);
+    assertThat(scanned.hasPending()).isTrue();
+    assertThat(
+            GroupFamilies.of(GROUP.toBuilder().clearPending().build().toByteArray()).hasPending())
+        .isFalse();
+  }
+
+  @Test
+  void twoGroupsShareTheirFamilyNames() {
+    GroupFamilies one = GroupFamilies.of(GROUP.toByteArray());
+    GroupFamilies other = GroupFamilies.of(GROUP.toByteArray());
+    for (int i = 0; i < 3; i++) {
+      assertThat(other.name(i)).isSameAs(one.name(i));
+    }
   }
 
   @Test
