@@ -4,12 +4,10 @@ import io.kpushgateway.app.GatewayConfig.Role;
 import io.kpushgateway.testkit.Await;
 import io.kpushgateway.testkit.FreePorts;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -37,8 +34,6 @@ final class GatewayProcess implements AutoCloseable {
   private static final List<String> JVM_FLAGS =
       List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
-  private static final Duration KILLED = Duration.ofSeconds(10);
-
   /**
    * What every node of one cluster shares: the broker, the application id and topic prefix (so
    * Kafka Streams spreads the partitions over the nodes), and further flags for every node.
@@ -52,18 +47,13 @@ final class GatewayProcess implements AutoCloseable {
   private final String name;
   private final Set<Role> roles;
   private final int port;
-  private final Path log;
-  private final Process process;
-  private final Thread killOnExit;
+  private final ChildProcess process;
 
-  private GatewayProcess(String name, Set<Role> roles, int port, Path log, Process process) {
+  private GatewayProcess(String name, Set<Role> roles, int port, ChildProcess process) {
     this.name = name;
     this.roles = roles;
     this.port = port;
-    this.log = log;
     this.process = process;
-    this.killOnExit = new Thread(process::destroyForcibly, "kill-" + name);
-    Runtime.getRuntime().addShutdownHook(killOnExit);
   }
 
   /** Starts node {@code name} with {@code roles}; its output goes to {@code logDir/<name>.log}. */
@@ -74,18 +64,9 @@ final class GatewayProcess implements AutoCloseable {
           "no fat jar at " + JAR.toAbsolutePath() + ": run the ITs with mvn verify");
     }
     int port = FreePorts.next();
-    Path log = logDir.resolve(name + ".log");
-    try {
-      Files.createDirectories(logDir);
-      Process process =
-          new ProcessBuilder(commandLine(cluster, roles, port, dataDir))
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      return new GatewayProcess(name, Set.copyOf(roles), port, log, process);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start gateway " + name, e);
-    }
+    ChildProcess process =
+        ChildProcess.start(name, commandLine(cluster, roles, port, dataDir), logDir);
+    return new GatewayProcess(name, Set.copyOf(roles), port, process);
   }
 
   /** The one place a node's command line is built. */
@@ -161,44 +142,25 @@ final class GatewayProcess implements AutoCloseable {
    * connections are reset. Returns {@link System#nanoTime()} just before the signal.
    */
   long kill() {
-    long at = System.nanoTime();
-    process.destroyForcibly();
-    awaitExit();
-    return at;
+    return process.kill();
   }
 
-  private void awaitExit() {
-    try {
-      if (!process.waitFor(KILLED.toSeconds(), TimeUnit.SECONDS)) {
-        throw new IllegalStateException(name + " still runs " + KILLED + " after kill -9");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+  /**
+   * {@code kill -STOP} when {@code pause}, else {@code kill -CONT}: the node stops answering
+   * everyone (brokers, peers, clients) without closing a connection, as behind a network partition.
+   */
+  long pause(boolean pause) {
+    return process.signal(pause);
   }
 
   /** The last lines of the node's output, for failure messages. */
   String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(cannot read " + log + ": " + e + ")";
-    }
+    return process.logTail();
   }
 
   /** Kills the process if it still runs and waits for it to be gone. */
   @Override
   public void close() {
-    if (process.isAlive()) {
-      process.destroyForcibly();
-      awaitExit();
-    }
-    try {
-      Runtime.getRuntime().removeShutdownHook(killOnExit);
-    } catch (IllegalStateException e) {
-      // the JVM is exiting: the hook runs anyway
-    }
+    process.close();
   }
 }
