@@ -78,42 +78,45 @@ public final class TextWriter {
       case HISTOGRAM, GAUGE_HISTOGRAM -> w.ascii(" histogram\n");
       default -> throw new IllegalArgumentException("unknown metric type " + family.getType());
     }
+    boolean quoted = !NameRules.isValidMetricName(name); // once a family, not once a sample
     for (Metric metric : family.getMetricList()) {
       switch (family.getType()) {
         case COUNTER -> {
           require(metric.hasCounter(), "counter", name, metric);
-          sample(w, name, "", metric, null, 0, metric.getCounter().getValue());
+          sample(w, name, quoted, "", metric, null, 0, metric.getCounter().getValue());
         }
         case GAUGE -> {
           require(metric.hasGauge(), "gauge", name, metric);
-          sample(w, name, "", metric, null, 0, metric.getGauge().getValue());
+          sample(w, name, quoted, "", metric, null, 0, metric.getGauge().getValue());
         }
         case UNTYPED -> {
           require(metric.hasUntyped(), "untyped", name, metric);
-          sample(w, name, "", metric, null, 0, metric.getUntyped().getValue());
+          sample(w, name, quoted, "", metric, null, 0, metric.getUntyped().getValue());
         }
         case SUMMARY -> {
           require(metric.hasSummary(), "summary", name, metric);
-          writeSummary(w, name, metric);
+          writeSummary(w, name, quoted, metric);
         }
         case HISTOGRAM, GAUGE_HISTOGRAM -> {
           require(metric.hasHistogram(), "histogram", name, metric);
-          writeHistogram(w, name, metric);
+          writeHistogram(w, name, quoted, metric);
         }
       }
     }
   }
 
-  private static void writeSummary(Sink w, String name, Metric metric) throws IOException {
+  private static void writeSummary(Sink w, String name, boolean quoted, Metric metric)
+      throws IOException {
     Summary s = metric.getSummary();
     for (Quantile q : s.getQuantileList()) {
-      sample(w, name, "", metric, "quantile", q.getQuantile(), q.getValue());
+      sample(w, name, quoted, "", metric, "quantile", q.getQuantile(), q.getValue());
     }
-    sample(w, name, "_sum", metric, null, 0, s.getSampleSum());
-    sample(w, name, "_count", metric, null, 0, unsignedToDouble(s.getSampleCount()));
+    sample(w, name, quoted, "_sum", metric, null, 0, s.getSampleSum());
+    sample(w, name, quoted, "_count", metric, null, 0, unsignedToDouble(s.getSampleCount()));
   }
 
-  private static void writeHistogram(Sink w, String name, Metric metric) throws IOException {
+  private static void writeHistogram(Sink w, String name, boolean quoted, Metric metric)
+      throws IOException {
     Histogram h = metric.getHistogram();
     // Float histograms carry only the *_float fields.
     double count =
@@ -126,16 +129,16 @@ public final class TextWriter {
           b.getCumulativeCountFloat() > 0
               ? b.getCumulativeCountFloat()
               : unsignedToDouble(b.getCumulativeCount());
-      sample(w, name, "_bucket", metric, "le", b.getUpperBound(), cumulative);
+      sample(w, name, quoted, "_bucket", metric, "le", b.getUpperBound(), cumulative);
       if (b.getUpperBound() == Double.POSITIVE_INFINITY) {
         infSeen = true;
       }
     }
     if (!infSeen) {
-      sample(w, name, "_bucket", metric, "le", Double.POSITIVE_INFINITY, count);
+      sample(w, name, quoted, "_bucket", metric, "le", Double.POSITIVE_INFINITY, count);
     }
-    sample(w, name, "_sum", metric, null, 0, h.getSampleSum());
-    sample(w, name, "_count", metric, null, 0, count);
+    sample(w, name, quoted, "_sum", metric, null, 0, h.getSampleSum());
+    sample(w, name, quoted, "_count", metric, null, 0, count);
   }
 
   private static void require(boolean present, String what, String name, Metric metric) {
@@ -151,13 +154,13 @@ public final class TextWriter {
   private static void sample(
       Sink w,
       String name,
+      boolean quotedName,
       String suffix,
       Metric metric,
       String extraLabel,
       double extraValue,
       double value)
       throws IOException {
-    boolean quotedName = !NameRules.isValidMetricName(name);
     char separator = '{';
     if (quotedName) {
       w.b('{');
@@ -173,7 +176,7 @@ public final class TextWriter {
     if (metric.getLabelCount() > 0 || extraLabel != null) {
       for (LabelPair label : metric.getLabelList()) {
         w.b(separator);
-        w.labelName(w.exposed(label.getName()));
+        w.storedLabelName(label.getName());
         w.b('=');
         w.b('"');
         w.escaped(label.getValue(), true);
@@ -230,6 +233,18 @@ public final class TextWriter {
     /** A metric name: plain when legacy-valid, else quoted (only without escaping). */
     void name(String name) throws IOException {
       quotedUnless(NameRules.isValidMetricName(name), name);
+    }
+
+    /**
+     * A stored label name as the scraper gets it ({@link #exposed}, then {@link #labelName}); a
+     * legacy label name, nearly every one, is checked once.
+     */
+    void storedLabelName(String name) throws IOException {
+      if (NameRules.isValidLabelName(name)) {
+        text(name); // also a valid metric name: exposed as it is
+      } else {
+        labelName(exposed(name));
+      }
     }
 
     /** A label name: a ':' is legal in metric names only, so {@code a:b} is quoted here. */

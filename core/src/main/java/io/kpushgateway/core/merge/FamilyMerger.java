@@ -135,23 +135,23 @@ public final class FamilyMerger {
    */
   static MetricFamily mergeFamily(List<MetricFamily> contributions) {
     MetricFamily first = contributions.get(0);
-    List<Metric> series;
     if (contributions.size() == 1) {
-      series = first.getMetricList();
-    } else {
-      series = new ArrayList<>(contributions.size());
-      for (MetricFamily family : contributions) {
-        if (family.getType() == first.getType()) {
-          // most groups hold one series per family: skip addAll's array copy for those
-          List<Metric> metrics = family.getMetricList();
-          if (metrics.size() == 1) {
-            series.add(metrics.get(0));
-          } else {
-            series.addAll(metrics);
-          }
-        }
+      return merged(first, first.getMetricList());
+    }
+    List<Metric> series = new ArrayList<>(contributions.size());
+    for (MetricFamily family : contributions) {
+      if (family.getType() == first.getType()) {
+        series.addAll(family.getMetricList());
       }
     }
+    return merged(first, series);
+  }
+
+  /**
+   * {@code first}'s header with {@code series} (the series of every family of its name and type,
+   * its own first), sorted and without repeats.
+   */
+  private static MetricFamily merged(MetricFamily first, List<Metric> series) {
     List<Metric> merged = sortedDistinct(series);
     if (merged == first.getMetricList()) {
       return first; // a lone family already in order: no copy
@@ -393,16 +393,41 @@ public final class FamilyMerger {
             throw new NoSuchElementException();
           }
           Contributions contributions = byName.get(names[next++]);
-          List<MetricFamily> families = new ArrayList<>(contributions.count);
-          for (int c = 0; c < contributions.count; c++) {
+          MetricFamily first = family(contributions.at[0]);
+          if (contributions.count == 1) {
+            return merged(first, first.getMetricList());
+          }
+          // the first family fixes the header; of the others only the series are parsed
+          List<Metric> series = new ArrayList<>(contributions.count);
+          series.addAll(first.getMetricList());
+          for (int c = 1; c < contributions.count; c++) {
             long at = contributions.at[c];
-            if (c == 0 || mightKeep(at, contributions.kept)) {
-              families.add(family(at));
+            if (mightKeep(at, contributions.kept) && type(at) == first.getType()) {
+              addSeries(at, series);
             }
           }
-          return mergeFamily(families);
+          return merged(first, series);
         }
       };
+    }
+
+    private MetricType type(long at) {
+      int contributor = (int) (at >>> 32);
+      int family = (int) at;
+      if (contributor == 0) {
+        return own.get(family).getType();
+      }
+      return family >= 0 ? groups.get(contributor - 1).type(family) : MetricType.GAUGE;
+    }
+
+    private void addSeries(long at, List<Metric> into) {
+      int contributor = (int) (at >>> 32);
+      int family = (int) at;
+      if (contributor > 0 && family >= 0) {
+        groups.get(contributor - 1).addSeries(family, into);
+      } else {
+        into.addAll(family(at).getMetricList());
+      }
     }
 
     private boolean mightKeep(long at, long familyKept) {

@@ -1,15 +1,18 @@
 package io.kpushgateway.core.merge;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.StoredFamily;
+import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import io.prometheus.client.Metrics.MetricType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One stored group as a page is merged from it: its families' names and types first, each family's
@@ -111,6 +114,35 @@ public final class GroupFamilies {
     try {
       return MetricFamily.parseFrom(
           CodedInputStream.newInstance(bytes, slices[2 * family], slices[2 * family + 1]));
+    } catch (IOException e) {
+      throw corrupt(e);
+    }
+  }
+
+  /**
+   * Adds the series of {@code family} to {@code into}, parsed from the bytes at each call without
+   * the family's name and HELP: what a merge needs of every family of a name but the first.
+   */
+  public void addSeries(int family, List<Metric> into) {
+    if (fromRecord() || record != null) {
+      into.addAll(storedFamily(family).getMetricList());
+      return;
+    }
+    try {
+      CodedInputStream in =
+          CodedInputStream.newInstance(bytes, slices[2 * family], slices[2 * family + 1]);
+      while (true) {
+        int tag = in.readTag();
+        if (tag == 0) {
+          return;
+        }
+        if (WireFormat.getTagFieldNumber(tag) == FAMILY_METRIC
+            && WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          into.add(in.readMessage(Metric.parser(), ExtensionRegistryLite.getEmptyRegistry()));
+        } else {
+          in.skipField(tag);
+        }
+      }
     } catch (IOException e) {
       throw corrupt(e);
     }

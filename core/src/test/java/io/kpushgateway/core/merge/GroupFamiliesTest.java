@@ -16,6 +16,7 @@ import com.google.protobuf.ByteString;
 import io.kpushgateway.proto.GroupRecord;
 import io.kpushgateway.proto.PendingBatch;
 import io.kpushgateway.proto.StoredFamily;
+import io.prometheus.client.Metrics.Metric;
 import io.prometheus.client.Metrics.MetricFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +58,19 @@ class GroupFamiliesTest {
     assertThat(
             GroupFamilies.of(GROUP.toBuilder().clearPending().build().toByteArray()).hasPending())
         .isFalse();
+  }
+
+  @Test
+  void addsAFamilysSeriesAsTheFamilyHoldsThem() {
+    for (GroupFamilies group :
+        List.of(GroupFamilies.of(GROUP.toByteArray()), GroupFamilies.of(GROUP))) {
+      List<Metric> series = new ArrayList<>();
+      group.addSeries(1, series);
+      group.addSeries(2, series);
+      List<Metric> expected = new ArrayList<>(GROUP.getFamilies(1).getFamily().getMetricList());
+      expected.addAll(GROUP.getFamilies(2).getFamily().getMetricList());
+      assertThat(series).isEqualTo(expected);
+    }
   }
 
   @Test
