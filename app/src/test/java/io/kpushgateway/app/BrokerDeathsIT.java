@@ -124,8 +124,7 @@ class BrokerDeathsIT {
     // a reader per node, so that a node that hangs does not hold up the other's reads
     List<Thread> readers = new ArrayList<>();
     for (GatewayProcess node : nodes) {
-      Thread reader = new Thread(() -> readUntilInterrupted(node), "reader-" + node.name());
-      reader.setDaemon(true);
+      Thread reader = PushLoad.reader("reader-" + node.name(), READ_INTERVAL, () -> read(node));
       readers.add(reader);
     }
     List<Kill> kills = new ArrayList<>();
@@ -142,17 +141,17 @@ class BrokerDeathsIT {
     readers.forEach(Thread::start);
     try {
       Await.until(FIRST_PUSHES, "first pushes acknowledged", () -> load.acknowledged() > 0);
-      keepLoad(origin, PHASE);
+      PushLoad.keepLoad(origin, PHASE);
       kills.add(new Kill(first.name(), first.kill()));
       long firstKill = kills.get(0).atNanos();
       Await.until(
           RECOVERED,
           "a push acknowledged after killing " + first.name(),
           () -> firstAckAfter(load.attempts(), firstKill) > 0);
-      keepLoad(firstKill, PHASE.multipliedBy(2));
+      PushLoad.keepLoad(firstKill, PHASE.multipliedBy(2));
       kills.add(new Kill(second.name(), second.kill()));
       secondDown = System.nanoTime(); // the JVM is gone: no replica can acknowledge for it
-      keepLoad(kills.get(1).atNanos(), PHASE);
+      PushLoad.keepLoad(kills.get(1).atNanos(), PHASE);
       secondRestart = System.nanoTime();
       second.start();
       Await.until(
@@ -160,14 +159,14 @@ class BrokerDeathsIT {
           "a push acknowledged after restarting " + second.name(),
           () -> firstAckAfter(load.attempts(), secondRestart) > 0);
       firstAckAfterRestart = firstAckAfter(load.attempts(), secondRestart);
-      keepLoad(firstAckAfterRestart, PHASE);
+      PushLoad.keepLoad(firstAckAfterRestart, PHASE);
       firstRestart = System.nanoTime();
       first.start();
-      keepLoad(firstRestart, PHASE.multipliedBy(2));
+      PushLoad.keepLoad(firstRestart, PHASE.multipliedBy(2));
       pauseStart = cutOff.pause(true);
-      keepLoad(pauseStart, PARTITIONED);
+      PushLoad.keepLoad(pauseStart, PARTITIONED);
       pauseEnd = cutOff.pause(false);
-      keepLoad(pauseEnd, PHASE);
+      PushLoad.keepLoad(pauseEnd, PHASE);
     } finally {
       loadStop = load.stop();
       for (Thread reader : readers) {
@@ -332,25 +331,6 @@ class BrokerDeathsIT {
     return counts;
   }
 
-  /** Lets the load run until {@code duration} after {@code from}: the schedule, not a wait. */
-  private static void keepLoad(long from, Duration duration) throws InterruptedException {
-    long left = from + duration.toNanos() - System.nanoTime();
-    if (left > 0) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-    }
-  }
-
-  private void readUntilInterrupted(GatewayProcess node) {
-    while (!Thread.currentThread().isInterrupted()) {
-      read(node);
-      try {
-        Thread.sleep(READ_INTERVAL.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
   /**
    * One GET of a gateway's /metrics, recorded in {@link #scrapes}; the first gateway's also in
    * {@link #reads}, for the report.
@@ -367,12 +347,7 @@ class BrokerDeathsIT {
       status = r.statusCode();
       if (status == 200) {
         values = PushLoad.servedValues(r.body());
-        values.forEach(
-            (id, value) -> {
-              if (value == PushLoad.value(id)) {
-                served.set(id);
-              }
-            });
+        served = PushLoad.servedRight(values);
       }
     } catch (IOException e) {
       // recorded as status 0: the node did not answer

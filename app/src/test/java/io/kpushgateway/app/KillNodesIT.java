@@ -104,8 +104,7 @@ class KillNodesIT {
     List<GatewayProcess> ingest =
         Stream.of(survivor, storeNode, ingestNode).filter(n -> n.runs(Role.ingest)).toList();
     PushLoad load = new PushLoad(ingest, CLIENTS, PUSH_INTERVAL);
-    Thread reader = new Thread(() -> readUntilInterrupted(survivor), "survivor-reader");
-    reader.setDaemon(true);
+    Thread reader = PushLoad.reader("survivor-reader", READ_INTERVAL, () -> read(survivor));
     List<Kill> kills = new ArrayList<>();
     long origin = System.nanoTime();
     long loadStop;
@@ -113,11 +112,11 @@ class KillNodesIT {
     reader.start();
     try {
       Await.until(FIRST_PUSHES, "first pushes acknowledged", () -> load.acknowledged() > 0);
-      keepLoad(origin, BEFORE_FIRST_KILL);
+      PushLoad.keepLoad(origin, BEFORE_FIRST_KILL);
       kills.add(new Kill(storeNode.describe(), storeNode.kill()));
-      keepLoad(kills.get(0).atNanos(), BETWEEN_KILLS);
+      PushLoad.keepLoad(kills.get(0).atNanos(), BETWEEN_KILLS);
       kills.add(new Kill(ingestNode.describe(), ingestNode.kill()));
-      keepLoad(kills.get(1).atNanos(), AFTER_LAST_KILL);
+      PushLoad.keepLoad(kills.get(1).atNanos(), AFTER_LAST_KILL);
     } finally {
       loadStop = load.stop();
       reader.interrupt();
@@ -180,25 +179,6 @@ class KillNodesIT {
             READ_INTERVAL.toMillis()));
   }
 
-  /** Lets the load run until {@code duration} after {@code from}: the schedule, not a wait. */
-  private static void keepLoad(long from, Duration duration) throws InterruptedException {
-    long left = from + duration.toNanos() - System.nanoTime();
-    if (left > 0) {
-      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-    }
-  }
-
-  private void readUntilInterrupted(GatewayProcess survivor) {
-    while (!Thread.currentThread().isInterrupted()) {
-      read(survivor);
-      try {
-        Thread.sleep(READ_INTERVAL.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
   /** One GET of the survivor's /metrics, recorded in {@link #reads}. */
   private Read read(GatewayProcess survivor) {
     HttpRequest get =
@@ -213,12 +193,7 @@ class KillNodesIT {
       status = r.statusCode();
       if (status == 200) {
         Map<Integer, Double> values = PushLoad.servedValues(r.body());
-        values.forEach(
-            (id, value) -> {
-              if (value == PushLoad.value(id)) {
-                served.set(id);
-              }
-            });
+        served = PushLoad.servedRight(values);
         lastServed = values;
       }
     } catch (IOException e) {

@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,45 @@ final class PushLoad {
   /** The value attempt {@code id} pushes: exact in binary and in text. */
   static double value(int id) {
     return id + 0.5;
+  }
+
+  /** The attempt ids of {@code values} ({@link #servedValues}) served with their own value. */
+  static BitSet servedRight(Map<Integer, Double> values) {
+    BitSet served = new BitSet();
+    values.forEach(
+        (id, value) -> {
+          if (value == value(id)) {
+            served.set(id);
+          }
+        });
+    return served;
+  }
+
+  /** Lets the load run until {@code duration} after {@code from}: the schedule, not a wait. */
+  static void keepLoad(long from, Duration duration) throws InterruptedException {
+    long left = from + duration.toNanos() - System.nanoTime();
+    if (left > 0) {
+      Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+    }
+  }
+
+  /** A daemon thread running {@code read} every {@code interval} until interrupted. */
+  static Thread reader(String name, Duration interval, Runnable read) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                read.run();
+                try {
+                  Thread.sleep(interval.toMillis());
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            name);
+    t.setDaemon(true);
+    return t;
   }
 
   /** Attempt id → value of every load group on a {@code /metrics} text page. */
